@@ -1,0 +1,314 @@
+//! Types of one module: structs, enums, unions and aliases.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::types::{doc_attrs, ident, type_tokens};
+use crate::ir::{Enum, Module, Struct, TypeDef, TypeKind, TypeRef, Union};
+
+/// The `models.rs` of a module.
+pub fn models_file(module: &Module) -> TokenStream {
+    let types = module.types.values().map(type_def);
+    quote! {
+        //! Request and response types.
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+
+        #(#types)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let mut doc = def.doc.clone().unwrap_or_default();
+    if let Some(schema) = &def.schema_name {
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!("Schema `{schema}`."));
+    }
+    let docs = doc_attrs(Some(&doc));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(&def.name, docs, s),
+        TypeKind::Enum(e) => enum_def(&def.name, docs, e),
+        TypeKind::Union(u) => union_def(docs, &name, u),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn field_type(ty: &TypeRef, optional: bool) -> TokenStream {
+    let ty = type_tokens(ty);
+    if optional {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
+    let name = ident(type_name);
+    let fields = s.fields.iter().map(|f| {
+        let docs = doc_attrs(f.doc.as_deref());
+        let field = ident(&f.name);
+        let ty = field_type(&f.ty, f.is_option());
+        let rename = (f.name != f.wire_name).then(|| {
+            let wire = &f.wire_name;
+            quote!(#[serde(rename = #wire)])
+        });
+        // Absent and null mean the same for an optional field; say nothing rather than null.
+        let skip = (!f.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+        quote! {
+            #docs
+            #rename
+            #skip
+            pub #field: #ty,
+        }
+    });
+    let extra_field = s.extra.as_ref().map(|extra| {
+        let field = ident(&extra.name);
+        let value = type_tokens(&extra.value);
+        quote! {
+            /// Properties the schema does not declare, kept so that they survive a round trip.
+            #[serde(flatten)]
+            pub #field: ::std::collections::BTreeMap<String, #value>,
+        }
+    });
+
+    let required: Vec<_> = s.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let field = ident(&f.name);
+        let ty = field_type(&f.ty, f.is_option());
+        quote!(#field: impl Into<#ty>)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        if f.required {
+            quote!(#field: #field.into(),)
+        } else {
+            quote!(#field: None,)
+        }
+    });
+    let extra_init = s.extra.as_ref().map(|extra| {
+        let field = ident(&extra.name);
+        quote!(#field: ::std::collections::BTreeMap::new(),)
+    });
+    let deserialize = deserialize_struct(type_name, s);
+    // Without required fields every field has a natural empty value.
+    let default = required.is_empty().then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra_field
+        }
+
+        impl #name {
+            /// A value with the required fields set and every optional field `None`.
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#inits)*
+                    #extra_init
+                }
+            }
+        }
+
+        #deserialize
+    }
+}
+
+/// A map visitor: known keys fill their fields, unknown keys go to the extra map (or are
+/// rejected when the schema forbids them). See `runtime::de` for why not `#[serde(flatten)]`.
+fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
+    let name = ident(type_name);
+    let expecting = format!("a {type_name} object");
+    let slot = |f: &crate::ir::Field| ident(&format!("slot_{}", f.name));
+    let slots = s.fields.iter().map(|f| {
+        let slot = slot(f);
+        let ty = field_type(&f.ty, f.is_option());
+        quote!(let mut #slot: Option<#ty> = None;)
+    });
+    let arms = s.fields.iter().map(|f| {
+        let slot = slot(f);
+        let wire = &f.wire_name;
+        quote!(#wire => crate::runtime::de::field(&mut #slot, &mut map, #wire)?,)
+    });
+    let fallback_arm = match &s.extra {
+        Some(extra) => {
+            let value = type_tokens(&extra.value);
+            quote!(_ => {
+                let value: #value = map.next_value()?;
+                unknown.insert(key.into_string(), value);
+            })
+        }
+        None => {
+            let known = s.fields.iter().map(|f| &f.wire_name);
+            quote!(other => {
+                return Err(::serde::de::Error::unknown_field(other, &[#(#known),*]));
+            })
+        }
+    };
+    let extra_slot = s
+        .extra
+        .as_ref()
+        .map(|_| quote!(let mut unknown = ::std::collections::BTreeMap::new();));
+    let finish = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let slot = slot(f);
+        let wire = &f.wire_name;
+        if f.required {
+            quote!(#field: crate::runtime::de::required(#slot, #wire)?,)
+        } else {
+            quote!(#field: #slot.flatten(),)
+        }
+    });
+    let extra_finish = s.extra.as_ref().map(|e| {
+        let field = ident(&e.name);
+        quote!(#field: unknown,)
+    });
+    let key_match = if s.fields.is_empty() && s.extra.is_some() {
+        quote!(match key.as_str() { #fallback_arm })
+    } else {
+        quote!(match key.as_str() { #(#arms)* #fallback_arm })
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
+                        #(#slots)*
+                        #extra_slot
+                        while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
+                            #key_match
+                        }
+                        Ok(#name {
+                            #(#finish)*
+                            #extra_finish
+                        })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
+}
+
+fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
+    let name = ident(type_name);
+    let fallback = ident(&e.fallback);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = format!(" `{}`", v.wire.replace('`', "'"));
+        quote! {
+            #[doc = #doc]
+            #variant,
+        }
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#variant,)
+    });
+    let from_str_owned = from_str.clone();
+    let known = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant)
+    });
+    let count = Literal::usize_unsuffixed(e.variants.len());
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this crate does not know yet, kept exactly as received.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// Every value the API documents.
+            pub const KNOWN: [Self; #count] = [#(#known),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#fallback(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_str_owned)*
+                    _ => Self::#fallback(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                crate::runtime::de::string_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn union_def(docs: TokenStream, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = type_tokens(&v.ty);
+        quote!(#variant(#ty),)
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Type references and documentation as tokens.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::TypeRef;
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of a reference. Non-prelude types are written with absolute paths so a
+/// schema named `Value` or `DateTime` cannot shadow them.
+pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::ObjectId => quote!(crate::runtime::ObjectId),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        TypeRef::List(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// `#[doc]` attributes for a description. Lines are trimmed and code fences defused:
+/// descriptions are prose, and rustdoc would otherwise compile indented or fenced text as
+/// doctests.
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = text.lines().map(|line| {
+        let line = line.trim().replace("```", "'''");
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}

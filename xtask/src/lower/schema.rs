@@ -1,0 +1,1044 @@
+//! Schemas to types: components first, then the inline schemas of operations.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, AnySchema, Components, IntegerFormat, NumberFormat, ObjectType,
+    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema, SchemaData,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{Error, Pointer, Result, Warning};
+use crate::ir::{
+    Enum, ExtraField, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
+};
+use crate::load::Document;
+use crate::naming::{self, Namespace};
+
+/// Vendor extension that names the Rust type of an inline schema.
+pub const X_RUST_NAME: &str = "x-rust-name";
+
+const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
+
+/// How deep `$ref` chains and nested `allOf`s may go before we call them cyclic.
+const MAX_REF_DEPTH: usize = 64;
+
+/// What a schema becomes: a type of its own, or a use of an existing or built-in type.
+enum Shape {
+    Nominal(TypeKind),
+    Ref(TypeRef),
+}
+
+/// What to call an inline schema that needs a type of its own.
+#[derive(Clone)]
+struct Hint {
+    name: String,
+    /// The schema is a property that holds a record id.
+    object_id: bool,
+}
+
+impl Hint {
+    fn new(name: impl Into<String>) -> Self {
+        Hint {
+            name: name.into(),
+            object_id: false,
+        }
+    }
+
+    fn property(parent: &str, wire: &str) -> Self {
+        Hint {
+            name: format!("{parent}{}", naming::type_name(wire)),
+            object_id: naming::is_object_id_property(wire),
+        }
+    }
+
+    fn suffixed(&self, suffix: &str) -> Self {
+        Hint::new(format!("{}{suffix}", self.name))
+    }
+}
+
+pub(super) struct Lowerer<'a> {
+    docs: &'a [&'a Document],
+    names: Namespace,
+    /// Component schema name to Rust name, shared by all documents of the module.
+    components: BTreeMap<String, String>,
+    types: BTreeMap<String, TypeDef>,
+    /// Where each type was first defined, for messages about conflicting definitions.
+    origins: BTreeMap<String, (String, Pointer)>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn new(docs: &'a [&'a Document]) -> Self {
+        let mut names = Namespace::new();
+        let schema_names: BTreeSet<&String> = docs
+            .iter()
+            .filter_map(|d| d.api.components.as_ref())
+            .flat_map(|c| c.schemas.keys())
+            .collect();
+        let components = schema_names
+            .into_iter()
+            .map(|schema| (schema.clone(), names.claim(&naming::type_name(schema))))
+            .collect();
+        Lowerer {
+            docs,
+            names,
+            components,
+            types: BTreeMap::new(),
+            origins: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(super) fn finish(self) -> (BTreeMap<String, TypeDef>, Vec<Warning>) {
+        (self.types, self.warnings)
+    }
+
+    pub(super) fn lower_components(&mut self) -> Result<()> {
+        for doc in self.docs {
+            let Some(components) = &doc.api.components else {
+                continue;
+            };
+            let mut schemas: Vec<_> = components.schemas.iter().collect();
+            schemas.sort_by(|a, b| a.0.cmp(b.0));
+            for (schema_name, schema) in schemas {
+                let name = self.components[schema_name].clone();
+                let at = Pointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join(schema_name);
+                let (doc_text, kind) = match schema {
+                    ReferenceOr::Reference { reference } => (
+                        None,
+                        TypeKind::Alias(TypeRef::Named(self.resolve_ref(doc, reference, &at)?)),
+                    ),
+                    ReferenceOr::Item(schema) => {
+                        let kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
+                            Shape::Nominal(kind) => kind,
+                            Shape::Ref(ty) => TypeKind::Alias(ty),
+                        };
+                        (schema.schema_data.description.clone(), kind)
+                    }
+                };
+                let def = TypeDef {
+                    name: name.clone(),
+                    schema_name: Some(schema_name.clone()),
+                    doc: doc_text,
+                    kind,
+                };
+                self.define(def, doc, &at)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Inline schemas of parameters, request bodies and responses.
+    pub(super) fn lower_operation_schemas(&mut self) -> Result<()> {
+        for doc in self.docs {
+            for (path, item) in &doc.api.paths.paths {
+                let at_path = Pointer::root().join("paths").join(path);
+                let item = match item {
+                    ReferenceOr::Item(item) => item,
+                    ReferenceOr::Reference { reference } => {
+                        return Err(Error::spec(
+                            &doc.file,
+                            &at_path,
+                            format!(
+                                "unsupported $ref '{reference}': path items must be written out"
+                            ),
+                        ))
+                    }
+                };
+                for (i, param) in item.parameters.iter().enumerate() {
+                    let hint = Hint::new(naming::type_name(&format!("{path} parameter")));
+                    self.lower_parameter(doc, param, &at_path.join("parameters").join(i), &hint)?;
+                }
+                for (method, op) in item.iter() {
+                    let at = at_path.join(method);
+                    let base = naming::type_name(&format!("{method} {}", literal_segments(path)));
+                    for (i, param) in op.parameters.iter().enumerate() {
+                        self.lower_parameter(
+                            doc,
+                            param,
+                            &at.join("parameters").join(i),
+                            &Hint::new(&base),
+                        )?;
+                    }
+                    if let Some(body) = &op.request_body {
+                        let (body, body_at, hint) = match body {
+                            ReferenceOr::Item(body) => (
+                                body,
+                                at.join("requestBody"),
+                                Hint::new(format!("{base}Body")),
+                            ),
+                            ReferenceOr::Reference { reference } => {
+                                let (name, body) = self.resolve_component(
+                                    doc,
+                                    reference,
+                                    "requestBodies",
+                                    |c: &'a Components| &c.request_bodies,
+                                    &at.join("requestBody"),
+                                )?;
+                                let hint = Hint::new(format!("{}Body", naming::type_name(&name)));
+                                (body, component_pointer("requestBodies", &name), hint)
+                            }
+                        };
+                        self.lower_request_body(doc, body, &body_at, &hint)?;
+                    }
+                    let responses = op
+                        .responses
+                        .default
+                        .iter()
+                        .map(|r| ("default".to_owned(), r))
+                        .chain(
+                            op.responses
+                                .responses
+                                .iter()
+                                .map(|(code, r)| (code.to_string(), r)),
+                        );
+                    for (code, response) in responses {
+                        let at = at.join("responses").join(&code);
+                        let (response, response_at, hint) = match response {
+                            ReferenceOr::Item(response) => {
+                                let hint = Hint::new(format!(
+                                    "{base}Response{}",
+                                    naming::type_name(&code)
+                                ));
+                                (response, at, hint)
+                            }
+                            ReferenceOr::Reference { reference } => {
+                                let (name, response) = self.resolve_component(
+                                    doc,
+                                    reference,
+                                    "responses",
+                                    |c: &'a Components| &c.responses,
+                                    &at,
+                                )?;
+                                let hint =
+                                    Hint::new(format!("{}Response", naming::type_name(&name)));
+                                (response, component_pointer("responses", &name), hint)
+                            }
+                        };
+                        self.lower_response(doc, response, &response_at, &hint)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn lower_parameter(
+        &mut self,
+        doc: &'a Document,
+        param: &'a ReferenceOr<Parameter>,
+        at: &Pointer,
+        base: &Hint,
+    ) -> Result<Option<TypeRef>> {
+        let (param, at) = match param {
+            ReferenceOr::Item(param) => (param, at.clone()),
+            ReferenceOr::Reference { reference } => {
+                let (name, param) = self.resolve_component(
+                    doc,
+                    reference,
+                    "parameters",
+                    |c: &'a Components| &c.parameters,
+                    at,
+                )?;
+                (param, component_pointer("parameters", &name))
+            }
+        };
+        let data = param.parameter_data_ref();
+        match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let hint = Hint {
+                    name: format!("{}{}", base.name, naming::type_name(&data.name)),
+                    object_id: naming::is_object_id_property(&data.name),
+                };
+                self.type_ref(doc, schema, &at.join("schema"), &hint)
+                    .map(Some)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.warn(
+                    doc,
+                    &at.join("content"),
+                    "parameters described by `content` are sent as plain strings",
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    fn lower_request_body(
+        &mut self,
+        doc: &'a Document,
+        body: &'a RequestBody,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<()> {
+        for (media, content) in &body.content {
+            if let (true, Some(schema)) = (is_json_media_type(media), &content.schema) {
+                self.type_ref(
+                    doc,
+                    schema,
+                    &at.join("content").join(media).join("schema"),
+                    hint,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn lower_response(
+        &mut self,
+        doc: &'a Document,
+        response: &'a Response,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<()> {
+        for (media, content) in &response.content {
+            if let (true, Some(schema)) = (is_json_media_type(media), &content.schema) {
+                self.type_ref(
+                    doc,
+                    schema,
+                    &at.join("content").join(media).join("schema"),
+                    hint,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows a `$ref` to `#/components/<kind>/<name>`, through chains of such refs.
+    fn resolve_component<T>(
+        &self,
+        doc: &'a Document,
+        reference: &str,
+        kind: &str,
+        section: impl Fn(&'a Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+        at: &Pointer,
+    ) -> Result<(String, &'a T)> {
+        let prefix = format!("#/components/{kind}/");
+        let mut reference = reference;
+        for _ in 0..MAX_REF_DEPTH {
+            let Some(name) = local_ref_name(reference, &prefix) else {
+                return Err(Error::spec(
+                    &doc.file,
+                    at,
+                    format!(
+                        "unsupported $ref '{reference}': expected a reference to {prefix}<name>"
+                    ),
+                ));
+            };
+            let found = doc
+                .api
+                .components
+                .as_ref()
+                .and_then(|c| section(c).get(&name));
+            match found {
+                Some(ReferenceOr::Item(item)) => return Ok((name, item)),
+                Some(ReferenceOr::Reference { reference: next }) => reference = next,
+                None => {
+                    return Err(Error::spec(
+                        &doc.file,
+                        at,
+                        format!("unknown $ref '{reference}'"),
+                    ))
+                }
+            }
+        }
+        Err(Error::spec(
+            &doc.file,
+            at,
+            format!("cyclic $ref '{reference}'"),
+        ))
+    }
+
+    /// The Rust name of the component schema a `$ref` points at.
+    fn resolve_ref(&self, doc: &Document, reference: &str, at: &Pointer) -> Result<String> {
+        let Some(name) = local_ref_name(reference, SCHEMA_REF_PREFIX) else {
+            return Err(Error::spec(
+                &doc.file,
+                at,
+                format!("unsupported $ref '{reference}': only references to {SCHEMA_REF_PREFIX}<name> are supported"),
+            ));
+        };
+        let exists = doc
+            .api
+            .components
+            .as_ref()
+            .is_some_and(|c| c.schemas.contains_key(&name));
+        if !exists {
+            return Err(Error::spec(
+                &doc.file,
+                at,
+                format!("unknown $ref '{reference}'"),
+            ));
+        }
+        Ok(self.components[&name].clone())
+    }
+
+    /// The component schema a `$ref` points at, with its location.
+    fn referenced_schema(
+        &self,
+        doc: &'a Document,
+        reference: &str,
+        at: &Pointer,
+    ) -> Result<(&'a ReferenceOr<Schema>, Pointer)> {
+        self.resolve_ref(doc, reference, at)?;
+        let name = local_ref_name(reference, SCHEMA_REF_PREFIX).unwrap_or_default();
+        let schema = doc
+            .api
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(&name))
+            .ok_or_else(|| Error::spec(&doc.file, at, format!("unknown $ref '{reference}'")))?;
+        Ok((schema, component_pointer("schemas", &name)))
+    }
+
+    fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
+        if let Some(existing) = self.types.get(&def.name) {
+            if existing.same_shape(&def) {
+                return Ok(());
+            }
+            let (file, pointer) = &self.origins[&def.name];
+            return Err(Error::spec(
+                &doc.file,
+                at,
+                format!(
+                    "type `{}` is defined differently here than at {file}: {pointer}; schemas of the same name in one version must agree",
+                    def.name
+                ),
+            ));
+        }
+        self.origins
+            .insert(def.name.clone(), (doc.file.clone(), at.clone()));
+        self.types.insert(def.name.clone(), def);
+        Ok(())
+    }
+
+    fn warn(&mut self, doc: &Document, at: &Pointer, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            file: doc.file.clone(),
+            pointer: at.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// The type of a schema in use position: a reference, a built-in type, or a new named
+    /// type for an inline schema that needs one.
+    fn type_ref<S: AsSchema>(
+        &mut self,
+        doc: &'a Document,
+        schema: &'a ReferenceOr<S>,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<TypeRef> {
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => {
+                return Ok(TypeRef::Named(self.resolve_ref(doc, reference, at)?))
+            }
+            ReferenceOr::Item(schema) => schema.as_schema(),
+        };
+        let explicit = match schema.schema_data.extensions.get(X_RUST_NAME) {
+            None => None,
+            Some(serde_json::Value::String(name)) if !name.trim().is_empty() => {
+                Some(naming::type_name(name))
+            }
+            Some(_) => {
+                return Err(Error::spec(
+                    &doc.file,
+                    &at.join(X_RUST_NAME),
+                    "`x-rust-name` must be a non-empty string",
+                ))
+            }
+        };
+        let hint = match &explicit {
+            Some(name) => Hint {
+                name: name.clone(),
+                object_id: hint.object_id,
+            },
+            None => hint.clone(),
+        };
+        let kind = match self.shape(doc, schema, at, &hint)? {
+            Shape::Ref(ty) => return Ok(ty),
+            Shape::Nominal(kind) => kind,
+        };
+        let def = TypeDef {
+            name: hint.name.clone(),
+            schema_name: None,
+            doc: schema.schema_data.description.clone(),
+            kind,
+        };
+        let name = match self.types.get(&hint.name) {
+            Some(existing) if existing.same_shape(&def) => return Ok(TypeRef::Named(hint.name)),
+            Some(_) if explicit.is_some() => {
+                let (file, pointer) = &self.origins[&hint.name];
+                return Err(Error::spec(
+                    &doc.file,
+                    &at.join(X_RUST_NAME),
+                    format!(
+                        "`x-rust-name: {}` names a different type at {file}: {pointer}",
+                        hint.name
+                    ),
+                ));
+            }
+            None if explicit.is_some() && !self.names.is_free(&hint.name) => {
+                return Err(Error::spec(
+                    &doc.file,
+                    &at.join(X_RUST_NAME),
+                    format!(
+                        "`x-rust-name: {}` is already the name of a component schema",
+                        hint.name
+                    ),
+                ));
+            }
+            _ => self.names.claim(&hint.name),
+        };
+        self.define(
+            TypeDef {
+                name: name.clone(),
+                ..def
+            },
+            doc,
+            at,
+        )?;
+        Ok(TypeRef::Named(name))
+    }
+
+    fn shape(
+        &mut self,
+        doc: &'a Document,
+        schema: &'a Schema,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<Shape> {
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+                if !values.is_empty() {
+                    Shape::Nominal(TypeKind::Enum(lower_enum(&values)))
+                } else {
+                    Shape::Ref(match &string.format {
+                        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                        VariantOrUnknownOrEmpty::Empty if hint.object_id => TypeRef::ObjectId,
+                        _ => TypeRef::String,
+                    })
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                if !integer.enumeration.is_empty() {
+                    self.warn(
+                        doc,
+                        &at.join("enum"),
+                        "integer enums are typed as plain integers",
+                    );
+                }
+                Shape::Ref(match integer.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    _ => TypeRef::I64,
+                })
+            }
+            SchemaKind::Type(Type::Number(number)) => Shape::Ref(match number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Boolean),
+            SchemaKind::Type(Type::Array(array)) => {
+                Shape::Ref(TypeRef::List(Box::new(match &array.items {
+                    Some(items) => {
+                        self.type_ref(doc, items, &at.join("items"), &hint.suffixed("Item"))?
+                    }
+                    None => TypeRef::Json,
+                })))
+            }
+            SchemaKind::Type(Type::Object(object)) => self.object_shape(doc, object, at, hint)?,
+            SchemaKind::OneOf {
+                one_of: alternatives,
+            }
+            | SchemaKind::AnyOf {
+                any_of: alternatives,
+            } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                self.union_shape(doc, alternatives, &at.join(keyword), hint)?
+            }
+            SchemaKind::AllOf { all_of: parts } => match parts.as_slice() {
+                [] => Shape::Ref(TypeRef::Json),
+                [only] => Shape::Ref(self.type_ref(doc, only, &at.join("allOf").join(0), hint)?),
+                _ => {
+                    let merged = self.merge_all_of(doc, parts, None, at)?;
+                    Shape::Nominal(TypeKind::Struct(
+                        self.lower_struct(doc, &merged, at, &hint.name)?,
+                    ))
+                }
+            },
+            SchemaKind::Not { .. } => {
+                self.warn(
+                    doc,
+                    &at.join("not"),
+                    "`not` schemas are typed as any JSON value",
+                );
+                Shape::Ref(TypeRef::Json)
+            }
+            SchemaKind::Any(any) => self.any_shape(doc, any, &schema.schema_data, at, hint)?,
+        })
+    }
+
+    fn object_shape(
+        &mut self,
+        doc: &'a Document,
+        object: &'a ObjectType,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<Shape> {
+        let forbids_extra = matches!(
+            object.additional_properties,
+            Some(AdditionalProperties::Any(false))
+        );
+        if !object.properties.is_empty() || forbids_extra {
+            let merged = Merged::from_object(object, at);
+            return Ok(Shape::Nominal(TypeKind::Struct(
+                self.lower_struct(doc, &merged, at, &hint.name)?,
+            )));
+        }
+        Ok(Shape::Ref(match &object.additional_properties {
+            Some(AdditionalProperties::Schema(values)) => TypeRef::Map(Box::new(self.type_ref(
+                doc,
+                values,
+                &at.join("additionalProperties"),
+                &hint.suffixed("Value"),
+            )?)),
+            // An object the document says nothing more about: its shape is open.
+            _ => TypeRef::Json,
+        }))
+    }
+
+    fn union_shape(
+        &mut self,
+        doc: &'a Document,
+        alternatives: &'a [ReferenceOr<Schema>],
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<Shape> {
+        match alternatives {
+            [] => Ok(Shape::Ref(TypeRef::Json)),
+            [only] => Ok(Shape::Ref(self.type_ref(doc, only, &at.join(0), hint)?)),
+            _ => {
+                let mut names = Namespace::new();
+                let mut variants = Vec::new();
+                for (i, alternative) in alternatives.iter().enumerate() {
+                    let ty = self.type_ref(
+                        doc,
+                        alternative,
+                        &at.join(i),
+                        &hint.suffixed(&format!("Variant{}", i + 1)),
+                    )?;
+                    let name = names.claim(&union_variant_name(&ty));
+                    variants.push(UnionVariant { name, ty });
+                }
+                Ok(Shape::Nominal(TypeKind::Union(Union { variants })))
+            }
+        }
+    }
+
+    /// Schemas `openapiv3` could not sort into one kind: mixed keywords, or none at all.
+    fn any_shape(
+        &mut self,
+        doc: &'a Document,
+        any: &'a AnySchema,
+        data: &SchemaData,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<Shape> {
+        const TYPES: &[&str] = &[
+            "string", "number", "integer", "boolean", "array", "object", "null",
+        ];
+        if let Some(ty) = &any.typ {
+            if !TYPES.contains(&ty.as_str()) {
+                return Err(Error::spec(
+                    &doc.file,
+                    &at.join("type"),
+                    format!("unknown type `{ty}`; expected one of {}", TYPES.join(", ")),
+                ));
+            }
+        }
+        if !any.all_of.is_empty() {
+            let own = (!any.properties.is_empty()).then(|| Merged::from_any(any, at));
+            let merged = self.merge_all_of(doc, &any.all_of, own, at)?;
+            return Ok(Shape::Nominal(TypeKind::Struct(
+                self.lower_struct(doc, &merged, at, &hint.name)?,
+            )));
+        }
+        if !any.one_of.is_empty() || !any.any_of.is_empty() {
+            if !any.properties.is_empty() {
+                self.warn(doc, at, "properties next to `oneOf`/`anyOf` are ignored; the alternatives must declare them");
+            }
+            let (keyword, alternatives) = if any.one_of.is_empty() {
+                ("anyOf", &any.any_of)
+            } else {
+                ("oneOf", &any.one_of)
+            };
+            return self.union_shape(doc, alternatives, &at.join(keyword), hint);
+        }
+        let typ = any.typ.as_deref();
+        if !any.properties.is_empty()
+            || matches!(
+                any.additional_properties,
+                Some(AdditionalProperties::Any(false))
+            )
+        {
+            let merged = Merged::from_any(any, at);
+            return Ok(Shape::Nominal(TypeKind::Struct(
+                self.lower_struct(doc, &merged, at, &hint.name)?,
+            )));
+        }
+        if typ == Some("object") || any.additional_properties.is_some() {
+            return Ok(Shape::Ref(match &any.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => {
+                    TypeRef::Map(Box::new(self.type_ref(
+                        doc,
+                        values,
+                        &at.join("additionalProperties"),
+                        &hint.suffixed("Value"),
+                    )?))
+                }
+                _ => TypeRef::Json,
+            }));
+        }
+        if typ == Some("array") || any.items.is_some() {
+            return Ok(Shape::Ref(TypeRef::List(Box::new(match &any.items {
+                Some(items) => {
+                    self.type_ref(doc, items, &at.join("items"), &hint.suffixed("Item"))?
+                }
+                None => TypeRef::Json,
+            }))));
+        }
+        if !any.enumeration.is_empty() {
+            let strings: Vec<String> = any
+                .enumeration
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            let non_null = any.enumeration.iter().filter(|v| !v.is_null()).count();
+            if typ.is_none_or(|t| t == "string") && !strings.is_empty() && strings.len() == non_null
+            {
+                return Ok(Shape::Nominal(TypeKind::Enum(lower_enum(&strings))));
+            }
+            self.warn(
+                doc,
+                &at.join("enum"),
+                "enum values that do not all match the type are typed as any JSON value",
+            );
+            return Ok(Shape::Ref(TypeRef::Json));
+        }
+        let _ = data;
+        Ok(Shape::Ref(match typ {
+            Some("string") => match any.format.as_deref() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                None if hint.object_id => TypeRef::ObjectId,
+                _ => TypeRef::String,
+            },
+            Some("integer") if any.format.as_deref() == Some("int32") => TypeRef::I32,
+            Some("integer") => TypeRef::I64,
+            Some("number") if any.format.as_deref() == Some("float") => TypeRef::F32,
+            Some("number") => TypeRef::F64,
+            Some("boolean") => TypeRef::Boolean,
+            _ => TypeRef::Json,
+        }))
+    }
+
+    /// Collects the properties of every `allOf` part, following `$ref`s and nested `allOf`s.
+    fn merge_all_of(
+        &mut self,
+        doc: &'a Document,
+        parts: &'a [ReferenceOr<Schema>],
+        own: Option<Merged<'a>>,
+        at: &Pointer,
+    ) -> Result<Merged<'a>> {
+        let mut merged = Merged::default();
+        for (i, part) in parts.iter().enumerate() {
+            self.collect_part(
+                doc,
+                part,
+                &at.join("allOf").join(i),
+                &mut merged,
+                &mut Vec::new(),
+            )?;
+        }
+        if let Some(own) = own {
+            merged.absorb(own);
+        }
+        Ok(merged)
+    }
+
+    fn collect_part(
+        &mut self,
+        doc: &'a Document,
+        part: &'a ReferenceOr<Schema>,
+        at: &Pointer,
+        merged: &mut Merged<'a>,
+        seen: &mut Vec<String>,
+    ) -> Result<()> {
+        let (schema, at) = match part {
+            ReferenceOr::Item(schema) => (schema, at.clone()),
+            ReferenceOr::Reference { reference } => {
+                if seen.contains(reference) || seen.len() >= MAX_REF_DEPTH {
+                    return Err(Error::spec(
+                        &doc.file,
+                        at,
+                        format!("cyclic $ref '{reference}' in allOf"),
+                    ));
+                }
+                seen.push(reference.clone());
+                let (target, target_at) = self.referenced_schema(doc, reference, at)?;
+                let result = self.collect_part(doc, target, &target_at, merged, seen);
+                seen.pop();
+                return result;
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                merged.absorb(Merged::from_object(object, &at))
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (i, inner) in all_of.iter().enumerate() {
+                    self.collect_part(doc, inner, &at.join("allOf").join(i), merged, seen)?;
+                }
+            }
+            SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "object") => {
+                for (i, inner) in any.all_of.iter().enumerate() {
+                    self.collect_part(doc, inner, &at.join("allOf").join(i), merged, seen)?;
+                }
+                merged.absorb(Merged::from_any(any, &at));
+            }
+            _ => {
+                return Err(Error::spec(
+                    &doc.file,
+                    &at,
+                    "unsupported allOf part: only object schemas can be combined with allOf",
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn lower_struct(
+        &mut self,
+        doc: &'a Document,
+        merged: &Merged<'a>,
+        at: &Pointer,
+        parent: &str,
+    ) -> Result<Struct> {
+        let mut names = Namespace::new();
+        let mut fields = Vec::with_capacity(merged.properties.len());
+        for (wire, (schema, prop_at)) in &merged.properties {
+            let ty = self.type_ref(doc, schema, prop_at, &Hint::property(parent, wire))?;
+            let (nullable, description) = match schema {
+                ReferenceOr::Item(schema) => (
+                    schema.schema_data.nullable,
+                    schema.schema_data.description.clone(),
+                ),
+                ReferenceOr::Reference { reference } => {
+                    (self.ref_is_nullable(doc, reference), None)
+                }
+            };
+            fields.push(Field {
+                name: names.claim(&naming::value_name(wire)),
+                wire_name: wire.clone(),
+                doc: description,
+                ty,
+                required: merged.required.contains(wire.as_str()),
+                nullable,
+            });
+        }
+        let extra = match merged.additional {
+            Some(AdditionalProperties::Any(false)) => None,
+            Some(AdditionalProperties::Schema(values)) => Some(self.type_ref(
+                doc,
+                values,
+                &at.join("additionalProperties"),
+                &Hint::new(format!("{parent}Extra")),
+            )?),
+            _ => Some(TypeRef::Json),
+        };
+        Ok(Struct {
+            fields,
+            extra: extra.map(|value| ExtraField {
+                name: names.claim("extra"),
+                value,
+            }),
+        })
+    }
+
+    fn ref_is_nullable(&self, doc: &Document, reference: &str) -> bool {
+        let mut reference = reference;
+        for _ in 0..MAX_REF_DEPTH {
+            let name = local_ref_name(reference, SCHEMA_REF_PREFIX).unwrap_or_default();
+            match doc
+                .api
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&name))
+            {
+                Some(ReferenceOr::Item(schema)) => return schema.schema_data.nullable,
+                Some(ReferenceOr::Reference { reference: next }) => reference = next,
+                None => return false,
+            }
+        }
+        false
+    }
+}
+
+/// The properties of an object schema, or of several merged by `allOf`, in document order.
+#[derive(Default)]
+struct Merged<'a> {
+    properties: indexmap::IndexMap<String, (&'a ReferenceOr<Box<Schema>>, Pointer)>,
+    required: BTreeSet<&'a str>,
+    additional: Option<&'a AdditionalProperties>,
+}
+
+impl<'a> Merged<'a> {
+    fn from_object(object: &'a ObjectType, at: &Pointer) -> Self {
+        Self::from_parts(
+            &object.properties,
+            &object.required,
+            object.additional_properties.as_ref(),
+            at,
+        )
+    }
+
+    fn from_any(any: &'a AnySchema, at: &Pointer) -> Self {
+        Self::from_parts(
+            &any.properties,
+            &any.required,
+            any.additional_properties.as_ref(),
+            at,
+        )
+    }
+
+    fn from_parts(
+        properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+        at: &Pointer,
+    ) -> Self {
+        Merged {
+            properties: properties
+                .iter()
+                .map(|(name, schema)| (name.clone(), (schema, at.join("properties").join(name))))
+                .collect(),
+            required: required.iter().map(String::as_str).collect(),
+            additional,
+        }
+    }
+
+    /// Adds another part; the first part to declare a property decides its type.
+    fn absorb(&mut self, other: Merged<'a>) {
+        for (name, property) in other.properties {
+            self.properties.entry(name).or_insert(property);
+        }
+        self.required.extend(other.required);
+        self.additional = match (self.additional, other.additional) {
+            (Some(AdditionalProperties::Any(false)), _)
+            | (_, Some(AdditionalProperties::Any(false))) => {
+                Some(&AdditionalProperties::Any(false))
+            }
+            (Some(mine), _) => Some(mine),
+            (None, theirs) => theirs,
+        };
+    }
+}
+
+/// Lets `type_ref` take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+trait AsSchema {
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+fn lower_enum(values: &[String]) -> Enum {
+    let mut names = Namespace::new();
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter(|value| seen.insert(value.as_str()))
+        .map(|value| Variant {
+            name: names.claim(&naming::variant_name(value)),
+            wire: value.clone(),
+        })
+        .collect();
+    let fallback = if names.is_free("Unknown") {
+        names.claim("Unknown")
+    } else {
+        names.claim("UnknownValue")
+    };
+    Enum { variants, fallback }
+}
+
+fn union_variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "Text".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::ObjectId => "Id".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+        TypeRef::List(_) => "List".to_owned(),
+        TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Boxed(inner) => union_variant_name(inner),
+    }
+}
+
+/// `#/components/schemas/Foo` with prefix `#/components/schemas/` is `Foo` (unescaped).
+fn local_ref_name(reference: &str, prefix: &str) -> Option<String> {
+    let rest = reference.strip_prefix(prefix)?;
+    if rest.is_empty() || rest.contains('/') {
+        return None;
+    }
+    Some(rest.replace("~1", "/").replace("~0", "~"))
+}
+
+fn component_pointer(kind: &str, name: &str) -> Pointer {
+    Pointer::root().join("components").join(kind).join(name)
+}
+
+/// JSON bodies, including HubSpot's `*/*` for its shared error response.
+pub(crate) fn is_json_media_type(media: &str) -> bool {
+    let media = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json"
+        || media == "*/*"
+        || media == "application/*"
+        || media.ends_with("+json")
+}
+
+/// The literal (non-parameter) segments of a path, for naming: `/crm/v4/{id}/batch` is
+/// `crm v4 batch`.
+fn literal_segments(path: &str) -> String {
+    path.split('/')
+        .filter(|segment| !segment.is_empty() && !segment.starts_with('{'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,125 @@
+//! `cargo xtask` — project automation. Run `cargo xtask help` for the commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use xtask::codegen::{self, Job};
+use xtask::emit::CrateOptions;
+use xtask::error::Error;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen            generate `generated/` from every document under `spec/`
+  codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
+  codegen --spec FILE [--spec FILE ...] --out DIR [--name PACKAGE]
+                     generate a standalone crate in DIR from the given documents (YAML or JSON)
+  help               show this message";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Usage(message)) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Error> {
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen_command(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Error::Usage(format!("unknown command `{other}`"))),
+        None => Err(Error::Usage("missing command".to_owned())),
+    }
+}
+
+fn codegen_command(args: &[String]) -> Result<(), Error> {
+    let mut check = false;
+    let mut specs = Vec::new();
+    let mut out = None;
+    let mut name = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| Error::Usage(format!("`{flag}` needs a value")))
+        };
+        match arg.as_str() {
+            "--check" => check = true,
+            "--spec" => specs.push(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--name" => name = Some(value("--name")?),
+            other => return Err(Error::Usage(format!("unknown option `{other}`"))),
+        }
+    }
+    let root = codegen::workspace_root();
+    let job = match (specs.is_empty(), out) {
+        (true, None) if name.is_none() => codegen::default_job(&root)?,
+        (false, Some(out)) => custom_job(&root, specs, out, name)?,
+        _ => return Err(Error::Usage("`--spec` and `--out` go together".to_owned())),
+    };
+    let runtime = codegen::runtime_files(&root)?;
+    let report = codegen::run(&job, &runtime, check)?;
+    for warning in &report.warnings {
+        eprintln!("{warning}");
+    }
+    if !check {
+        if report.changed.is_empty() {
+            eprintln!("{}: up to date", codegen::display_name(&root, &job.out_dir));
+        }
+        for changed in &report.changed {
+            eprintln!("wrote {changed}");
+        }
+    }
+    Ok(())
+}
+
+fn custom_job(
+    root: &std::path::Path,
+    specs: Vec<PathBuf>,
+    out: PathBuf,
+    name: Option<String>,
+) -> Result<Job, Error> {
+    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    let package = match name {
+        Some(name) => name,
+        None => {
+            let dir = out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            xtask::naming::value_name(&dir).replace('_', "-")
+        }
+    };
+    let command = "cargo xtask codegen --spec ... --out ...".to_owned();
+    let _ = root;
+    Ok(Job {
+        specs: specs
+            .into_iter()
+            .map(|path| {
+                let display = codegen::display_name(&cwd, &path);
+                (cwd.join(path), display)
+            })
+            .collect(),
+        out_dir: cwd.join(out),
+        options: CrateOptions {
+            package,
+            command,
+            standalone: true,
+        },
+        registry: None,
+        root: cwd,
+    })
+}

@@ -1,0 +1,212 @@
+//! The one place where wire names become Rust names.
+//!
+//! Names are sanitised to ASCII identifiers, cased with `heck`, kept clear of keywords and of
+//! the prelude names that generated code relies on, and made unique by a `Namespace` in a
+//! deterministic order (the caller's), so the same input always gives the same names.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Every Rust keyword, strict and reserved, in all editions.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Prelude names generated code uses unqualified; a type of that name would shadow them.
+const PRELUDE_TYPES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Drop",
+    "Eq",
+    "Err",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
+/// Splits a wire name into ASCII words: anything that is not an ASCII letter or digit
+/// separates words, so `high-usage-report`, `x.y` and `año` all give usable pieces.
+fn ascii_words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A type name: `BatchResponse`, `PublicObjectId`.
+pub fn type_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_upper_camel_case();
+    let name = match name.chars().next() {
+        None => "Type".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("T{name}"),
+        Some(_) => name,
+    };
+    if KEYWORDS.contains(&name.as_str()) || PRELUDE_TYPES.contains(&name.as_str()) {
+        format!("{name}Type")
+    } else {
+        name
+    }
+}
+
+/// A field, function or parameter name: `to_object_id`, `type_`.
+pub fn value_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_snake_case();
+    let name = match name.chars().next() {
+        None => "field".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("n{name}"),
+        Some(_) => name,
+    };
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// An enum variant for a wire value: `HUBSPOT_DEFINED` is `HubspotDefined`.
+pub fn variant_name(raw: &str) -> String {
+    let name = ascii_words(raw).to_upper_camel_case();
+    match name.chars().next() {
+        None => "Empty".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{name}"),
+        Some(_) if name == "Self" => "SelfValue".to_owned(),
+        Some(_) => name,
+    }
+}
+
+/// The module (and cargo feature) for a version: `v4`, `2026-03` is `v2026_03`.
+pub fn module_name(version: &str) -> String {
+    let name = ascii_words(version).to_snake_case();
+    let name = if name.is_empty() {
+        "api".to_owned()
+    } else {
+        name
+    };
+    if name.starts_with('v') && name[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        name
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("v{name}")
+    } else if KEYWORDS.contains(&name.as_str()) || name == "runtime" {
+        format!("{name}_api")
+    } else {
+        name
+    }
+}
+
+/// Names already given in one scope. `claim` hands out the wanted name, or the first of
+/// `name2`, `name3`, ... that is free.
+#[derive(Clone, Debug, Default)]
+pub struct Namespace {
+    used: BTreeSet<String>,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.used.contains(name)
+    }
+
+    pub fn claim(&mut self, wanted: &str) -> String {
+        let mut name = wanted.to_owned();
+        let mut n = 2;
+        while self.used.contains(&name) {
+            // `foo_` + `2` would read as `foo_2`; keep suffixes readable for snake case too.
+            name = if wanted.ends_with('_') {
+                format!("{wanted}{n}")
+            } else if wanted.contains('_') || wanted.chars().all(|c| c.is_ascii_lowercase()) {
+                format!("{wanted}_{n}")
+            } else {
+                format!("{wanted}{n}")
+            };
+            n += 1;
+        }
+        self.used.insert(name.clone());
+        name
+    }
+}
+
+/// Property names that hold record ids. The documents type them as strings, but HubSpot
+/// sends numbers, so they get the lenient `ObjectId` type.
+pub fn is_object_id_property(wire: &str) -> bool {
+    wire == "id" || wire == "objectId" || wire.ends_with("ObjectId")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(type_name("BatchResponse"), "BatchResponse");
+        assert_eq!(type_name("batch_response-v2"), "BatchResponseV2");
+        assert_eq!(type_name("Self"), "SelfType");
+        assert_eq!(type_name("Option"), "OptionType");
+        assert_eq!(type_name("200"), "T200");
+        assert_eq!(type_name(""), "Type");
+        assert_eq!(value_name("toObjectId"), "to_object_id");
+        assert_eq!(value_name("type"), "type_");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("1st"), "n1st");
+        assert_eq!(value_name("$$"), "field");
+        assert_eq!(variant_name("HUBSPOT_DEFINED"), "HubspotDefined");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("2nd"), "V2nd");
+        assert_eq!(module_name("v4"), "v4");
+        assert_eq!(module_name("2026-03"), "v2026_03");
+        assert_eq!(module_name("1.0.0"), "v1_0_0");
+    }
+
+    #[test]
+    fn namespace_suffixes_deterministically() {
+        let mut ns = Namespace::new();
+        assert_eq!(ns.claim("Foo"), "Foo");
+        assert_eq!(ns.claim("Foo"), "Foo2");
+        assert_eq!(ns.claim("foo_bar"), "foo_bar");
+        assert_eq!(ns.claim("foo_bar"), "foo_bar_2");
+        assert_eq!(ns.claim("type_"), "type_");
+        assert_eq!(ns.claim("type_"), "type_2");
+    }
+
+    #[test]
+    fn object_id_properties() {
+        assert!(is_object_id_property("id"));
+        assert!(is_object_id_property("toObjectId"));
+        assert!(!is_object_id_property("correlationId"));
+        assert!(!is_object_id_property("fromObjectTypeId"));
+    }
+}
