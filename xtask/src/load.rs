@@ -5,6 +5,8 @@
 //! `200:` are numbers and become strings here), checked for the few things whose absence
 //! `openapiv3` reports poorly, then typed with `serde_path_to_error` so errors carry a path.
 
+mod locate;
+
 use std::path::Path;
 
 use openapiv3::OpenAPI;
@@ -93,10 +95,14 @@ pub fn parse_value(value: Value, file: &str) -> Result<Document> {
             ));
         }
     }
-    let api = serde_path_to_error::deserialize::<_, OpenAPI>(value).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        Error::spec(file, &pointer, e.into_inner().to_string())
-    })?;
+    let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
+        Ok(api) => api,
+        Err(e) => {
+            let (pointer, message) = locate::locate(&value)
+                .unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
+            return Err(Error::spec(file, &pointer, message));
+        }
+    };
     Ok(Document {
         file: file.to_owned(),
         api,

@@ -148,6 +148,9 @@ impl Namespace {
             // `foo_` + `2` would read as `foo_2`; keep suffixes readable for snake case too.
             name = if wanted.ends_with('_') {
                 format!("{wanted}{n}")
+            } else if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+                // `V2` + `2` would read as `V22`.
+                format!("{wanted}_{n}")
             } else if wanted.contains('_') || wanted.chars().all(|c| c.is_ascii_lowercase()) {
                 format!("{wanted}_{n}")
             } else {
@@ -200,6 +203,8 @@ mod tests {
         assert_eq!(ns.claim("foo_bar"), "foo_bar_2");
         assert_eq!(ns.claim("type_"), "type_");
         assert_eq!(ns.claim("type_"), "type_2");
+        assert_eq!(ns.claim("V2"), "V2");
+        assert_eq!(ns.claim("V2"), "V2_2");
     }
 
     #[test]

@@ -1,0 +1,9 @@
+//! The integration tests, one binary so linking is paid once.
+
+mod bad_specs;
+mod fixtures;
+mod live_quirks;
+mod models;
+mod reference_docs;
+mod round_trip;
+mod up_to_date;

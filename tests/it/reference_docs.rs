@@ -1,0 +1,210 @@
+//! Conformance with HubSpot's published documents in `../shared/specs`: our `spec/` keeps
+//! every path, operation, parameter, response and schema they publish, and every published
+//! schema has its Rust type.
+//!
+//! A user's clone has no `../shared`; there these tests say so and pass. CI (`CI=true`)
+//! requires the documents.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+/// The published documents for each checked-in version.
+const VERSIONS: &[(&str, &[&str])] = &[
+    (
+        "v4",
+        &["associations-v4.json", "associations-schema-v4.json"],
+    ),
+    (
+        "2026-03",
+        &[
+            "associations-2026-03.json",
+            "associations-schema-2026-03.json",
+        ],
+    ),
+];
+
+pub fn reference_dir() -> Option<PathBuf> {
+    let dir = tests::workspace_root().join("../shared/specs");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |ci| ci != "true"),
+        "CI needs HubSpot's reference documents in {}",
+        dir.display()
+    );
+    eprintln!(
+        "no reference documents found in {}; skipping the conformance checks",
+        dir.display()
+    );
+    None
+}
+
+fn load(path: PathBuf) -> xtask::load::Document {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    xtask::load::load_file(&path, &name).unwrap()
+}
+
+/// `METHOD path` with the parameters, body and response codes that define an operation.
+fn operations(api: &OpenAPI) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (path, item) in api.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let mut params: Vec<String> = op
+                .parameters
+                .iter()
+                .filter_map(|p| p.as_item())
+                .map(|p| {
+                    let data = p.parameter_data_ref();
+                    let schema = match &data.format {
+                        openapiv3::ParameterSchemaOrContent::Schema(s) => {
+                            serde_json::to_string(s).unwrap()
+                        }
+                        openapiv3::ParameterSchemaOrContent::Content(_) => "content".to_owned(),
+                    };
+                    format!(
+                        "{}:{}:{}:{}",
+                        data.name,
+                        required_in(p),
+                        data.required,
+                        strip_noise(&schema)
+                    )
+                })
+                .collect();
+            params.sort();
+            let body = op.request_body.as_ref().map(|b| match b {
+                ReferenceOr::Item(b) => b
+                    .content
+                    .values()
+                    .map(|m| strip_noise(&serde_json::to_string(&m.schema).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                ReferenceOr::Reference { reference } => reference.clone(),
+            });
+            let mut codes: Vec<String> = op
+                .responses
+                .responses
+                .iter()
+                .map(|(code, r)| {
+                    let schema = match r {
+                        ReferenceOr::Item(r) => r
+                            .content
+                            .values()
+                            .map(|m| strip_noise(&serde_json::to_string(&m.schema).unwrap()))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        ReferenceOr::Reference { reference } => reference.clone(),
+                    };
+                    format!("{code}={schema}")
+                })
+                .collect();
+            if op.responses.default.is_some() {
+                codes.push("default".to_owned());
+            }
+            out.insert(format!(
+                "{} {path} params={params:?} body={body:?} responses={codes:?}",
+                method.to_uppercase()
+            ));
+        }
+    }
+    out
+}
+
+fn required_in(p: &openapiv3::Parameter) -> &'static str {
+    match p {
+        openapiv3::Parameter::Query { .. } => "query",
+        openapiv3::Parameter::Header { .. } => "header",
+        openapiv3::Parameter::Path { .. } => "path",
+        openapiv3::Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+/// Drops what is prose or example, keeping the facts.
+fn strip_noise(json: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.retain(|k, _| k != "description" && k != "example" && !k.starts_with("x-"));
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut value);
+    value.to_string()
+}
+
+#[test]
+fn spec_keeps_every_published_operation() {
+    let Some(dir) = reference_dir() else { return };
+    let root = tests::workspace_root();
+    for (version, files) in VERSIONS {
+        for file in *files {
+            let reference = load(dir.join(file));
+            let ours_name = if file.contains("schema") {
+                "associations-schema.yaml"
+            } else {
+                "associations.yaml"
+            };
+            let ours = load(root.join("spec").join(version).join(ours_name));
+            let published = operations(&reference.api);
+            let written = operations(&ours.api);
+            let missing: Vec<_> = published.difference(&written).collect();
+            let added: Vec<_> = written.difference(&published).collect();
+            assert!(
+                missing.is_empty() && added.is_empty(),
+                "{file} vs spec/{version}/{ours_name}:\nmissing {missing:#?}\nadded {added:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_published_schema_has_its_rust_type() {
+    let Some(dir) = reference_dir() else { return };
+    let ours = tests::checked_in_api();
+    for (version, files) in VERSIONS {
+        let docs: Vec<_> = files.iter().map(|f| load(dir.join(f))).collect();
+        let (published, _) = xtask::lower::lower(&docs).unwrap();
+        let published = &published.modules[0];
+        let module = ours.modules.iter().find(|m| &m.version == version).unwrap();
+        let mut schemas = 0;
+        for def in published.types.values() {
+            let Some(schema) = &def.schema_name else {
+                continue;
+            };
+            schemas += 1;
+            let ours = module
+                .types
+                .values()
+                .find(|t| t.schema_name.as_ref() == Some(schema))
+                .unwrap_or_else(|| panic!("{version}: published schema {schema} has no Rust type"));
+            assert_eq!(ours.name, def.name, "{version}: {schema}");
+            let wire = |t: &xtask::ir::TypeDef| match &t.kind {
+                xtask::ir::TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .map(|f| (f.wire_name.clone(), f.required))
+                    .collect::<BTreeSet<_>>(),
+                _ => BTreeSet::new(),
+            };
+            assert_eq!(wire(ours), wire(def), "{version}: properties of {schema}");
+        }
+        let expected: usize = docs
+            .iter()
+            .flat_map(|d| d.api.components.iter().flat_map(|c| c.schemas.keys()))
+            .collect::<BTreeSet<_>>()
+            .len();
+        assert_eq!(
+            schemas, expected,
+            "{version}: every published schema was lowered"
+        );
+    }
+}

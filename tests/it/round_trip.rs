@@ -1,0 +1,93 @@
+//! Every model of every version survives JSON -> Rust -> JSON.
+
+use tests::sample::Sampler;
+use tests::semantic;
+use xtask::ir::TypeRef;
+
+use crate::models;
+
+/// Random documents per type. Each is small; together they cover missing optionals, nulls,
+/// numeric ids, unknown enum values and undeclared properties many times over.
+const CASES: u64 = 200;
+
+fn seed(module: &str, type_name: &str, case: u64) -> u64 {
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in module.bytes().chain([0]).chain(type_name.bytes()) {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    hash ^ case
+}
+
+#[test]
+fn round_trip_every_model_of_both_versions() {
+    let api = tests::checked_in_api();
+    let mut failures = Vec::new();
+    let mut round_trips = 0;
+    for module in &api.modules {
+        for name in module.types.keys() {
+            for case in 0..CASES {
+                let seed = seed(&module.name, name, case);
+                let before = Sampler::new(&module.types, seed).named(name);
+                let label = format!("{}::{name} (seed {seed})", module.name);
+                let after = match models::round_trip(&module.name, name, &before) {
+                    None => {
+                        failures.push(format!(
+                            "{label}: no generated type; run `cargo xtask codegen`"
+                        ));
+                        break;
+                    }
+                    Some(Err(e)) => {
+                        failures.push(format!("{label}: does not deserialize: {e}\n    {before}"));
+                        continue;
+                    }
+                    Some(Ok(after)) => after,
+                };
+                round_trips += 1;
+                let ty = TypeRef::Named(name.clone());
+                if let Err(diff) = semantic::same(&module.types, &ty, &before, &after) {
+                    failures.push(format!(
+                        "{label}: {diff}\n    before: {before}\n    after:  {after}"
+                    ));
+                    continue;
+                }
+                // What we write, we read back to the same text.
+                match models::round_trip(&module.name, name, &after) {
+                    Some(Ok(again)) if again == after => {}
+                    other => failures.push(format!(
+                        "{label}: second round trip gave {other:?}, not {after}"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures, first ones:\n{}",
+        failures.len(),
+        failures[..failures.len().min(10)].join("\n")
+    );
+    let types: usize = api.modules.iter().map(|m| m.types.len()).sum();
+    assert_eq!(round_trips, types * CASES as usize);
+    assert_eq!(api.modules.len(), 2, "both versions are generated");
+}
+
+/// The sampler really produces the awkward cases, so the test above exercises them.
+#[test]
+fn round_trip_samples_include_the_live_api_quirks() {
+    let api = tests::checked_in_api();
+    let v4 = api.modules.iter().find(|m| m.name == "v4").unwrap();
+    let mut numeric_id = false;
+    let mut unknown_enum = false;
+    let mut undeclared = false;
+    let mut missing_optional = false;
+    for case in 0..CASES {
+        let pair = Sampler::new(&v4.types, case).named("PublicAssociationMultiWithLabel");
+        let text = pair.to_string();
+        numeric_id |= pair["from"]["id"].is_number();
+        unknown_enum |= text.contains("UNDOCUMENTED_");
+        undeclared |= text.contains("undeclared0");
+        missing_optional |= pair.get("paging").is_none();
+    }
+    assert!(numeric_id && unknown_enum && undeclared && missing_optional);
+}
