@@ -1,6 +1,10 @@
 //! Support for the integration tests in `it/`: where things are, JSON made from schemas, and
 //! comparison of JSON by what the schema says it means.
 
+/// The README's examples run as doctests of this crate, so they cannot go stale.
+#[doc = include_str!("../../README.md")]
+mod readme {}
+
 pub mod sample;
 pub mod semantic;
 
