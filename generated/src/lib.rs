@@ -15,7 +15,10 @@
 
 pub mod runtime;
 
-pub use runtime::ObjectId;
+pub use runtime::{ObjectId, Outcome, Request};
+
+#[cfg(feature = "client")]
+pub use runtime::{BatchReport, Client, ClientBuilder, Error, RetryPolicy};
 
 #[cfg(feature = "v2026_03")]
 pub mod v2026_03;

@@ -7,7 +7,7 @@ use std::process::Command;
 use xtask::codegen::{self, Job};
 use xtask::emit::{self, CrateOptions};
 
-const FIXTURES: &[&str] = &["composition", "keywords", "nested"];
+const FIXTURES: &[&str] = &["composition", "keywords", "nested", "operations"];
 
 fn fixture(name: &str) -> PathBuf {
     tests::workspace_root()
@@ -36,17 +36,33 @@ fn fixture_models_snapshots() {
             .find(|f| f.path == format!("src/{module}/models.rs"))
             .expect("a models file");
         insta::assert_snapshot!(format!("{name}_models"), models.contents);
+        if let Some(operations) = files
+            .iter()
+            .find(|f| f.path == format!("src/{module}/operations.rs"))
+        {
+            insta::assert_snapshot!(format!("{name}_operations"), operations.contents);
+        }
     }
 }
 
 /// Runs `cargo check` on a crate generated outside the workspace. Dependencies resolve
 /// offline against the workspace lock file: `cargo test` has already fetched them.
-pub fn cargo_check(crate_dir: &Path) {
+pub fn cargo_check(crate_dir: &Path, features: &[String]) {
     let root = tests::workspace_root();
     std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
-        .args(["check", "--offline", "--quiet", "--all-targets"])
+        // Without the HTTP client: it is the same runtime the workspace already checks, and
+        // leaving it out spares building a TLS stack a second time.
+        .args([
+            "check",
+            "--offline",
+            "--quiet",
+            "--all-targets",
+            "--no-default-features",
+            "--features",
+        ])
+        .arg(features.join(","))
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", root.join("target/generated-crates"))
         .env("RUSTFLAGS", "-D warnings")
@@ -76,5 +92,9 @@ fn fixture_crate_compiles_without_warnings() {
     };
     let runtime = codegen::runtime_files(&root).unwrap();
     codegen::run(&job, &runtime, false).unwrap();
-    cargo_check(&out);
+    let features: Vec<String> = FIXTURES
+        .iter()
+        .map(|name| xtask::naming::module_name(&format!("fixture-{name}")))
+        .collect();
+    cargo_check(&out, &features);
 }

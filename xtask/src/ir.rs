@@ -23,6 +23,65 @@ pub struct Module {
     pub sources: Vec<String>,
     /// Keyed and therefore emitted in order of Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// Sorted by function name.
+    pub operations: Vec<Operation>,
+}
+
+/// One operation of the API: a request function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The function name, from method and path (or `x-rust-name`).
+    pub name: String,
+    pub method: HttpMethod,
+    /// The path template as the document writes it, e.g. `/crm/v4/objects/{objectType}`.
+    pub path: String,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    /// Path parameters in template order, then query parameters.
+    pub params: Vec<Param>,
+    /// The struct that holds the optional query parameters, if there are any.
+    pub query_struct: Option<String>,
+    pub body: Option<Body>,
+    /// The body of a full success, `None` when success has no body (204).
+    pub ok: Option<TypeRef>,
+    /// The body of a 207 partial success, when the operation documents one.
+    pub partial: Option<TypeRef>,
+    /// Sending it twice has the effect of sending it once, so it may be retried after an
+    /// ambiguous failure.
+    pub idempotent: bool,
+    /// The item type of the batch inputs (`inputs: [...]` in the body), for batch helpers.
+    pub batch_input: Option<TypeRef>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    pub ty: TypeRef,
+    pub required: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -5,3 +5,7 @@
 mod models;
 
 pub use self::models::*;
+
+mod operations;
+
+pub use self::operations::*;

@@ -4934,3 +4934,261 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
         deserializer.deserialize_map(__Visitor)
     }
 }
+
+impl crate::runtime::Page
+for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
+    type Item = MultiAssociatedObjectWithLabel;
+    fn next_after(&self) -> Option<String> {
+        Some(self.paging.as_ref()?.next.as_ref()?.after.clone())
+    }
+    fn into_items(self) -> Vec<MultiAssociatedObjectWithLabel> {
+        self.results
+    }
+}
+
+impl crate::runtime::BatchOutput for BatchResponseLabelsBetweenObjectPair {
+    type Item = LabelsBetweenObjectPair;
+    fn into_parts(self) -> (Vec<LabelsBetweenObjectPair>, Vec<::serde_json::Value>) {
+        let errors = Vec::new();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput for BatchResponseLabelsBetweenObjectPairWithErrors {
+    type Item = LabelsBetweenObjectPair;
+    fn into_parts(self) -> (Vec<LabelsBetweenObjectPair>, Vec<::serde_json::Value>) {
+        let errors = self
+            .errors
+            .unwrap_or_default()
+            .iter()
+            .map(|error| ::serde_json::to_value(error).unwrap_or_default())
+            .collect();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput
+for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
+    type Item = PublicAssociationDefinitionConfigurationUpdateResult;
+    fn into_parts(
+        self,
+    ) -> (
+        Vec<PublicAssociationDefinitionConfigurationUpdateResult>,
+        Vec<::serde_json::Value>,
+    ) {
+        let errors = Vec::new();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput
+for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
+    type Item = PublicAssociationDefinitionConfigurationUpdateResult;
+    fn into_parts(
+        self,
+    ) -> (
+        Vec<PublicAssociationDefinitionConfigurationUpdateResult>,
+        Vec<::serde_json::Value>,
+    ) {
+        let errors = self
+            .errors
+            .unwrap_or_default()
+            .iter()
+            .map(|error| ::serde_json::to_value(error).unwrap_or_default())
+            .collect();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput
+for BatchResponsePublicAssociationDefinitionUserConfiguration {
+    type Item = PublicAssociationDefinitionUserConfiguration;
+    fn into_parts(
+        self,
+    ) -> (Vec<PublicAssociationDefinitionUserConfiguration>, Vec<::serde_json::Value>) {
+        let errors = Vec::new();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput
+for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
+    type Item = PublicAssociationDefinitionUserConfiguration;
+    fn into_parts(
+        self,
+    ) -> (Vec<PublicAssociationDefinitionUserConfiguration>, Vec<::serde_json::Value>) {
+        let errors = self
+            .errors
+            .unwrap_or_default()
+            .iter()
+            .map(|error| ::serde_json::to_value(error).unwrap_or_default())
+            .collect();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput for BatchResponsePublicAssociationMultiWithLabel {
+    type Item = PublicAssociationMultiWithLabel;
+    fn into_parts(
+        self,
+    ) -> (Vec<PublicAssociationMultiWithLabel>, Vec<::serde_json::Value>) {
+        let errors = Vec::new();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput
+for BatchResponsePublicAssociationMultiWithLabelWithErrors {
+    type Item = PublicAssociationMultiWithLabel;
+    fn into_parts(
+        self,
+    ) -> (Vec<PublicAssociationMultiWithLabel>, Vec<::serde_json::Value>) {
+        let errors = self
+            .errors
+            .unwrap_or_default()
+            .iter()
+            .map(|error| ::serde_json::to_value(error).unwrap_or_default())
+            .collect();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::BatchOutput for BatchResponsePublicDefaultAssociation {
+    type Item = PublicDefaultAssociation;
+    fn into_parts(self) -> (Vec<PublicDefaultAssociation>, Vec<::serde_json::Value>) {
+        let errors = self
+            .errors
+            .unwrap_or_default()
+            .iter()
+            .map(|error| ::serde_json::to_value(error).unwrap_or_default())
+            .collect();
+        (self.results, errors)
+    }
+}
+
+impl crate::runtime::ObjectIds for LabelsBetweenObjectPair {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.from_object_id;
+            ids.push(value.as_str());
+        }
+        {
+            let value = &self.to_object_id;
+            ids.push(value.as_str());
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for MultiAssociatedObjectWithLabel {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.to_object_id;
+            ids.push(value.as_str());
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicAssociationMultiArchive {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.from;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        {
+            let value = &self.to;
+            for item in value.iter() {
+                ids.extend(crate::runtime::ObjectIds::object_ids(item));
+            }
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicAssociationMultiPost {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.from;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        {
+            let value = &self.to;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicAssociationMultiWithLabel {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.from;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        {
+            let value = &self.to;
+            for item in value.iter() {
+                ids.extend(crate::runtime::ObjectIds::object_ids(item));
+            }
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicDefaultAssociation {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.from;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        {
+            let value = &self.to;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicDefaultAssociationMultiPost {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.from;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        {
+            let value = &self.to;
+            ids.extend(crate::runtime::ObjectIds::object_ids(value));
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicFetchAssociationsBatchRequest {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.id;
+            ids.push(value.as_str());
+        }
+        ids
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicObjectId {
+    fn object_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        {
+            let value = &self.id;
+            ids.push(value.as_str());
+        }
+        ids
+    }
+}

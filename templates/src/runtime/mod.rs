@@ -1,8 +1,33 @@
 //! Support code shared by all generated API modules.
 //!
-//! Generated models call into this module instead of repeating the same logic in every type.
+//! Generated models and request functions call into this module instead of repeating the
+//! same logic in every type. The HTTP client is behind the `client` feature.
 
 pub mod de;
+mod model;
 mod object_id;
+mod request;
 
+#[cfg(feature = "client")]
+mod batch;
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+mod error;
+#[cfg(feature = "client")]
+mod paging;
+#[cfg(feature = "client")]
+mod retry;
+
+pub use model::{BatchOutput, ObjectIds, Page};
 pub use object_id::ObjectId;
+pub use request::{decode, Decode, InvalidRequest, Method, Outcome, Request};
+
+#[cfg(feature = "client")]
+pub use batch::{BatchFailure, BatchReport, FailureReason};
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE};
+#[cfg(feature = "client")]
+pub use error::{ApiError, Error, RateLimitPolicy, RateLimited};
+#[cfg(feature = "client")]
+pub use retry::{RateLimiter, RetryPolicy};

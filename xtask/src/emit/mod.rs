@@ -5,7 +5,9 @@
 
 mod format;
 mod models;
+mod operations;
 mod registry;
+mod traits;
 mod types;
 
 use quote::quote;
@@ -88,14 +90,26 @@ pub fn emit_crate(
             path: format!("{dir}/mod.rs"),
             contents: format::rust_file(&format!("{dir}/mod.rs"), &header, module_rs(module))?,
         });
-        files.push(OutputFile {
-            path: format!("{dir}/models.rs"),
-            contents: format::rust_file(
-                &format!("{dir}/models.rs"),
-                &header,
-                models::models_file(module),
-            )?,
-        });
+        // A module without types or operations gets no file for them: an empty glob
+        // re-export would warn.
+        if !module.types.is_empty() {
+            let mut models = models::models_file(module);
+            models.extend(traits::trait_impls(module));
+            files.push(OutputFile {
+                path: format!("{dir}/models.rs"),
+                contents: format::rust_file(&format!("{dir}/models.rs"), &header, models)?,
+            });
+        }
+        if !module.operations.is_empty() {
+            files.push(OutputFile {
+                path: format!("{dir}/operations.rs"),
+                contents: format::rust_file(
+                    &format!("{dir}/operations.rs"),
+                    &header,
+                    operations::operations_file(module),
+                )?,
+            });
+        }
     }
     Ok(files)
 }
@@ -135,13 +149,28 @@ fn lib_rs(api: &Api) -> proc_macro2::TokenStream {
 
         pub mod runtime;
 
-        pub use runtime::ObjectId;
+        pub use runtime::{ObjectId, Outcome, Request};
+        #[cfg(feature = "client")]
+        pub use runtime::{BatchReport, Client, ClientBuilder, Error, RetryPolicy};
 
         #(#modules)*
     }
 }
 
 fn module_rs(module: &Module) -> proc_macro2::TokenStream {
+    let models = (!module.types.is_empty()).then(|| {
+        quote!(
+            mod models;
+            pub use self::models::*;
+        )
+    });
+    let operations = (!module.operations.is_empty()).then(|| {
+        quote!(
+            mod operations;
+            pub use self::operations::*;
+        )
+    });
+    let models = quote!(#models #operations);
     let doc = format!(
         " Version `{}` of the API, from {}.",
         module.version,
@@ -150,17 +179,24 @@ fn module_rs(module: &Module) -> proc_macro2::TokenStream {
     quote! {
         #![doc = #doc]
 
-        mod models;
-
-        pub use self::models::*;
+        #models
     }
 }
 
 /// Dependencies of the generated crate; the runtime template crate uses the same ones.
 const DEPENDENCIES: &str = r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }
+fastrand = { version = "2", optional = true }
+futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"], optional = true }
+reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2"], optional = true }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
+tokio = { version = "1", features = ["time", "sync"], optional = true }
+tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
 "#;
+
+/// The HTTP client and what it needs; request values and models work without it.
+const CLIENT_FEATURE: &str =
+    r#"client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
 
 fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
     let versions: Vec<&str> = api.modules.iter().map(|m| m.version.as_str()).collect();
@@ -191,6 +227,7 @@ fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
          {workspace}\n\
          [features]\n\
          default = [{default}]\n\
+         {CLIENT_FEATURE}\n\
          {features}\n\
          [dependencies]\n\
          {DEPENDENCIES}",

@@ -7,6 +7,7 @@
 //! the document names them with `x-rust-name`.
 
 mod cycles;
+mod operations;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use crate::ir::{Api, Module};
 use crate::load::Document;
 use crate::naming;
 
+pub use operations::X_IDEMPOTENT;
 pub use schema::X_RUST_NAME;
 
 /// Lowers all documents. Warnings name schemas that were typed more loosely than written.
@@ -68,7 +70,7 @@ fn lower_module(
 ) -> Result<(Module, Vec<Warning>)> {
     let mut lowerer = schema::Lowerer::new(docs);
     lowerer.lower_components()?;
-    lowerer.lower_operation_schemas()?;
+    let operations = lowerer.lower_operations()?;
     let (mut types, warnings) = lowerer.finish();
     cycles::check_aliases(&types, docs)?;
     cycles::box_recursive_fields(&mut types);
@@ -78,6 +80,7 @@ fn lower_module(
             version,
             sources: docs.iter().map(|d| d.file.clone()).collect(),
             types,
+            operations,
         },
         warnings,
     ))

@@ -4,8 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     AdditionalProperties, AnySchema, Components, IntegerFormat, NumberFormat, ObjectType,
-    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema, SchemaData,
-    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::error::{Error, Pointer, Result, Warning};
@@ -31,14 +30,14 @@ enum Shape {
 
 /// What to call an inline schema that needs a type of its own.
 #[derive(Clone)]
-struct Hint {
-    name: String,
+pub(super) struct Hint {
+    pub(super) name: String,
     /// The schema is a property that holds a record id.
-    object_id: bool,
+    pub(super) object_id: bool,
 }
 
 impl Hint {
-    fn new(name: impl Into<String>) -> Self {
+    pub(super) fn new(name: impl Into<String>) -> Self {
         Hint {
             name: name.into(),
             object_id: false,
@@ -58,7 +57,7 @@ impl Hint {
 }
 
 pub(super) struct Lowerer<'a> {
-    docs: &'a [&'a Document],
+    pub(super) docs: &'a [&'a Document],
     names: Namespace,
     /// Component schema name to Rust name, shared by all documents of the module.
     components: BTreeMap<String, String>,
@@ -88,6 +87,10 @@ impl<'a> Lowerer<'a> {
             origins: BTreeMap::new(),
             warnings: Vec::new(),
         }
+    }
+
+    pub(super) fn types_ref(&self) -> &BTreeMap<String, TypeDef> {
+        &self.types
     }
 
     pub(super) fn finish(self) -> (BTreeMap<String, TypeDef>, Vec<Warning>) {
@@ -132,184 +135,8 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// Inline schemas of parameters, request bodies and responses.
-    pub(super) fn lower_operation_schemas(&mut self) -> Result<()> {
-        for doc in self.docs {
-            for (path, item) in &doc.api.paths.paths {
-                let at_path = Pointer::root().join("paths").join(path);
-                let item = match item {
-                    ReferenceOr::Item(item) => item,
-                    ReferenceOr::Reference { reference } => {
-                        return Err(Error::spec(
-                            &doc.file,
-                            &at_path,
-                            format!(
-                                "unsupported $ref '{reference}': path items must be written out"
-                            ),
-                        ))
-                    }
-                };
-                for (i, param) in item.parameters.iter().enumerate() {
-                    let hint = Hint::new(naming::type_name(&format!("{path} parameter")));
-                    self.lower_parameter(doc, param, &at_path.join("parameters").join(i), &hint)?;
-                }
-                for (method, op) in item.iter() {
-                    let at = at_path.join(method);
-                    let base = naming::type_name(&format!("{method} {}", literal_segments(path)));
-                    for (i, param) in op.parameters.iter().enumerate() {
-                        self.lower_parameter(
-                            doc,
-                            param,
-                            &at.join("parameters").join(i),
-                            &Hint::new(&base),
-                        )?;
-                    }
-                    if let Some(body) = &op.request_body {
-                        let (body, body_at, hint) = match body {
-                            ReferenceOr::Item(body) => (
-                                body,
-                                at.join("requestBody"),
-                                Hint::new(format!("{base}Body")),
-                            ),
-                            ReferenceOr::Reference { reference } => {
-                                let (name, body) = self.resolve_component(
-                                    doc,
-                                    reference,
-                                    "requestBodies",
-                                    |c: &'a Components| &c.request_bodies,
-                                    &at.join("requestBody"),
-                                )?;
-                                let hint = Hint::new(format!("{}Body", naming::type_name(&name)));
-                                (body, component_pointer("requestBodies", &name), hint)
-                            }
-                        };
-                        self.lower_request_body(doc, body, &body_at, &hint)?;
-                    }
-                    let responses = op
-                        .responses
-                        .default
-                        .iter()
-                        .map(|r| ("default".to_owned(), r))
-                        .chain(
-                            op.responses
-                                .responses
-                                .iter()
-                                .map(|(code, r)| (code.to_string(), r)),
-                        );
-                    for (code, response) in responses {
-                        let at = at.join("responses").join(&code);
-                        let (response, response_at, hint) = match response {
-                            ReferenceOr::Item(response) => {
-                                let hint = Hint::new(format!(
-                                    "{base}Response{}",
-                                    naming::type_name(&code)
-                                ));
-                                (response, at, hint)
-                            }
-                            ReferenceOr::Reference { reference } => {
-                                let (name, response) = self.resolve_component(
-                                    doc,
-                                    reference,
-                                    "responses",
-                                    |c: &'a Components| &c.responses,
-                                    &at,
-                                )?;
-                                let hint =
-                                    Hint::new(format!("{}Response", naming::type_name(&name)));
-                                (response, component_pointer("responses", &name), hint)
-                            }
-                        };
-                        self.lower_response(doc, response, &response_at, &hint)?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn lower_parameter(
-        &mut self,
-        doc: &'a Document,
-        param: &'a ReferenceOr<Parameter>,
-        at: &Pointer,
-        base: &Hint,
-    ) -> Result<Option<TypeRef>> {
-        let (param, at) = match param {
-            ReferenceOr::Item(param) => (param, at.clone()),
-            ReferenceOr::Reference { reference } => {
-                let (name, param) = self.resolve_component(
-                    doc,
-                    reference,
-                    "parameters",
-                    |c: &'a Components| &c.parameters,
-                    at,
-                )?;
-                (param, component_pointer("parameters", &name))
-            }
-        };
-        let data = param.parameter_data_ref();
-        match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                let hint = Hint {
-                    name: format!("{}{}", base.name, naming::type_name(&data.name)),
-                    object_id: naming::is_object_id_property(&data.name),
-                };
-                self.type_ref(doc, schema, &at.join("schema"), &hint)
-                    .map(Some)
-            }
-            ParameterSchemaOrContent::Content(_) => {
-                self.warn(
-                    doc,
-                    &at.join("content"),
-                    "parameters described by `content` are sent as plain strings",
-                );
-                Ok(None)
-            }
-        }
-    }
-
-    fn lower_request_body(
-        &mut self,
-        doc: &'a Document,
-        body: &'a RequestBody,
-        at: &Pointer,
-        hint: &Hint,
-    ) -> Result<()> {
-        for (media, content) in &body.content {
-            if let (true, Some(schema)) = (is_json_media_type(media), &content.schema) {
-                self.type_ref(
-                    doc,
-                    schema,
-                    &at.join("content").join(media).join("schema"),
-                    hint,
-                )?;
-            }
-        }
-        Ok(())
-    }
-
-    fn lower_response(
-        &mut self,
-        doc: &'a Document,
-        response: &'a Response,
-        at: &Pointer,
-        hint: &Hint,
-    ) -> Result<()> {
-        for (media, content) in &response.content {
-            if let (true, Some(schema)) = (is_json_media_type(media), &content.schema) {
-                self.type_ref(
-                    doc,
-                    schema,
-                    &at.join("content").join(media).join("schema"),
-                    hint,
-                )?;
-            }
-        }
-        Ok(())
-    }
-
     /// Follows a `$ref` to `#/components/<kind>/<name>`, through chains of such refs.
-    fn resolve_component<T>(
+    pub(super) fn resolve_component<T>(
         &self,
         doc: &'a Document,
         reference: &str,
@@ -416,7 +243,7 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn warn(&mut self, doc: &Document, at: &Pointer, message: impl Into<String>) {
+    pub(super) fn warn(&mut self, doc: &Document, at: &Pointer, message: impl Into<String>) {
         self.warnings.push(Warning {
             file: doc.file.clone(),
             pointer: at.clone(),
@@ -426,7 +253,7 @@ impl<'a> Lowerer<'a> {
 
     /// The type of a schema in use position: a reference, a built-in type, or a new named
     /// type for an inline schema that needs one.
-    fn type_ref<S: AsSchema>(
+    pub(super) fn type_ref<S: AsSchema>(
         &mut self,
         doc: &'a Document,
         schema: &'a ReferenceOr<S>,
@@ -955,7 +782,7 @@ impl<'a> Merged<'a> {
 }
 
 /// Lets `type_ref` take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
-trait AsSchema {
+pub(super) trait AsSchema {
     fn as_schema(&self) -> &Schema;
 }
 
@@ -1016,7 +843,7 @@ fn local_ref_name(reference: &str, prefix: &str) -> Option<String> {
     Some(rest.replace("~1", "/").replace("~0", "~"))
 }
 
-fn component_pointer(kind: &str, name: &str) -> Pointer {
+pub(super) fn component_pointer(kind: &str, name: &str) -> Pointer {
     Pointer::root().join("components").join(kind).join(name)
 }
 
@@ -1032,13 +859,4 @@ pub(crate) fn is_json_media_type(media: &str) -> bool {
         || media == "*/*"
         || media == "application/*"
         || media.ends_with("+json")
-}
-
-/// The literal (non-parameter) segments of a path, for naming: `/crm/v4/{id}/batch` is
-/// `crm v4 batch`.
-fn literal_segments(path: &str) -> String {
-    path.split('/')
-        .filter(|segment| !segment.is_empty() && !segment.starts_with('{'))
-        .collect::<Vec<_>>()
-        .join(" ")
 }

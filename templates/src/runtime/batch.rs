@@ -1,0 +1,193 @@
+//! Any number of inputs through a batch endpoint: split into requests of at most 1,000,
+//! sent with bounded concurrency, results merged, and every input accounted for.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use futures_util::stream::{self, StreamExt};
+
+use super::client::Client;
+use super::error::Error;
+use super::model::{BatchOutput, ObjectIds};
+use super::request::Request;
+
+/// What happened to a batch: every input is either covered by `results` or listed in
+/// `failures`.
+#[derive(Debug)]
+pub struct BatchReport<I, R> {
+    /// Results of all requests, in no particular order.
+    pub results: Vec<R>,
+    /// Inputs that did not go through, each with the reason.
+    pub failures: Vec<BatchFailure<I>>,
+    /// Inputs that went through.
+    pub succeeded: usize,
+    /// Requests sent (not counting retries).
+    pub requests: usize,
+}
+
+impl<I, R> BatchReport<I, R> {
+    pub fn is_complete(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// One input that did not go through.
+#[derive(Debug)]
+pub struct BatchFailure<I> {
+    pub input: I,
+    pub reason: FailureReason,
+}
+
+#[derive(Debug, Clone)]
+pub enum FailureReason {
+    /// The whole request failed (after retries); shared by all inputs it carried.
+    Request(Arc<Error>),
+    /// HubSpot rejected this input: the error object from the batch response.
+    Rejected(serde_json::Value),
+    /// HubSpot reported an error it did not tie to particular inputs, and returned no result
+    /// for this one.
+    Unattributed(Vec<serde_json::Value>),
+    /// HubSpot returned neither a result nor an error for this input.
+    Missing,
+}
+
+impl Client {
+    /// Sends `inputs` through a batch endpoint. `request` builds one request from at most
+    /// [`batch_size`](super::ClientBuilder::batch_size) inputs.
+    pub async fn batch<I, O, F>(&self, inputs: Vec<I>, request: F) -> BatchReport<I, O::Item>
+    where
+        I: ObjectIds + Clone,
+        O: BatchOutput,
+        O::Item: ObjectIds,
+        F: Fn(&[I]) -> Request<O>,
+    {
+        let size = self.batch_size();
+        let mut chunks = Vec::with_capacity(inputs.len().div_ceil(size));
+        let mut inputs = inputs.into_iter().peekable();
+        while inputs.peek().is_some() {
+            chunks.push(inputs.by_ref().take(size).collect::<Vec<I>>());
+        }
+        let requests = chunks.len();
+        let request = &request;
+        let answers: Vec<(Vec<I>, Result<O, Error>)> = stream::iter(chunks)
+            .map(|chunk| async move {
+                let answer = self.send(&request(&chunk)).await;
+                (chunk, answer)
+            })
+            .buffer_unordered(self.batch_concurrency())
+            .collect()
+            .await;
+
+        let mut report = BatchReport {
+            results: Vec::new(),
+            failures: Vec::new(),
+            succeeded: 0,
+            requests,
+        };
+        for (chunk, answer) in answers {
+            match answer {
+                Err(error) => {
+                    let error = Arc::new(error);
+                    report
+                        .failures
+                        .extend(chunk.into_iter().map(|input| BatchFailure {
+                            input,
+                            reason: FailureReason::Request(error.clone()),
+                        }));
+                }
+                Ok(output) => {
+                    let (results, errors) = output.into_parts();
+                    account(chunk, &results, &errors, &mut report);
+                    report.results.extend(results);
+                }
+            }
+        }
+        report
+    }
+}
+
+/// Decides for each input of one answered request whether it went through.
+fn account<I: ObjectIds, R: ObjectIds>(
+    chunk: Vec<I>,
+    results: &[R],
+    errors: &[serde_json::Value],
+    report: &mut BatchReport<I, R>,
+) {
+    if results.is_empty() && errors.is_empty() {
+        // Endpoints that answer without a body (204) report nothing per input: all went through.
+        report.succeeded += chunk.len();
+        return;
+    }
+    let result_ids: Vec<HashSet<&str>> = results
+        .iter()
+        .map(|r| r.object_ids().into_iter().collect())
+        .collect();
+    let mut by_first_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, ids) in result_ids.iter().enumerate() {
+        for id in ids {
+            by_first_id.entry(id).or_default().push(i);
+        }
+    }
+    let error_ids: Vec<HashSet<String>> = errors.iter().map(named_ids).collect();
+    let unattributed: Vec<serde_json::Value> = errors
+        .iter()
+        .zip(&error_ids)
+        .filter(|(_, ids)| ids.is_empty())
+        .map(|(e, _)| e.clone())
+        .collect();
+
+    for input in chunk {
+        let ids = input.object_ids();
+        let has_result = ids.first().is_some_and(|first| {
+            by_first_id.get(first).is_some_and(|candidates| {
+                candidates
+                    .iter()
+                    .any(|&i| ids.iter().all(|id| result_ids[i].contains(id)))
+            })
+        });
+        if has_result {
+            report.succeeded += 1;
+            continue;
+        }
+        let rejected = errors
+            .iter()
+            .zip(&error_ids)
+            .find(|(_, named)| !named.is_empty() && ids.iter().any(|id| named.contains(*id)));
+        let reason = match rejected {
+            Some((error, _)) => FailureReason::Rejected(error.clone()),
+            None if !unattributed.is_empty() => FailureReason::Unattributed(unattributed.clone()),
+            None => FailureReason::Missing,
+        };
+        report.failures.push(BatchFailure { input, reason });
+    }
+}
+
+/// Strings and numbers in an error's `context` (and its nested `errors[].context`): the ids
+/// HubSpot names as the inputs the error is about.
+fn named_ids(error: &serde_json::Value) -> HashSet<String> {
+    fn collect(value: &serde_json::Value, out: &mut HashSet<String>) {
+        match value {
+            serde_json::Value::String(s) => {
+                out.insert(s.clone());
+            }
+            serde_json::Value::Number(n) => {
+                out.insert(n.to_string());
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, out)),
+            _ => {}
+        }
+    }
+    let mut ids = HashSet::new();
+    if let Some(context) = error.get("context") {
+        collect(context, &mut ids);
+    }
+    if let Some(serde_json::Value::Array(details)) = error.get("errors") {
+        for detail in details {
+            if let Some(context) = detail.get("context") {
+                collect(context, &mut ids);
+            }
+        }
+    }
+    ids
+}

@@ -1,0 +1,381 @@
+//! The async HTTP client: authentication, retries, rate limits, errors.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+
+use super::error::{api_error, snippet, Error, ErrorBody, RateLimitPolicy, RateLimited};
+use super::request::{Method, Request};
+use super::retry::{RateLimiter, RetryPolicy};
+
+/// HubSpot's production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.hubapi.com";
+
+/// A private-app or OAuth access token. Its `Debug` never shows the value.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(token: impl Into<String>) -> Self {
+        Token(token.into())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl From<String> for Token {
+    fn from(token: String) -> Self {
+        Token(token)
+    }
+}
+
+impl From<&str> for Token {
+    fn from(token: &str) -> Self {
+        Token(token.to_owned())
+    }
+}
+
+/// Sends requests to HubSpot. Cheap to clone; clones share connections and the rate limiter.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    token: Token,
+    retry: RetryPolicy,
+    limiter: Option<RateLimiter>,
+    adapt_to_headers: bool,
+    pub(crate) batch_size: usize,
+    pub(crate) batch_concurrency: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token)
+            .field("retry", &self.inner.retry)
+            .field("batch_size", &self.inner.batch_size)
+            .field("batch_concurrency", &self.inner.batch_concurrency)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    token: Option<Token>,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    retry: RetryPolicy,
+    rate_limit: Option<(u32, Duration)>,
+    adapt_to_headers: bool,
+    batch_size: usize,
+    batch_concurrency: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            token: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            rate_limit: None,
+            adapt_to_headers: true,
+            batch_size: MAX_BATCH_SIZE,
+            batch_concurrency: 4,
+        }
+    }
+}
+
+/// HubSpot's limit on inputs in one batch request.
+pub const MAX_BATCH_SIZE: usize = 1000;
+
+impl ClientBuilder {
+    /// The access token (private app or OAuth), sent as `Authorization: Bearer`.
+    pub fn token(mut self, token: impl Into<Token>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Where to send requests instead of `https://api.hubapi.com` (tests, proxies).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// The limit on one attempt, from connecting to the end of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sends at most `max` requests in any `interval`. HubSpot's limits are per app, by tier
+    /// (100 to 190 requests per 10 seconds).
+    pub fn rate_limit(mut self, max: u32, interval: Duration) -> Self {
+        self.rate_limit = Some((max, interval));
+        self
+    }
+
+    /// Whether to adopt the limit HubSpot reports in `X-HubSpot-RateLimit-Max` and
+    /// `-Interval-Milliseconds` (on by default). Takes effect with a configured
+    /// [`rate_limit`](Self::rate_limit), and also without one, once HubSpot reports a limit.
+    pub fn adapt_to_rate_limit_headers(mut self, adapt: bool) -> Self {
+        self.adapt_to_headers = adapt;
+        self
+    }
+
+    /// Inputs per batch request, at most (and by default) 1,000.
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = size.clamp(1, MAX_BATCH_SIZE);
+        self
+    }
+
+    /// Batch requests in flight at once (4 by default).
+    pub fn batch_concurrency(mut self, concurrency: usize) -> Self {
+        self.batch_concurrency = concurrency.max(1);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let token = self.token.ok_or_else(|| {
+            Error::Config("no access token: call ClientBuilder::token".to_owned())
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let limiter = match (self.rate_limit, self.adapt_to_headers) {
+            (Some((max, interval)), _) => Some(RateLimiter::new(max, interval)),
+            // Unlimited until HubSpot reports its limit.
+            (None, true) => Some(RateLimiter::new(u32::MAX, Duration::ZERO)),
+            (None, false) => None,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: self.base_url,
+                token,
+                retry: self.retry,
+                limiter,
+                adapt_to_headers: self.adapt_to_headers,
+                batch_size: self.batch_size,
+                batch_concurrency: self.batch_concurrency,
+            }),
+        })
+    }
+}
+
+/// Why an attempt failed, and whether to try again.
+struct Failure {
+    error: Error,
+    retry: Retry,
+}
+
+enum Retry {
+    No,
+    Backoff,
+    After(Duration),
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client with the default settings.
+    pub fn new(token: impl Into<Token>) -> Result<Client, Error> {
+        Client::builder().token(token).build()
+    }
+
+    pub(crate) fn batch_size(&self) -> usize {
+        self.inner.batch_size
+    }
+
+    pub(crate) fn batch_concurrency(&self) -> usize {
+        self.inner.batch_concurrency
+    }
+
+    /// Sends a request, retrying as the [`RetryPolicy`] allows, and reads the response.
+    pub async fn send<T>(&self, request: &Request<T>) -> Result<T, Error> {
+        request.validate()?;
+        let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
+        let mut retries = 0;
+        loop {
+            if let Some(limiter) = &self.inner.limiter {
+                limiter.acquire().await;
+            }
+            let failure = match self.attempt(request, &url).await {
+                Ok(value) => return Ok(value),
+                Err(failure) => failure,
+            };
+            let wait = match failure.retry {
+                Retry::No => return Err(failure.error),
+                _ if retries + 1 >= self.inner.retry.max_attempts => return Err(failure.error),
+                Retry::Backoff => self.inner.retry.backoff(retries),
+                Retry::After(wait) => wait,
+            };
+            tracing::warn!(
+                operation = request.operation(),
+                retry = retries + 1,
+                wait_ms = wait.as_millis() as u64,
+                error = %failure.error,
+                "retrying HubSpot request"
+            );
+            tokio::time::sleep(wait).await;
+            retries += 1;
+        }
+    }
+
+    async fn attempt<T>(&self, request: &Request<T>, url: &str) -> Result<T, Failure> {
+        let operation = request.operation();
+        let method = match request.method() {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self
+            .inner
+            .http
+            .request(method, url)
+            .bearer_auth(&self.inner.token.0)
+            .header(ACCEPT, "application/json");
+        if let Some(body) = request.body() {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        tracing::debug!(operation, method = %request.method(), url, "sending HubSpot request");
+        let transport = |e: reqwest::Error| {
+            // Nothing reached HubSpot if we could not connect; otherwise it may have.
+            let safe = e.is_connect() || request.is_idempotent();
+            let error = if e.is_timeout() {
+                Error::Timeout { operation }
+            } else {
+                Error::Transport {
+                    operation,
+                    source: e,
+                }
+            };
+            Failure {
+                error,
+                retry: if safe { Retry::Backoff } else { Retry::No },
+            }
+        };
+        let response = builder.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        self.observe_limits(&headers).await;
+        let body = response.bytes().await.map_err(transport)?;
+        tracing::debug!(operation, status, bytes = body.len(), "HubSpot answered");
+
+        if (200..300).contains(&status) {
+            return request.decode(status, &body).map_err(|e| Failure {
+                error: Error::Decode {
+                    operation,
+                    status,
+                    message: e.to_string(),
+                    body_snippet: snippet(&body),
+                },
+                retry: Retry::No,
+            });
+        }
+        if status == 429 {
+            let limited = rate_limited(operation, &headers, &body);
+            let retry = match (&limited.policy, limited.retry_after) {
+                (RateLimitPolicy::Daily, _) => Retry::No,
+                (_, Some(after)) => Retry::After(after),
+                _ => Retry::Backoff,
+            };
+            return Err(Failure {
+                error: Error::RateLimited(Box::new(limited)),
+                retry,
+            });
+        }
+        let retry = if matches!(status, 502..=504) && request.is_idempotent() {
+            Retry::Backoff
+        } else {
+            Retry::No
+        };
+        Err(Failure {
+            error: Error::Api(Box::new(api_error(operation, status, &body))),
+            retry,
+        })
+    }
+
+    /// Keeps the client-side limiter in step with the limit HubSpot reports.
+    async fn observe_limits(&self, headers: &HeaderMap) {
+        let (Some(limiter), true) = (&self.inner.limiter, self.inner.adapt_to_headers) else {
+            return;
+        };
+        let (Some(max), Some(interval)) = (
+            header_u64(headers, "x-hubspot-ratelimit-max"),
+            header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds"),
+        ) else {
+            return;
+        };
+        let limit = (
+            u32::try_from(max).unwrap_or(u32::MAX),
+            Duration::from_millis(interval),
+        );
+        if limiter.limit().await != limit {
+            limiter.update(limit.0, limit.1).await;
+        }
+    }
+}
+
+fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn rate_limited(operation: &'static str, headers: &HeaderMap, body: &[u8]) -> RateLimited {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    RateLimited {
+        operation,
+        policy: RateLimitPolicy::from_name(parsed.policy_name.as_deref().unwrap_or("")),
+        message: parsed
+            .message
+            .unwrap_or_else(|| "too many requests".to_owned()),
+        correlation_id: parsed.correlation_id,
+        retry_after: header_u64(headers, RETRY_AFTER.as_str()).map(Duration::from_secs),
+        interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
+            .map(Duration::from_millis),
+        max: header_u64(headers, "x-hubspot-ratelimit-max"),
+        remaining: header_u64(headers, "x-hubspot-ratelimit-remaining"),
+        daily: header_u64(headers, "x-hubspot-ratelimit-daily"),
+        daily_remaining: header_u64(headers, "x-hubspot-ratelimit-daily-remaining"),
+    }
+}

@@ -1,0 +1,51 @@
+//! Traits that generated models implement so the client can page, batch and match results
+//! to inputs without knowing the concrete types.
+
+/// A page of a list endpoint: its items and the cursor of the next page.
+pub trait Page {
+    type Item;
+
+    /// The `after` cursor for the next page; `None` on the last page.
+    fn next_after(&self) -> Option<String>;
+
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+/// The body of a successful batch call: per-input results and per-input errors.
+pub trait BatchOutput {
+    type Item;
+
+    /// Results, and errors as HubSpot sent them (each names its inputs in `context`).
+    fn into_parts(self) -> (Vec<Self::Item>, Vec<serde_json::Value>);
+}
+
+impl BatchOutput for () {
+    type Item = ();
+
+    fn into_parts(self) -> (Vec<()>, Vec<serde_json::Value>) {
+        (Vec::new(), Vec::new())
+    }
+}
+
+impl<T: BatchOutput, P: BatchOutput<Item = T::Item>> BatchOutput for super::Outcome<T, P> {
+    type Item = T::Item;
+
+    fn into_parts(self) -> (Vec<T::Item>, Vec<serde_json::Value>) {
+        match self {
+            super::Outcome::Complete(complete) => complete.into_parts(),
+            super::Outcome::Partial(partial) => partial.into_parts(),
+        }
+    }
+}
+
+/// The record ids a value mentions, in field order: how batch inputs are matched to the
+/// results and errors that concern them.
+pub trait ObjectIds {
+    fn object_ids(&self) -> Vec<&str>;
+}
+
+impl ObjectIds for super::ObjectId {
+    fn object_ids(&self) -> Vec<&str> {
+        vec![self.as_str()]
+    }
+}

@@ -1,0 +1,211 @@
+//! Request functions of one module: one function per operation, returning a plain
+//! `Request` value that the client (or any HTTP stack) sends.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::{doc_attrs, ident, type_tokens};
+use crate::ir::{HttpMethod, Module, Operation, Param, ParamLocation, TypeKind, TypeRef};
+
+/// The `operations.rs` of a module.
+pub fn operations_file(module: &Module) -> TokenStream {
+    let operations = module.operations.iter().map(|op| operation(module, op));
+    quote! {
+        //! Request functions, one per operation. Each returns a `Request` to pass to
+        //! `Client::send` (or to send with any HTTP stack).
+        #![allow(clippy::too_many_arguments)]
+
+        #[allow(unused_imports)]
+        use super::models::*;
+
+        #(#operations)*
+    }
+}
+
+fn operation(module: &Module, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let name_text = &op.name;
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary.trim());
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.doc {
+        if Some(description) != op.summary.as_ref() {
+            doc.push_str(description.trim());
+            doc.push_str("\n\n");
+        }
+    }
+    let method_text = match op.method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Delete => "DELETE",
+    };
+    doc.push_str(&format!("`{method_text} {}`", op.path));
+    if let Some(partial) = &op.partial {
+        let _ = partial;
+        doc.push_str(
+            "\n\nA 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.",
+        );
+    }
+    let docs = doc_attrs(Some(&doc));
+
+    let required: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path || p.required)
+        .collect();
+    let args = required.iter().map(|p| {
+        let arg = ident(&p.name);
+        let ty = arg_type(module, &p.ty);
+        quote!(#arg: #ty)
+    });
+    let query_arg = op.query_struct.as_ref().map(|q| {
+        let q = ident(q);
+        quote!(query: &#q)
+    });
+    let body_arg = op.body.as_ref().map(|b| {
+        let ty = match &b.ty {
+            TypeRef::List(item) => {
+                let item = type_tokens(item);
+                quote!(&[#item])
+            }
+            other => {
+                let t = type_tokens(other);
+                quote!(&#t)
+            }
+        };
+        if b.required {
+            quote!(body: #ty)
+        } else {
+            quote!(body: Option<#ty>)
+        }
+    });
+    let all_args = args.chain(query_arg).chain(body_arg);
+
+    let (output, decode) = match (&op.ok, &op.partial) {
+        (ok, Some(partial)) => {
+            let ok = ok.as_ref().map_or(quote!(()), type_tokens);
+            let partial = type_tokens(partial);
+            (
+                quote!(crate::runtime::Outcome<#ok, #partial>),
+                quote!(crate::runtime::decode::outcome::<#ok, #partial>),
+            )
+        }
+        (Some(ok), None) => {
+            let ok = type_tokens(ok);
+            (quote!(#ok), quote!(crate::runtime::decode::json::<#ok>))
+        }
+        (None, None) => (quote!(()), quote!(crate::runtime::decode::empty)),
+    };
+    let method = ident(match op.method {
+        HttpMethod::Get => "Get",
+        HttpMethod::Post => "Post",
+        HttpMethod::Put => "Put",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Delete => "Delete",
+    });
+    let path = &op.path;
+    let setters = op.params.iter().map(|p| {
+        let wire = &p.wire_name;
+        let value = ident(&p.name);
+        match (p.location, p.required) {
+            (ParamLocation::Path, _) => {
+                let value = display_value(&p.ty, quote!(#value));
+                quote!(.path_param(#wire, #value))
+            }
+            (ParamLocation::Query, true) => match &p.ty {
+                TypeRef::List(_) => quote!(.queries(#wire, #value.iter())),
+                _ => quote!(.query(#wire, #value)),
+            },
+            (ParamLocation::Query, false) => match &p.ty {
+                TypeRef::List(_) => quote!(.queries(#wire, query.#value.iter().flatten())),
+                _ => quote!(.query_opt(#wire, query.#value.as_ref())),
+            },
+        }
+    });
+    let body_setter = op.body.as_ref().map(|b| {
+        if b.required {
+            quote!(.json(body))
+        } else {
+            quote!(.json_opt(body))
+        }
+    });
+    let idempotent = op.idempotent;
+    let query_struct = op
+        .query_struct
+        .as_ref()
+        .map(|q| query_struct(q, &op.name, &op.params));
+    quote! {
+        #query_struct
+
+        #docs
+        pub fn #name(#(#all_args),*) -> crate::runtime::Request<#output> {
+            crate::runtime::Request::new(#name_text, crate::runtime::Method::#method, #path, #decode)
+                #(#setters)*
+                #body_setter
+                .idempotent(#idempotent)
+        }
+    }
+}
+
+/// How a required argument of type `ty` is taken.
+fn arg_type(module: &Module, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::ObjectId => quote!(impl Into<crate::runtime::ObjectId>),
+        TypeRef::Boolean | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
+            type_tokens(ty)
+        }
+        TypeRef::List(item) => {
+            let item = type_tokens(item);
+            quote!(&[#item])
+        }
+        TypeRef::Named(name)
+            if matches!(
+                module.types.get(name).map(|t| &t.kind),
+                Some(TypeKind::Alias(TypeRef::String))
+            ) =>
+        {
+            quote!(&str)
+        }
+        other => {
+            let t = type_tokens(other);
+            quote!(&#t)
+        }
+    }
+}
+
+/// A path argument as something `Display`.
+fn display_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::ObjectId => quote!(#value.into()),
+        _ => value,
+    }
+}
+
+fn query_struct(name: &str, operation: &str, params: &[Param]) -> TokenStream {
+    let name = ident(name);
+    let doc = format!(" Optional query parameters of [`{operation}`].");
+    let fields = params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query && !p.required)
+        .map(|p| {
+            let docs = doc_attrs(p.doc.as_deref());
+            let field = ident(&p.name);
+            let ty = type_tokens(&p.ty);
+            quote! {
+                #docs
+                pub #field: Option<#ty>,
+            }
+        });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}

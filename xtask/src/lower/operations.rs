@@ -1,0 +1,424 @@
+//! Operations to request functions: parameters, body and success responses, with every
+//! inline schema typed and named after the function.
+
+use openapiv3::{Components, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use super::schema::{component_pointer, is_json_media_type, Hint, Lowerer, X_RUST_NAME};
+use crate::error::{Error, Pointer, Result};
+use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef};
+use crate::load::Document;
+use crate::naming::{self, Namespace};
+
+/// Vendor extension on an operation that says whether repeating it is safe.
+pub const X_IDEMPOTENT: &str = "x-idempotent";
+
+/// POSTs whose last path word is one of these only read, or delete what is named: repeating
+/// them changes nothing.
+const IDEMPOTENT_POST_WORDS: &[&str] = &["read", "search", "archive", "purge"];
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>> {
+        let mut names = Namespace::new();
+        let mut operations = Vec::new();
+        let docs = self.docs;
+        for doc in docs {
+            for (path, item) in &doc.api.paths.paths {
+                let at_path = Pointer::root().join("paths").join(path);
+                let item =
+                    match item {
+                        ReferenceOr::Item(item) => item,
+                        ReferenceOr::Reference { reference } => return Err(Error::spec(
+                            &doc.file,
+                            &at_path,
+                            format!(
+                                "unsupported $ref '{reference}': path items must be written out"
+                            ),
+                        )),
+                    };
+                for (method, op) in item.iter() {
+                    let at = at_path.join(method);
+                    let Some(http_method) = http_method(method) else {
+                        self.warn(doc, &at, format!("{method} operations are not generated"));
+                        continue;
+                    };
+                    let mut params = Vec::new();
+                    for (i, param) in item.parameters.iter().enumerate() {
+                        params.push(self.resolve_parameter(
+                            doc,
+                            param,
+                            &at_path.join("parameters").join(i),
+                        )?);
+                    }
+                    for (i, param) in op.parameters.iter().enumerate() {
+                        let (param, param_at) =
+                            self.resolve_parameter(doc, param, &at.join("parameters").join(i))?;
+                        // An operation's parameter replaces the path item's of the same name and place.
+                        params.retain(|(p, _): &(&Parameter, Pointer)| {
+                            p.parameter_data_ref().name != param.parameter_data_ref().name
+                                || std::mem::discriminant(*p) != std::mem::discriminant(param)
+                        });
+                        params.push((param, param_at));
+                    }
+                    let lists = params.iter().any(|(p, _)| {
+                        matches!(p, Parameter::Query { .. })
+                            && p.parameter_data_ref().name == "after"
+                    });
+                    let wanted = match op.extensions.get(X_RUST_NAME) {
+                        Some(serde_json::Value::String(name)) if !name.trim().is_empty() => {
+                            naming::value_name(name)
+                        }
+                        Some(_) => {
+                            return Err(Error::spec(
+                                &doc.file,
+                                &at.join(X_RUST_NAME),
+                                "`x-rust-name` must be a non-empty string",
+                            ))
+                        }
+                        None => naming::operation_name(method, path, lists),
+                    };
+                    let name = names.claim(&wanted);
+                    let type_base = naming::type_name(&name);
+                    let params = self.lower_params(doc, path, &params, &type_base, &at)?;
+                    let (body, batch_input) = self.lower_body(doc, op, &type_base, &at)?;
+                    let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
+                    let idempotent = match op.extensions.get(X_IDEMPOTENT) {
+                        Some(serde_json::Value::Bool(b)) => *b,
+                        Some(_) => {
+                            return Err(Error::spec(
+                                &doc.file,
+                                &at.join(X_IDEMPOTENT),
+                                "`x-idempotent` must be true or false",
+                            ))
+                        }
+                        None => default_idempotence(http_method, path),
+                    };
+                    operations.push(Operation {
+                        name,
+                        method: http_method,
+                        path: path.clone(),
+                        summary: op.summary.clone(),
+                        doc: op.description.clone(),
+                        query_struct: params
+                            .iter()
+                            .any(|p| p.location == ParamLocation::Query && !p.required)
+                            .then(|| self_query_struct_name(&type_base)),
+                        params,
+                        body,
+                        ok,
+                        partial,
+                        idempotent,
+                        batch_input,
+                    });
+                }
+            }
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(operations)
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        doc: &'a Document,
+        param: &'a ReferenceOr<Parameter>,
+        at: &Pointer,
+    ) -> Result<(&'a Parameter, Pointer)> {
+        match param {
+            ReferenceOr::Item(param) => Ok((param, at.clone())),
+            ReferenceOr::Reference { reference } => {
+                let (name, param) = self.resolve_component(
+                    doc,
+                    reference,
+                    "parameters",
+                    |c: &'a Components| &c.parameters,
+                    at,
+                )?;
+                Ok((param, component_pointer("parameters", &name)))
+            }
+        }
+    }
+
+    fn lower_params(
+        &mut self,
+        doc: &'a Document,
+        path: &str,
+        raw: &[(&'a Parameter, Pointer)],
+        type_base: &str,
+        at: &Pointer,
+    ) -> Result<Vec<Param>> {
+        let mut names = Namespace::new();
+        // `query` and `body` are the names of other arguments.
+        names.claim("query");
+        names.claim("body");
+        let mut path_params = Vec::new();
+        let mut query_params = Vec::new();
+        for (param, param_at) in raw {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } | Parameter::Cookie { .. } => {
+                    self.warn(
+                        doc,
+                        param_at,
+                        format!(
+                            "header and cookie parameters are not generated (`{}`)",
+                            data.name
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = Hint {
+                        name: format!("{type_base}{}", naming::type_name(&data.name)),
+                        object_id: naming::is_object_id_property(&data.name),
+                    };
+                    self.type_ref(doc, schema, &param_at.join("schema"), &hint)?
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.warn(
+                        doc,
+                        &param_at.join("content"),
+                        "parameters described by `content` are sent as strings",
+                    );
+                    TypeRef::String
+                }
+            };
+            let lowered = Param {
+                name: names.claim(&naming::value_name(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                doc: data.description.clone(),
+            };
+            match location {
+                ParamLocation::Path => path_params.push(lowered),
+                ParamLocation::Query => query_params.push(lowered),
+            }
+        }
+        // Path parameters in the order the template names them; each must be declared.
+        let mut ordered = Vec::new();
+        for placeholder in placeholders(path) {
+            let Some(i) = path_params.iter().position(|p| p.wire_name == placeholder) else {
+                return Err(Error::spec(
+                    &doc.file,
+                    at,
+                    format!("the path names `{{{placeholder}}}` but no path parameter `{placeholder}` is declared"),
+                ));
+            };
+            ordered.push(path_params.remove(i));
+        }
+        if let Some(extra) = path_params.first() {
+            return Err(Error::spec(
+                &doc.file,
+                at,
+                format!(
+                    "path parameter `{}` does not appear in the path",
+                    extra.wire_name
+                ),
+            ));
+        }
+        ordered.extend(query_params);
+        Ok(ordered)
+    }
+
+    fn lower_body(
+        &mut self,
+        doc: &'a Document,
+        op: &'a openapiv3::Operation,
+        type_base: &str,
+        at: &Pointer,
+    ) -> Result<(Option<Body>, Option<TypeRef>)> {
+        let Some(body) = &op.request_body else {
+            return Ok((None, None));
+        };
+        let (body, body_at) = match body {
+            ReferenceOr::Item(body) => (body, at.join("requestBody")),
+            ReferenceOr::Reference { reference } => {
+                let (name, body) = self.resolve_component(
+                    doc,
+                    reference,
+                    "requestBodies",
+                    |c: &'a Components| &c.request_bodies,
+                    &at.join("requestBody"),
+                )?;
+                (body, component_pointer("requestBodies", &name))
+            }
+        };
+        let Some((media, content)) = body
+            .content
+            .iter()
+            .find(|(media, _)| is_json_media_type(media))
+        else {
+            let types: Vec<&String> = body.content.keys().collect();
+            return Err(Error::spec(
+                &doc.file,
+                &body_at.join("content"),
+                format!("unsupported request body media types {types:?}: only JSON bodies are supported"),
+            ));
+        };
+        let ty = match &content.schema {
+            Some(schema) => self.type_ref(
+                doc,
+                schema,
+                &body_at.join("content").join(media).join("schema"),
+                &Hint::new(format!("{type_base}Body")),
+            )?,
+            None => TypeRef::Json,
+        };
+        let batch_input = self.batch_input_item(&ty);
+        Ok((
+            Some(Body {
+                ty,
+                required: body.required,
+            }),
+            batch_input,
+        ))
+    }
+
+    /// The item type of a body shaped `{ "inputs": [...] }`, HubSpot's batch request.
+    fn batch_input_item(&self, body: &TypeRef) -> Option<TypeRef> {
+        let TypeRef::Named(name) = body else {
+            return None;
+        };
+        let TypeKind::Struct(s) = &self.types_ref().get(name)?.kind else {
+            return None;
+        };
+        s.fields
+            .iter()
+            .find(|f| f.wire_name == "inputs" && f.required)
+            .and_then(|f| match &f.ty {
+                TypeRef::List(item) => Some((**item).clone()),
+                _ => None,
+            })
+    }
+
+    /// The bodies of a full success and of a 207 partial success.
+    fn lower_responses(
+        &mut self,
+        doc: &'a Document,
+        op: &'a openapiv3::Operation,
+        type_base: &str,
+        at: &Pointer,
+    ) -> Result<(Option<TypeRef>, Option<TypeRef>)> {
+        let mut ok: Option<(u16, Option<TypeRef>)> = None;
+        let mut partial = None;
+        let responses = op.responses.default.iter().map(|r| (None, r)).chain(
+            op.responses
+                .responses
+                .iter()
+                .map(|(code, r)| (Some(code), r)),
+        );
+        for (code, response) in responses {
+            let code_text = code.map_or_else(|| "default".to_owned(), ToString::to_string);
+            let response_at = at.join("responses").join(&code_text);
+            let (response, content_at, hint) = match response {
+                ReferenceOr::Item(response) => {
+                    let suffix = match code {
+                        Some(StatusCode::Code(200)) => "Response".to_owned(),
+                        Some(code) => format!("Response{code}"),
+                        None => "Error".to_owned(),
+                    };
+                    (
+                        response,
+                        response_at,
+                        Hint::new(format!("{type_base}{suffix}")),
+                    )
+                }
+                ReferenceOr::Reference { reference } => {
+                    let (name, response) = self.resolve_component(
+                        doc,
+                        reference,
+                        "responses",
+                        |c: &'a Components| &c.responses,
+                        &response_at,
+                    )?;
+                    (
+                        response,
+                        component_pointer("responses", &name),
+                        Hint::new(format!("{}Response", naming::type_name(&name))),
+                    )
+                }
+            };
+            let ty = match response
+                .content
+                .iter()
+                .find(|(media, _)| is_json_media_type(media))
+            {
+                Some((media, content)) => match &content.schema {
+                    Some(schema) => Some(self.type_ref(
+                        doc,
+                        schema,
+                        &content_at.join("content").join(media).join("schema"),
+                        &hint,
+                    )?),
+                    None => Some(TypeRef::Json),
+                },
+                None => None,
+            };
+            let status = match code {
+                Some(StatusCode::Code(c)) if (200..300).contains(c) => *c,
+                Some(StatusCode::Range(2)) => 200,
+                _ => continue,
+            };
+            if status == 207 {
+                partial = ty;
+            } else if ok
+                .as_ref()
+                .is_none_or(|(_, existing)| existing.is_none() && ty.is_some())
+            {
+                if let Some((other, Some(_))) = &ok {
+                    self.warn(
+                        doc,
+                        at,
+                        format!("several success bodies; using the one of {other}"),
+                    );
+                }
+                ok = Some((status, ty));
+            }
+        }
+        Ok((ok.and_then(|(_, ty)| ty), partial))
+    }
+}
+
+fn self_query_struct_name(type_base: &str) -> String {
+    format!("{type_base}Query")
+}
+
+fn http_method(method: &str) -> Option<HttpMethod> {
+    Some(match method {
+        "get" => HttpMethod::Get,
+        "post" => HttpMethod::Post,
+        "put" => HttpMethod::Put,
+        "patch" => HttpMethod::Patch,
+        "delete" => HttpMethod::Delete,
+        _ => return None,
+    })
+}
+
+fn default_idempotence(method: HttpMethod, path: &str) -> bool {
+    match method {
+        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete => true,
+        HttpMethod::Patch => false,
+        HttpMethod::Post => path
+            .rsplit('/')
+            .find(|segment| !segment.is_empty() && !segment.starts_with('{'))
+            .is_some_and(|last| IDEMPOTENT_POST_WORDS.contains(&last)),
+    }
+}
+
+/// The `{name}` placeholders of a path template, in order.
+pub(crate) fn placeholders(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
