@@ -1,9 +1,11 @@
 //! The integration tests, one binary so linking is paid once.
 
 mod bad_specs;
+mod client;
 mod fixtures;
 mod live_quirks;
 mod models;
 mod reference_docs;
+mod requests;
 mod round_trip;
 mod up_to_date;

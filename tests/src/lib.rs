@@ -5,6 +5,7 @@
 #[doc = include_str!("../../README.md")]
 mod readme {}
 
+pub mod fake_hubspot;
 pub mod sample;
 pub mod semantic;
 

@@ -91,10 +91,12 @@ impl Client {
             match answer {
                 Err(error) => {
                     let error = Arc::new(error);
-                    report.failures.extend(chunk.into_iter().map(|input| BatchFailure {
-                        input,
-                        reason: FailureReason::Request(error.clone()),
-                    }));
+                    report
+                        .failures
+                        .extend(chunk.into_iter().map(|input| BatchFailure {
+                            input,
+                            reason: FailureReason::Request(error.clone()),
+                        }));
                 }
                 Ok(output) => {
                     let (results, errors) = output.into_parts();
@@ -108,13 +110,21 @@ impl Client {
 }
 
 /// Decides for each input of one answered request whether it went through.
-fn account<I: ObjectIds, R: ObjectIds>(chunk: Vec<I>, results: &[R], errors: &[serde_json::Value], report: &mut BatchReport<I, R>) {
+fn account<I: ObjectIds, R: ObjectIds>(
+    chunk: Vec<I>,
+    results: &[R],
+    errors: &[serde_json::Value],
+    report: &mut BatchReport<I, R>,
+) {
     if results.is_empty() && errors.is_empty() {
         // Endpoints that answer without a body (204) report nothing per input: all went through.
         report.succeeded += chunk.len();
         return;
     }
-    let result_ids: Vec<HashSet<&str>> = results.iter().map(|r| r.object_ids().into_iter().collect()).collect();
+    let result_ids: Vec<HashSet<&str>> = results
+        .iter()
+        .map(|r| r.object_ids().into_iter().collect())
+        .collect();
     let mut by_first_id: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, ids) in result_ids.iter().enumerate() {
         for id in ids {
@@ -132,9 +142,11 @@ fn account<I: ObjectIds, R: ObjectIds>(chunk: Vec<I>, results: &[R], errors: &[s
     for input in chunk {
         let ids = input.object_ids();
         let has_result = ids.first().is_some_and(|first| {
-            by_first_id
-                .get(first)
-                .is_some_and(|candidates| candidates.iter().any(|&i| ids.iter().all(|id| result_ids[i].contains(id))))
+            by_first_id.get(first).is_some_and(|candidates| {
+                candidates
+                    .iter()
+                    .any(|&i| ids.iter().all(|id| result_ids[i].contains(id)))
+            })
         });
         if has_result {
             report.succeeded += 1;

@@ -170,7 +170,9 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
-        let token = self.token.ok_or_else(|| Error::Config("no access token: call ClientBuilder::token".to_owned()))?;
+        let token = self.token.ok_or_else(|| {
+            Error::Config("no access token: call ClientBuilder::token".to_owned())
+        })?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -275,7 +277,9 @@ impl Client {
             .bearer_auth(&self.inner.token.0)
             .header(ACCEPT, "application/json");
         if let Some(body) = request.body() {
-            builder = builder.header(CONTENT_TYPE, "application/json").body(body.to_vec());
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
         }
         tracing::debug!(operation, method = %request.method(), url, "sending HubSpot request");
         let transport = |e: reqwest::Error| {
@@ -284,7 +288,10 @@ impl Client {
             let error = if e.is_timeout() {
                 Error::Timeout { operation }
             } else {
-                Error::Transport { operation, source: e }
+                Error::Transport {
+                    operation,
+                    source: e,
+                }
             };
             Failure {
                 error,
@@ -334,14 +341,19 @@ impl Client {
 
     /// Keeps the client-side limiter in step with the limit HubSpot reports.
     async fn observe_limits(&self, headers: &HeaderMap) {
-        let (Some(limiter), true) = (&self.inner.limiter, self.inner.adapt_to_headers) else { return };
+        let (Some(limiter), true) = (&self.inner.limiter, self.inner.adapt_to_headers) else {
+            return;
+        };
         let (Some(max), Some(interval)) = (
             header_u64(headers, "x-hubspot-ratelimit-max"),
             header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds"),
         ) else {
             return;
         };
-        let limit = (u32::try_from(max).unwrap_or(u32::MAX), Duration::from_millis(interval));
+        let limit = (
+            u32::try_from(max).unwrap_or(u32::MAX),
+            Duration::from_millis(interval),
+        );
         if limiter.limit().await != limit {
             limiter.update(limit.0, limit.1).await;
         }
@@ -357,10 +369,13 @@ fn rate_limited(operation: &'static str, headers: &HeaderMap, body: &[u8]) -> Ra
     RateLimited {
         operation,
         policy: RateLimitPolicy::from_name(parsed.policy_name.as_deref().unwrap_or("")),
-        message: parsed.message.unwrap_or_else(|| "too many requests".to_owned()),
+        message: parsed
+            .message
+            .unwrap_or_else(|| "too many requests".to_owned()),
         correlation_id: parsed.correlation_id,
         retry_after: header_u64(headers, RETRY_AFTER.as_str()).map(Duration::from_secs),
-        interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds").map(Duration::from_millis),
+        interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
+            .map(Duration::from_millis),
         max: header_u64(headers, "x-hubspot-ratelimit-max"),
         remaining: header_u64(headers, "x-hubspot-ratelimit-remaining"),
         daily: header_u64(headers, "x-hubspot-ratelimit-daily"),

@@ -127,14 +127,19 @@ impl fmt::Display for Error {
         match self {
             Error::Config(message) => write!(f, "client configuration: {message}"),
             Error::InvalidRequest(e) => e.fmt(f),
-            Error::Transport { operation, source } => write!(f, "{operation}: connection failed: {source}"),
+            Error::Transport { operation, source } => {
+                write!(f, "{operation}: connection failed: {source}")
+            }
             Error::Timeout { operation } => write!(f, "{operation}: timed out"),
             Error::Decode {
                 operation,
                 status,
                 message,
                 body_snippet,
-            } => write!(f, "{operation}: unexpected {status} response body ({message}): {body_snippet}"),
+            } => write!(
+                f,
+                "{operation}: unexpected {status} response body ({message}): {body_snippet}"
+            ),
             Error::Api(e) => {
                 write!(f, "{}: HubSpot answered {}", e.operation, e.status)?;
                 if let Some(category) = &e.category {
@@ -147,7 +152,11 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::RateLimited(e) => {
-                write!(f, "{}: rate limited ({:?}): {}", e.operation, e.policy, e.message)?;
+                write!(
+                    f,
+                    "{}: rate limited ({:?}): {}",
+                    e.operation, e.policy, e.message
+                )?;
                 if let Some(id) = &e.correlation_id {
                     write!(f, " (correlationId {id})")?;
                 }

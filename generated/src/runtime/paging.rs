@@ -27,7 +27,9 @@ impl Client {
             let (mut request, cursor) = state?;
             match self.send(&request(cursor.clone())).await {
                 Ok(page) => {
-                    let next = page.next_after().filter(|next| Some(next) != cursor.as_ref());
+                    let next = page
+                        .next_after()
+                        .filter(|next| Some(next) != cursor.as_ref());
                     let items = page.into_items();
                     Some((Ok(items), next.map(|next| (request, Some(next)))))
                 }

@@ -103,7 +103,12 @@ impl<T> fmt::Debug for Request<T> {
 
 impl<T> Request<T> {
     /// A request for `template`, a path with `{name}` placeholders.
-    pub fn new(operation: &'static str, method: Method, template: &'static str, decode: Decode<T>) -> Self {
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+        decode: Decode<T>,
+    ) -> Self {
         Request {
             operation,
             method,
@@ -138,7 +143,11 @@ impl<T> Request<T> {
     }
 
     /// Adds the query parameter once for each value.
-    pub fn queries<V: fmt::Display>(mut self, name: &'static str, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn queries<V: fmt::Display>(
+        mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         for value in values {
             self.query.push((name, value.to_string()));
         }
@@ -184,7 +193,9 @@ impl<T> Request<T> {
         let mut path = String::with_capacity(self.template.len() + 32);
         let mut rest = self.template;
         while let Some(open) = rest.find('{') {
-            let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| self.invalid(format!("unclosed placeholder in {}", self.template)))?;
+            let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
+                self.invalid(format!("unclosed placeholder in {}", self.template))
+            })?;
             path.push_str(&rest[..open]);
             let name = &rest[open + 1..close];
             let value = self
@@ -281,7 +292,10 @@ pub mod decode {
     }
 
     /// `T`, or `P` for 207 Multi-Status.
-    pub fn outcome<T: DeserializeOwned, P: DeserializeOwned>(status: u16, body: &[u8]) -> Result<Outcome<T, P>, serde_json::Error> {
+    pub fn outcome<T: DeserializeOwned, P: DeserializeOwned>(
+        status: u16,
+        body: &[u8],
+    ) -> Result<Outcome<T, P>, serde_json::Error> {
         if status == 207 {
             serde_json::from_slice(body).map(Outcome::Partial)
         } else {

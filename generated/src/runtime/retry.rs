@@ -48,7 +48,10 @@ impl RetryPolicy {
     /// jitter" (half fixed, half random) so many clients do not retry in lockstep.
     pub fn backoff(&self, retry: u32) -> Duration {
         let factor = 1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX);
-        let cap = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
+        let cap = self
+            .initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff);
         let half = cap / 2;
         half + half.mul_f64(fastrand::f64())
     }
@@ -84,7 +87,11 @@ impl RateLimiter {
             let wait = {
                 let mut window = self.state.lock().await;
                 let now = Instant::now();
-                while window.sent.front().is_some_and(|t| now.duration_since(*t) >= window.interval) {
+                while window
+                    .sent
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= window.interval)
+                {
                     window.sent.pop_front();
                 }
                 if window.sent.len() < window.max as usize {
@@ -120,8 +127,15 @@ mod tests {
         let policy = RetryPolicy::default();
         for retry in 0..40 {
             let wait = policy.backoff(retry);
-            let cap = policy.initial_backoff.saturating_mul(1 << retry.min(20)).min(policy.max_backoff);
-            assert!(wait >= cap / 2 && wait <= cap, "retry {retry}: {wait:?} not in [{:?}, {cap:?}]", cap / 2);
+            let cap = policy
+                .initial_backoff
+                .saturating_mul(1 << retry.min(20))
+                .min(policy.max_backoff);
+            assert!(
+                wait >= cap / 2 && wait <= cap,
+                "retry {retry}: {wait:?} not in [{:?}, {cap:?}]",
+                cap / 2
+            );
         }
     }
 }

@@ -205,10 +205,8 @@ fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
         .iter()
         .map(|m| format!("{} = []\n", m.name))
         .collect();
-    let default: Vec<String> = api
-        .modules
-        .iter()
-        .map(|m| format!("{:?}", m.name))
+    let default: Vec<String> = std::iter::once("\"client\"".to_owned())
+        .chain(api.modules.iter().map(|m| format!("{:?}", m.name)))
         .collect();
     let workspace = if options.standalone {
         "\n[workspace]\n"

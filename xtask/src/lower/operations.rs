@@ -24,17 +24,18 @@ impl<'a> Lowerer<'a> {
         for doc in docs {
             for (path, item) in &doc.api.paths.paths {
                 let at_path = Pointer::root().join("paths").join(path);
-                let item =
-                    match item {
-                        ReferenceOr::Item(item) => item,
-                        ReferenceOr::Reference { reference } => return Err(Error::spec(
+                let item = match item {
+                    ReferenceOr::Item(item) => item,
+                    ReferenceOr::Reference { reference } => {
+                        return Err(Error::spec(
                             &doc.file,
                             &at_path,
                             format!(
                                 "unsupported $ref '{reference}': path items must be written out"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 for (method, op) in item.iter() {
                     let at = at_path.join(method);
                     let Some(http_method) = http_method(method) else {

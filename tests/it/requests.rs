@@ -1,0 +1,106 @@
+//! Request values as data: built and checked without any network.
+
+use hubspot_associations::runtime::{Method, Outcome};
+use hubspot_associations::{v2026_03, v4};
+use serde_json::json;
+
+#[test]
+fn a_request_is_plain_data() {
+    let body = v4::BatchInputPublicFetchAssociationsBatchRequest::new(vec![
+        v4::PublicFetchAssociationsBatchRequest::new(7u64),
+    ]);
+    let request = v4::batch_read("contacts", "0-2", &body);
+    assert_eq!(request.operation(), "batch_read");
+    assert_eq!(request.method(), Method::Post);
+    assert_eq!(
+        request.path().unwrap(),
+        "/crm/v4/associations/contacts/0-2/batch/read"
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(request.body().unwrap()).unwrap(),
+        json!({"inputs": [{"id": "7"}]})
+    );
+    assert!(request.is_idempotent(), "a batch read may be repeated");
+
+    let list = v2026_03::list_associations(
+        "deals",
+        98_765_432_101u64,
+        "tickets",
+        &v2026_03::ListAssociationsQuery {
+            after: Some("MTAw".into()),
+            limit: Some(500),
+        },
+    );
+    assert_eq!(list.method(), Method::Get);
+    assert_eq!(
+        list.path_and_query().unwrap(),
+        "/crm/objects/2026-03/deals/98765432101/associations/tickets?after=MTAw&limit=500"
+    );
+    assert!(list.body().is_none());
+}
+
+#[test]
+fn only_repeatable_operations_are_marked_idempotent() {
+    let label = v4::PublicAssociationDefinitionCreateRequest::new("Manager", "manager");
+    assert!(!v4::create_label("contacts", "companies", &label).is_idempotent());
+    assert!(v4::delete_label("contacts", "companies", 5).is_idempotent());
+    assert!(v4::list_labels("contacts", "companies").is_idempotent());
+    let create = v4::BatchInputPublicAssociationMultiPost::new(Vec::new());
+    assert!(
+        v4::batch_create("contacts", "companies", &create).is_idempotent(),
+        "creating an existing association changes nothing"
+    );
+}
+
+#[test]
+fn hostile_path_parameters_stay_inside_their_segment() {
+    let request = v4::list_associations(
+        "contacts/../../owners?x=1#frag",
+        "1 2",
+        "companies",
+        &Default::default(),
+    );
+    assert_eq!(
+        request.path().unwrap(),
+        "/crm/v4/objects/contacts%2F..%2F..%2Fowners%3Fx%3D1%23frag/1%202/associations/companies"
+    );
+    for dots in ["..", ".", ""] {
+        let error = v4::list_associations("contacts", dots, "companies", &Default::default())
+            .path()
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("path parameter `objectId` may not be"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn responses_decode_by_status() {
+    let request = v4::batch_create(
+        "contacts",
+        "companies",
+        &v4::BatchInputPublicAssociationMultiPost::new(Vec::new()),
+    );
+    let complete = br#"{"status":"COMPLETE","results":[],"startedAt":"2026-01-01T00:00:00Z","completedAt":"2026-01-01T00:00:01Z"}"#;
+    // Documented as 201; HubSpot has moved such endpoints to 200 before. Both are success.
+    assert!(matches!(
+        request.decode(201, complete).unwrap(),
+        Outcome::Complete(_)
+    ));
+    assert!(matches!(
+        request.decode(200, complete).unwrap(),
+        Outcome::Complete(_)
+    ));
+    let partial = br#"{"status":"COMPLETE","results":[],"numErrors":1,"errors":[{"status":"error","category":"VALIDATION_ERROR","message":"bad","context":{},"errors":[],"links":{}}],"startedAt":"2026-01-01T00:00:00Z","completedAt":"2026-01-01T00:00:01Z"}"#;
+    match request.decode(207, partial).unwrap() {
+        Outcome::Partial(p) => assert_eq!(p.errors.unwrap()[0].message, "bad"),
+        other => panic!("207 must be partial, got {other:?}"),
+    }
+    // 204 operations ignore whatever body arrives.
+    let archive = v4::delete_label("contacts", "companies", 1);
+    archive.decode(204, b"").unwrap();
+    archive.decode(200, b"{\"unexpected\":true}").unwrap();
+}

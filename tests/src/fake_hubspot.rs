@@ -1,0 +1,769 @@
+//! A fake HubSpot on 127.0.0.1: keeps associations and labels in memory, answers in the
+//! documents' shapes (with the live API's numeric ids), and injects faults on demand.
+//!
+//! Both versions are served: `/crm/v4/...` and `/crm/associations/v4/...`, and
+//! `/crm/associations/2026-03/...` and `/crm/objects/2026-03/...`, where 2026-03 answers
+//! archive calls with 200 and a body as the 2026-03 documents say.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+
+/// A fault to inject into one response.
+#[derive(Clone, Debug)]
+pub enum Fault {
+    /// 429 with this `policyName`, and `Retry-After` seconds if given.
+    RateLimit {
+        policy: &'static str,
+        retry_after: Option<u64>,
+    },
+    /// This status with HubSpot's error body.
+    Status(u16),
+    /// Answer only after this delay.
+    Slow(Duration),
+    /// Send headers, then break the connection mid-body.
+    Drop,
+}
+
+/// One request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    /// The path exactly as it arrived, still percent-encoded.
+    pub raw_path: String,
+    pub query: Option<String>,
+    pub authorization: Option<String>,
+    pub body: Value,
+}
+
+/// (fromType, fromId, toType): whose associations.
+type Source = (String, String, String);
+/// Labels of one association as (category, typeId).
+type Specs = BTreeSet<(String, i64)>;
+/// A label definition: typeId, label, inverse label.
+type LabelDef = (i64, String, Option<String>);
+
+#[derive(Default)]
+struct State {
+    token: String,
+    /// (fromType, fromId, toType) -> toId -> labels as (category, typeId).
+    associations: BTreeMap<Source, BTreeMap<String, Specs>>,
+    /// (fromType, toType) -> labels.
+    labels: BTreeMap<(String, String), Vec<LabelDef>>,
+    next_type_id: i64,
+    queued: VecDeque<Fault>,
+    /// Percent of requests answered 429 (`TEN_SECONDLY_ROLLING`) and 503, chosen at random.
+    random_faults: Option<(u32, u32)>,
+    /// At most this many requests in any window of this length; more get 429.
+    limit: Option<(usize, Duration)>,
+    window: VecDeque<Instant>,
+    /// Inputs whose source id is here are rejected in a 207 answer.
+    reject_ids: HashSet<String>,
+    /// Answer batch create with 200 instead of the documented 201.
+    create_status_200: bool,
+    /// Send this association category instead of the real one.
+    category_override: Option<String>,
+    seen: Vec<Seen>,
+    stats: Stats,
+}
+
+/// Counts kept by the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub requests: usize,
+    pub rate_limited: usize,
+    pub server_errors: usize,
+}
+
+/// A running fake HubSpot; stops when dropped.
+pub struct FakeHubSpot {
+    pub base_url: String,
+    state: Arc<Mutex<State>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeHubSpot {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The token the fake server accepts unless told otherwise.
+pub const TOKEN: &str = "pat-na1-11111111-2222-3333-4444-555555555555";
+
+impl FakeHubSpot {
+    pub async fn start() -> FakeHubSpot {
+        let state = Arc::new(Mutex::new(State {
+            token: TOKEN.to_owned(),
+            next_type_id: 1000,
+            ..State::default()
+        }));
+        let app_state = state.clone();
+        let app = Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let state = app_state.clone();
+                async move { handle(state, method, uri, headers, body).await }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("bind 127.0.0.1");
+        let address = listener.local_addr().expect("local address");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeHubSpot {
+            base_url: format!("http://{address}"),
+            state,
+            task,
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.state.lock().expect("state lock"))
+    }
+
+    /// Injects `fault` into the next response (after those already queued).
+    pub fn queue(&self, fault: Fault) {
+        self.with(|s| s.queued.push_back(fault));
+    }
+
+    /// Answers `rate_limited` percent of requests with 429 and `unavailable` percent with 503.
+    pub fn random_faults(&self, rate_limited: u32, unavailable: u32) {
+        self.with(|s| s.random_faults = Some((rate_limited, unavailable)));
+    }
+
+    /// Enforces a rate limit like HubSpot's: beyond it, 429 `TEN_SECONDLY_ROLLING`.
+    pub fn rate_limit(&self, max: usize, interval: Duration) {
+        self.with(|s| s.limit = Some((max, interval)));
+    }
+
+    /// Rejects (in a 207 answer) every batch input whose source id is one of these.
+    pub fn reject_ids(&self, ids: impl IntoIterator<Item = String>) {
+        self.with(|s| s.reject_ids.extend(ids));
+    }
+
+    /// Accepts `token` instead of [`TOKEN`].
+    pub fn accept_token(&self, token: &str) {
+        self.with(|s| s.token = token.to_owned());
+    }
+
+    pub fn answer_create_with_200(&self) {
+        self.with(|s| s.create_status_200 = true);
+    }
+
+    pub fn send_category(&self, category: &str) {
+        self.with(|s| s.category_override = Some(category.to_owned()));
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.with(|s| s.seen.clone())
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.with(|s| s.stats.clone())
+    }
+
+    /// How many records of `to_type` are associated with (`from_type`, `from_id`).
+    pub fn association_count(&self, from_type: &str, from_id: &str, to_type: &str) -> usize {
+        self.with(|s| {
+            s.associations
+                .get(&(from_type.to_owned(), from_id.to_owned(), to_type.to_owned()))
+                .map_or(0, BTreeMap::len)
+        })
+    }
+
+    /// Associations of all records, counted in both directions' source side only.
+    pub fn total_associations(&self) -> usize {
+        self.with(|s| s.associations.values().map(BTreeMap::len).sum())
+    }
+}
+
+fn now() -> String {
+    "2026-03-01T12:00:00.000Z".to_owned()
+}
+
+/// An id as the live API sends it: a number when it is one.
+fn id_value(id: &str) -> Value {
+    id.parse::<u64>().map_or_else(|_| json!(id), |n| json!(n))
+}
+
+fn error(status: u16, category: &str, message: &str) -> Response {
+    let body = json!({
+        "status": "error",
+        "message": message,
+        "correlationId": "5b3c2a4e-0000-4000-8000-00000000c0de",
+        "category": category,
+    });
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+fn rate_limited(policy: &str, retry_after: Option<u64>) -> Response {
+    let body = json!({
+        "status": "error",
+        "message": "You have reached your secondly limit.",
+        "errorType": "RATE_LIMIT",
+        "correlationId": "c0ffee00-0000-4000-8000-000000000429",
+        "policyName": policy,
+    });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        "x-hubspot-ratelimit-daily",
+        "500000".parse().expect("header"),
+    );
+    headers.insert(
+        "x-hubspot-ratelimit-daily-remaining",
+        if policy == "DAILY" { "0" } else { "499000" }
+            .parse()
+            .expect("header"),
+    );
+    if let Some(seconds) = retry_after {
+        headers.insert("retry-after", seconds.to_string().parse().expect("header"));
+    }
+    response
+}
+
+async fn handle(
+    state: Arc<Mutex<State>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let fault = {
+        let mut s = state.lock().expect("state lock");
+        s.stats.requests += 1;
+        s.seen.push(Seen {
+            method: method.to_string(),
+            raw_path: uri.path().to_owned(),
+            query: uri.query().map(str::to_owned),
+            authorization: headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            body: body_json.clone(),
+        });
+        if headers.get("authorization").and_then(|v| v.to_str().ok())
+            != Some(format!("Bearer {}", s.token).as_str())
+        {
+            return error(
+                401,
+                "INVALID_AUTHENTICATION",
+                "Authentication credentials not found.",
+            );
+        }
+        let mut fault = s.queued.pop_front();
+        if fault.is_none() {
+            if let Some((limited, unavailable)) = s.random_faults {
+                let roll = fastrand::u32(0..100);
+                if roll < limited {
+                    fault = Some(Fault::RateLimit {
+                        policy: "TEN_SECONDLY_ROLLING",
+                        retry_after: None,
+                    });
+                } else if roll < limited + unavailable {
+                    fault = Some(Fault::Status(503));
+                }
+            }
+        }
+        if fault.is_none() {
+            if let Some((max, interval)) = s.limit {
+                let now = Instant::now();
+                while s
+                    .window
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= interval)
+                {
+                    s.window.pop_front();
+                }
+                if s.window.len() >= max {
+                    fault = Some(Fault::RateLimit {
+                        policy: "TEN_SECONDLY_ROLLING",
+                        retry_after: None,
+                    });
+                } else {
+                    s.window.push_back(now);
+                }
+            }
+        }
+        match &fault {
+            Some(Fault::RateLimit { .. }) => s.stats.rate_limited += 1,
+            Some(Fault::Status(status)) if *status >= 500 => s.stats.server_errors += 1,
+            _ => {}
+        }
+        fault
+    };
+    let mut response = match fault {
+        Some(Fault::RateLimit {
+            policy,
+            retry_after,
+        }) => rate_limited(policy, retry_after),
+        Some(Fault::Status(status)) => error(status, "SERVICE_UNAVAILABLE", "Injected failure."),
+        Some(Fault::Drop) => {
+            let broken = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other("dropped"))
+            });
+            return Response::builder()
+                .status(200)
+                .body(Body::from_stream(broken))
+                .expect("response");
+        }
+        Some(Fault::Slow(delay)) => {
+            tokio::time::sleep(delay).await;
+            route(&state, &method, uri.path(), uri.query(), &body_json)
+        }
+        None => route(&state, &method, uri.path(), uri.query(), &body_json),
+    };
+    let limit = state.lock().expect("state lock").limit;
+    if let Some((max, interval)) = limit {
+        let headers = response.headers_mut();
+        headers.insert(
+            "x-hubspot-ratelimit-max",
+            max.to_string().parse().expect("header"),
+        );
+        headers.insert(
+            "x-hubspot-ratelimit-interval-milliseconds",
+            interval.as_millis().to_string().parse().expect("header"),
+        );
+    }
+    response
+}
+
+/// Percent-decodes one path segment.
+fn decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&segment[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn route(
+    state: &Arc<Mutex<State>>,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    body: &Value,
+) -> Response {
+    let segments: Vec<String> = path.split('/').skip(1).map(decode).collect();
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let mut state = state.lock().expect("state lock");
+    match (method.as_str(), s.as_slice()) {
+        // Batch association calls.
+        ("POST", ["crm", "v4", "associations", from, to, "batch", rest @ ..])
+        | ("POST", ["crm", "associations", "2026-03", from, to, "batch", rest @ ..]) => {
+            let v4 = s[1] == "v4";
+            batch(&mut state, v4, from, to, rest, body)
+        }
+        // One record's associations.
+        ("GET", ["crm", "v4", "objects", ot, oid, "associations", tt])
+        | ("GET", ["crm", "objects", "2026-03", ot, oid, "associations", tt]) => {
+            list(&state, ot, oid, tt, query)
+        }
+        ("PUT", ["crm", "v4", "objects", ft, fid, "associations", "default", tt, tid])
+        | ("PUT", ["crm", "objects", "2026-03", ft, fid, "associations", "default", tt, tid]) => {
+            associate(
+                &mut state,
+                ft,
+                fid,
+                tt,
+                tid,
+                [("HUBSPOT_DEFINED".to_owned(), 1)],
+            );
+            let result = json!({"from": {"id": id_value(fid)}, "to": {"id": id_value(tid)},
+                "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}});
+            batch_body(vec![result], Vec::new())
+        }
+        ("PUT", ["crm", "v4", "objects", ot, oid, "associations", tt, tid])
+        | ("PUT", ["crm", "objects", "2026-03", ot, oid, "associations", tt, tid]) => {
+            let specs = specs(
+                body.as_array().map(Vec::as_slice).unwrap_or_default(),
+                "associationCategory",
+                "associationTypeId",
+            );
+            let labels: Vec<Value> = specs
+                .iter()
+                .filter_map(|(_, id)| label_name(&state, ot, tt, *id))
+                .map(Value::String)
+                .collect();
+            associate(&mut state, ot, oid, tt, tid, specs);
+            let mut response = (StatusCode::CREATED, axum::Json(json!({
+                "fromObjectTypeId": ot, "fromObjectId": id_value(oid), "toObjectTypeId": tt, "toObjectId": id_value(tid), "labels": labels,
+            })))
+                .into_response();
+            response
+                .headers_mut()
+                .insert("location", "/crm/v4/objects".parse().expect("header"));
+            response
+        }
+        ("DELETE", ["crm", "v4", "objects", ot, oid, "associations", tt, tid])
+        | ("DELETE", ["crm", "objects", "2026-03", ot, oid, "associations", tt, tid]) => {
+            unassociate(&mut state, ot, oid, tt, tid, None);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        // Labels.
+        (_, ["crm", "associations", "v4" | "2026-03", from, to, "labels", rest @ ..]) => {
+            labels(&mut state, method, from, to, rest, body)
+        }
+        _ => error(
+            404,
+            "OBJECT_NOT_FOUND",
+            &format!("no route for {method} {path}"),
+        ),
+    }
+}
+
+fn specs(items: &[Value], category: &str, type_id: &str) -> Vec<(String, i64)> {
+    items
+        .iter()
+        .map(|spec| {
+            (
+                spec[category]
+                    .as_str()
+                    .unwrap_or("HUBSPOT_DEFINED")
+                    .to_owned(),
+                spec[type_id].as_i64().unwrap_or(1),
+            )
+        })
+        .collect()
+}
+
+fn label_name(state: &State, from: &str, to: &str, type_id: i64) -> Option<String> {
+    state
+        .labels
+        .get(&(from.to_owned(), to.to_owned()))
+        .and_then(|labels| labels.iter().find(|(id, _, _)| *id == type_id))
+        .map(|(_, label, _)| label.clone())
+}
+
+fn associate(
+    state: &mut State,
+    ft: &str,
+    fid: &str,
+    tt: &str,
+    tid: &str,
+    specs: impl IntoIterator<Item = (String, i64)>,
+) {
+    state
+        .associations
+        .entry((ft.to_owned(), fid.to_owned(), tt.to_owned()))
+        .or_default()
+        .entry(tid.to_owned())
+        .or_default()
+        .extend(specs);
+}
+
+fn unassociate(
+    state: &mut State,
+    ft: &str,
+    fid: &str,
+    tt: &str,
+    tid: &str,
+    only: Option<&[(String, i64)]>,
+) {
+    let key = (ft.to_owned(), fid.to_owned(), tt.to_owned());
+    let Some(targets) = state.associations.get_mut(&key) else {
+        return;
+    };
+    match only {
+        None => {
+            targets.remove(tid);
+        }
+        Some(specs) => {
+            if let Some(existing) = targets.get_mut(tid) {
+                for spec in specs {
+                    existing.remove(spec);
+                }
+                if existing.is_empty() {
+                    targets.remove(tid);
+                }
+            }
+        }
+    }
+    if targets.is_empty() {
+        state.associations.remove(&key);
+    }
+}
+
+fn association_types(
+    state: &State,
+    ft: &str,
+    tt: &str,
+    specs: &BTreeSet<(String, i64)>,
+) -> Vec<Value> {
+    specs
+        .iter()
+        .map(|(category, id)| {
+            let category = state
+                .category_override
+                .clone()
+                .unwrap_or_else(|| category.clone());
+            json!({"category": category, "typeId": id, "label": label_name(state, ft, tt, *id)})
+        })
+        .collect()
+}
+
+fn batch_body(results: Vec<Value>, errors: Vec<Value>) -> Response {
+    let mut body = json!({
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": now(),
+        "completedAt": now(),
+        "requestedAt": null,
+    });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        body["numErrors"] = json!(errors.len());
+        body["errors"] = Value::Array(errors);
+        StatusCode::MULTI_STATUS
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+fn rejection(id: &str) -> Value {
+    json!({
+        "status": "error",
+        "category": "VALIDATION_ERROR",
+        "message": format!("Record {id} cannot be associated."),
+        "context": {"fromObjectId": [id]},
+        "errors": [],
+        "links": {},
+    })
+}
+
+fn batch(
+    state: &mut State,
+    v4: bool,
+    from: &str,
+    to: &str,
+    rest: &[&str],
+    body: &Value,
+) -> Response {
+    let inputs = body["inputs"].as_array().cloned().unwrap_or_default();
+    if inputs.len() > 1000 {
+        return error(400, "VALIDATION_ERROR", "Batch input limit is 1000.");
+    }
+    let id = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut results = Vec::new();
+    let mut errors = Vec::new();
+    match rest {
+        ["create"] => {
+            for input in &inputs {
+                let (fid, tid) = (id(&input["from"]["id"]), id(&input["to"]["id"]));
+                if state.reject_ids.contains(&fid) {
+                    errors.push(rejection(&fid));
+                    continue;
+                }
+                let specs = specs(
+                    input["types"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
+                    "associationCategory",
+                    "associationTypeId",
+                );
+                let labels: Vec<Value> = specs
+                    .iter()
+                    .filter_map(|(_, t)| label_name(state, from, to, *t))
+                    .map(Value::String)
+                    .collect();
+                associate(state, from, &fid, to, &tid, specs);
+                results.push(json!({"fromObjectTypeId": from, "fromObjectId": id_value(&fid), "toObjectTypeId": to, "toObjectId": id_value(&tid), "labels": labels}));
+            }
+            let mut response = batch_body(results, errors);
+            if response.status() == StatusCode::OK && !state.create_status_200 {
+                *response.status_mut() = StatusCode::CREATED;
+            }
+            response
+        }
+        ["associate", "default"] => {
+            for input in &inputs {
+                let (fid, tid) = (id(&input["from"]["id"]), id(&input["to"]["id"]));
+                associate(
+                    state,
+                    from,
+                    &fid,
+                    to,
+                    &tid,
+                    [("HUBSPOT_DEFINED".to_owned(), 1)],
+                );
+                results.push(json!({"from": {"id": id_value(&fid)}, "to": {"id": id_value(&tid)},
+                    "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}}));
+            }
+            batch_body(results, errors)
+        }
+        ["read"] => {
+            for input in &inputs {
+                let fid = id(&input["id"]);
+                if state.reject_ids.contains(&fid) {
+                    errors.push(rejection(&fid));
+                    continue;
+                }
+                let targets = state
+                    .associations
+                    .get(&(from.to_owned(), fid.clone(), to.to_owned()))
+                    .cloned()
+                    .unwrap_or_default();
+                let to_list: Vec<Value> = targets
+                    .iter()
+                    .map(|(tid, specs)| json!({"toObjectId": id_value(tid), "associationTypes": association_types(state, from, to, specs)}))
+                    .collect();
+                results.push(json!({"from": {"id": id_value(&fid)}, "to": to_list}));
+            }
+            batch_body(results, errors)
+        }
+        ["archive"] | ["labels", "archive"] => {
+            let labels_only = rest.len() == 2;
+            for input in &inputs {
+                let fid = id(&input["from"]["id"]);
+                if labels_only {
+                    let tid = id(&input["to"]["id"]);
+                    let only = specs(
+                        input["types"]
+                            .as_array()
+                            .map(Vec::as_slice)
+                            .unwrap_or_default(),
+                        "associationCategory",
+                        "associationTypeId",
+                    );
+                    unassociate(state, from, &fid, to, &tid, Some(&only));
+                } else {
+                    for target in input["to"].as_array().cloned().unwrap_or_default() {
+                        unassociate(state, from, &fid, to, &id(&target["id"]), None);
+                    }
+                }
+            }
+            if v4 {
+                StatusCode::NO_CONTENT.into_response()
+            } else {
+                batch_body(Vec::new(), Vec::new())
+            }
+        }
+        _ => error(404, "OBJECT_NOT_FOUND", "unknown batch operation"),
+    }
+}
+
+fn list(state: &State, ot: &str, oid: &str, tt: &str, query: Option<&str>) -> Response {
+    let mut after = 0usize;
+    let mut limit = 500usize;
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "after" => after = value.parse().unwrap_or(0),
+            "limit" => limit = value.parse::<usize>().unwrap_or(500).clamp(1, 500),
+            _ => {}
+        }
+    }
+    let targets = state
+        .associations
+        .get(&(ot.to_owned(), oid.to_owned(), tt.to_owned()))
+        .cloned()
+        .unwrap_or_default();
+    let page: Vec<Value> = targets
+        .iter()
+        .skip(after)
+        .take(limit)
+        .map(|(tid, specs)| json!({"toObjectId": id_value(tid), "associationTypes": association_types(state, ot, tt, specs)}))
+        .collect();
+    let mut body = json!({"results": page});
+    if after + limit < targets.len() {
+        let next = (after + limit).to_string();
+        body["paging"] = json!({"next": {"after": next, "link": format!("?after={next}")}});
+    }
+    axum::Json(body).into_response()
+}
+
+fn labels(
+    state: &mut State,
+    method: &Method,
+    from: &str,
+    to: &str,
+    rest: &[&str],
+    body: &Value,
+) -> Response {
+    let key = (from.to_owned(), to.to_owned());
+    let all = |state: &State| -> Value {
+        let labels = state.labels.get(&key).cloned().unwrap_or_default();
+        json!({"results": labels.iter().map(|(id, label, _)| json!({
+            "category": "USER_DEFINED", "typeId": id, "label": label, "fromObjectTypeId": from, "toObjectTypeId": to,
+        })).collect::<Vec<_>>()})
+    };
+    match (method.as_str(), rest) {
+        ("GET", []) => axum::Json(all(state)).into_response(),
+        ("POST", []) => {
+            let (Some(label), Some(_name)) = (body["label"].as_str(), body["name"].as_str()) else {
+                return error(400, "VALIDATION_ERROR", "label and name are required");
+            };
+            state.next_type_id += 1;
+            let id = state.next_type_id;
+            let inverse = body["inverseLabel"].as_str().map(str::to_owned);
+            state
+                .labels
+                .entry(key.clone())
+                .or_default()
+                .push((id, label.to_owned(), inverse));
+            axum::Json(all(state)).into_response()
+        }
+        ("PUT", []) => {
+            let (Some(id), Some(label)) =
+                (body["associationTypeId"].as_i64(), body["label"].as_str())
+            else {
+                return error(
+                    400,
+                    "VALIDATION_ERROR",
+                    "associationTypeId and label are required",
+                );
+            };
+            match state
+                .labels
+                .get_mut(&key)
+                .and_then(|l| l.iter_mut().find(|(i, _, _)| *i == id))
+            {
+                Some(entry) => {
+                    entry.1 = label.to_owned();
+                    StatusCode::NO_CONTENT.into_response()
+                }
+                None => error(404, "OBJECT_NOT_FOUND", "no such label"),
+            }
+        }
+        ("DELETE", [id]) => {
+            let id: i64 = id.parse().unwrap_or(-1);
+            let labels = state.labels.entry(key).or_default();
+            let before = labels.len();
+            labels.retain(|(i, _, _)| *i != id);
+            if labels.len() == before {
+                error(404, "OBJECT_NOT_FOUND", "no such label")
+            } else {
+                StatusCode::NO_CONTENT.into_response()
+            }
+        }
+        _ => error(405, "METHOD_NOT_ALLOWED", "unsupported labels call"),
+    }
+}
