@@ -639,3 +639,70 @@ async fn the_client_keeps_under_the_limit_the_server_reports() {
         stats.rate_limited
     );
 }
+
+#[tokio::test]
+async fn batch_read_follows_each_inputs_own_paging() {
+    let server = FakeHubSpot::start().await;
+    let client = client(&server);
+    // Record 1 has 1,100 companies, record 2 has 3, record 3 has none.
+    let mut inputs = Vec::new();
+    for (from, count) in [(1u64, 1100u64), (2, 3)] {
+        inputs.extend((0..count).map(|i| {
+            v4::PublicAssociationMultiPost::new(
+                v4::PublicObjectId::new(from),
+                v4::PublicObjectId::new(9_000_000 + i),
+                vec![v4::AssociationSpec::new(
+                    v4::AssociationCategory::HubspotDefined,
+                    1,
+                )],
+            )
+        }));
+    }
+    let created = client
+        .batch(inputs, |chunk| {
+            v4::batch_create(
+                "contacts",
+                "companies",
+                &v4::BatchInputPublicAssociationMultiPost::new(chunk.to_vec()),
+            )
+        })
+        .await;
+    assert!(created.is_complete());
+    server.read_page_size(500);
+
+    let reads = [1u64, 2, 3]
+        .map(v4::PublicFetchAssociationsBatchRequest::new)
+        .to_vec();
+    let report = client
+        .batch_all_pages(reads, |chunk| {
+            v4::batch_read(
+                "contacts",
+                "companies",
+                &v4::BatchInputPublicFetchAssociationsBatchRequest::new(chunk.to_vec()),
+            )
+        })
+        .await;
+    assert!(report.is_complete(), "{:?}", report.failures);
+    let mut counts: Vec<(String, usize)> = report
+        .results
+        .iter()
+        .map(|r| (r.from.id.to_string(), r.to.len()))
+        .collect();
+    counts.sort();
+    assert_eq!(
+        counts,
+        [
+            ("1".to_owned(), 1100),
+            ("2".to_owned(), 3),
+            ("3".to_owned(), 0)
+        ]
+    );
+    assert_eq!(
+        report.requests, 3,
+        "one read, then pages 2 and 3 of record 1"
+    );
+    assert!(report
+        .results
+        .iter()
+        .all(|r| r.paging.as_ref().is_none_or(|p| p.next.is_none())));
+}

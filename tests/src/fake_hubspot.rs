@@ -68,6 +68,8 @@ struct State {
     reject_ids: HashSet<String>,
     /// Answer batch create with 200 instead of the documented 201.
     create_status_200: bool,
+    /// Targets per input in one batch read answer; more come as that input's next page.
+    read_page_size: Option<usize>,
     /// Send this association category instead of the real one.
     category_override: Option<String>,
     seen: Vec<Seen>,
@@ -153,6 +155,11 @@ impl FakeHubSpot {
     /// Accepts `token` instead of [`TOKEN`].
     pub fn accept_token(&self, token: &str) {
         self.with(|s| s.token = token.to_owned());
+    }
+
+    /// Pages each input of a batch read after `size` targets.
+    pub fn read_page_size(&self, size: usize) {
+        self.with(|s| s.read_page_size = Some(size));
     }
 
     pub fn answer_create_with_200(&self) {
@@ -631,11 +638,22 @@ fn batch(
                     .get(&(from.to_owned(), fid.clone(), to.to_owned()))
                     .cloned()
                     .unwrap_or_default();
+                let after: usize = input["after"]
+                    .as_str()
+                    .and_then(|a| a.parse().ok())
+                    .unwrap_or(0);
+                let size = state.read_page_size.unwrap_or(usize::MAX);
                 let to_list: Vec<Value> = targets
                     .iter()
+                    .skip(after)
+                    .take(size)
                     .map(|(tid, specs)| json!({"toObjectId": id_value(tid), "associationTypes": association_types(state, from, to, specs)}))
                     .collect();
-                results.push(json!({"from": {"id": id_value(&fid)}, "to": to_list}));
+                let mut result = json!({"from": {"id": id_value(&fid)}, "to": to_list});
+                if after.saturating_add(size) < targets.len() {
+                    result["paging"] = json!({"next": {"after": (after + size).to_string()}});
+                }
+                results.push(result);
             }
             batch_body(results, errors)
         }

@@ -11,7 +11,7 @@ use futures_util::stream::{self, StreamExt};
 
 use super::client::Client;
 use super::error::Error;
-use super::model::{BatchOutput, ObjectIds};
+use super::model::{BatchOutput, ContinueFrom, ObjectIds, PagedResult};
 use super::request::Request;
 
 /// What happened to a batch: every input is either covered by `results` or listed in
@@ -102,6 +102,77 @@ impl Client {
                     let (results, errors) = output.into_parts();
                     account(chunk, &results, &errors, &mut report);
                     report.results.extend(results);
+                }
+            }
+        }
+        report
+    }
+}
+
+/// Rounds of follow-up requests `batch_all_pages` makes at most, so a server that keeps
+/// answering with cursors cannot keep it busy forever.
+const MAX_PAGE_ROUNDS: usize = 1000;
+
+impl Client {
+    /// Like [`batch`](Client::batch), and then, for every result that has more pages,
+    /// requests the rest (the input with `after` set) and merges them into that result.
+    /// Inputs whose later pages fail are listed in `failures`; their result keeps the pages
+    /// that arrived.
+    pub async fn batch_all_pages<I, O, F>(
+        &self,
+        inputs: Vec<I>,
+        request: F,
+    ) -> BatchReport<I, O::Item>
+    where
+        I: ObjectIds + ContinueFrom + Clone,
+        O: BatchOutput,
+        O::Item: ObjectIds + PagedResult,
+        F: Fn(&[I]) -> Request<O>,
+    {
+        let originals: HashMap<String, I> = inputs
+            .iter()
+            .filter_map(|input| {
+                input
+                    .object_ids()
+                    .first()
+                    .map(|id| ((*id).to_owned(), input.clone()))
+            })
+            .collect();
+        let mut report = self.batch(inputs, &request).await;
+        let first_id = |result: &O::Item| result.object_ids().first().map(|id| (*id).to_owned());
+        let index: HashMap<String, usize> = report
+            .results
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| first_id(r).map(|id| (id, i)))
+            .collect();
+        let mut cursors: HashMap<String, String> = HashMap::new();
+        for _ in 0..MAX_PAGE_ROUNDS {
+            let mut follow_ups = Vec::new();
+            for result in &report.results {
+                let (Some(after), Some(id)) = (result.next_after(), first_id(result)) else {
+                    continue;
+                };
+                // A cursor that repeats would page forever.
+                if cursors.get(&id) == Some(&after) {
+                    continue;
+                }
+                if let Some(input) = originals.get(&id) {
+                    follow_ups.push(input.continue_from(after.clone()));
+                    cursors.insert(id, after);
+                }
+            }
+            if follow_ups.is_empty() {
+                break;
+            }
+            let later = self.batch(follow_ups, &request).await;
+            report.requests += later.requests;
+            // An input whose later pages failed counts as failed, not as through.
+            report.succeeded = report.succeeded.saturating_sub(later.failures.len());
+            report.failures.extend(later.failures);
+            for page in later.results {
+                if let Some(&i) = first_id(&page).and_then(|id| index.get(&id)) {
+                    report.results[i].merge(page);
                 }
             }
         }

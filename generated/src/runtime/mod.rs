@@ -22,7 +22,7 @@ mod paging;
 #[cfg(feature = "client")]
 mod retry;
 
-pub use model::{BatchOutput, ObjectIds, Page};
+pub use model::{BatchOutput, ContinueFrom, ObjectIds, Page, PagedResult};
 pub use object_id::ObjectId;
 pub use request::{decode, Decode, InvalidRequest, Method, Outcome, Request};
 

@@ -6255,6 +6255,24 @@ impl crate::runtime::BatchOutput for BatchResponsePublicDefaultAssociation {
     }
 }
 
+impl crate::runtime::ContinueFrom for PublicFetchAssociationsBatchRequest {
+    fn continue_from(&self, after: String) -> Self {
+        let mut next = self.clone();
+        next.after = Some(after);
+        next
+    }
+}
+
+impl crate::runtime::PagedResult for PublicAssociationMultiWithLabel {
+    fn next_after(&self) -> Option<String> {
+        Some(self.paging.as_ref()?.next.as_ref()?.after.clone())
+    }
+    fn merge(&mut self, later: Self) {
+        self.to.extend(later.to);
+        self.paging = later.paging;
+    }
+}
+
 impl crate::runtime::ObjectIds for LabelsBetweenObjectPair {
     fn object_ids(&self) -> Vec<&str> {
         let mut ids = Vec::new();

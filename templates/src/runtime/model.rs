@@ -49,3 +49,18 @@ impl ObjectIds for super::ObjectId {
         vec![self.as_str()]
     }
 }
+
+/// A batch result that may hold only the first page of its items (HubSpot's batch read
+/// pages each input's associations separately).
+pub trait PagedResult {
+    /// The cursor of this input's next page, if there is one.
+    fn next_after(&self) -> Option<String>;
+
+    /// Appends the items of a later page of the same input.
+    fn merge(&mut self, later: Self);
+}
+
+/// A batch input that can ask for a later page of its own results.
+pub trait ContinueFrom: Sized {
+    fn continue_from(&self, after: String) -> Self;
+}

@@ -34,11 +34,27 @@ pub fn trait_impls(module: &Module) -> TokenStream {
     for name in &pages {
         impls.extend(page_impl(module, name));
     }
+    let mut paged_results = BTreeSet::new();
     for name in &outputs {
         if let Some((tokens, item)) = batch_output_impl(module, name) {
             impls.push(tokens);
+            if let Some(item) = named(&item) {
+                paged_results.insert(item.to_owned());
+            }
             id_roots.push(item);
         }
+    }
+    let mut continuable = BTreeSet::new();
+    for op in &module.operations {
+        if let Some(TypeRef::Named(input)) = &op.batch_input {
+            continuable.insert(input.clone());
+        }
+    }
+    for name in &continuable {
+        impls.extend(continue_from_impl(module, name));
+    }
+    for name in &paged_results {
+        impls.extend(paged_result_impl(module, name));
     }
     let with_ids = structs_with_ids(module, &id_roots);
     for name in &with_ids {
@@ -74,30 +90,8 @@ fn page_impl(module: &Module, name: &str) -> Option<TokenStream> {
     let TypeRef::List(item) = &results.ty else {
         return None;
     };
-    let paging = field(s, "paging")?;
-    let next = field(struct_of(module, named(&paging.ty)?)?, "next")?;
-    let after =
-        field(struct_of(module, named(&next.ty)?)?, "after").filter(|f| f.ty == TypeRef::String)?;
-    let (results, paging_field, next_field, after_field) = (
-        ident(&results.name),
-        ident(&paging.name),
-        ident(&next.name),
-        ident(&after.name),
-    );
-    let step = |f: &Field, expr: TokenStream| {
-        if f.is_option() {
-            quote!(#expr.as_ref()?)
-        } else {
-            quote!((&#expr))
-        }
-    };
-    let paging_expr = step(paging, quote!(self.#paging_field));
-    let next_expr = step(next, quote!(#paging_expr.#next_field));
-    let after_expr = if after.is_option() {
-        quote!(#next_expr.#after_field.clone())
-    } else {
-        quote!(Some(#next_expr.#after_field.clone()))
-    };
+    let after_expr = next_after_expr(module, s)?;
+    let results = ident(&results.name);
     let ty = ident(name);
     let item = type_tokens(item);
     Some(quote! {
@@ -108,6 +102,75 @@ fn page_impl(module: &Module, name: &str) -> Option<TokenStream> {
             }
             fn into_items(self) -> Vec<#item> {
                 self.#results
+            }
+        }
+    })
+}
+
+/// The `after` cursor of `paging.next.after`, as an expression on `self`.
+fn next_after_expr(module: &Module, s: &Struct) -> Option<TokenStream> {
+    let paging = field(s, "paging")?;
+    let next = field(struct_of(module, named(&paging.ty)?)?, "next")?;
+    let after =
+        field(struct_of(module, named(&next.ty)?)?, "after").filter(|f| f.ty == TypeRef::String)?;
+    let (paging_field, next_field, after_field) =
+        (ident(&paging.name), ident(&next.name), ident(&after.name));
+    let step = |f: &Field, expr: TokenStream| {
+        if f.is_option() {
+            quote!(#expr.as_ref()?)
+        } else {
+            quote!((&#expr))
+        }
+    };
+    let paging_expr = step(paging, quote!(self.#paging_field));
+    let next_expr = step(next, quote!(#paging_expr.#next_field));
+    Some(if after.is_option() {
+        quote!(#next_expr.#after_field.clone())
+    } else {
+        quote!(Some(#next_expr.#after_field.clone()))
+    })
+}
+
+/// A batch input with an optional `after` cursor can ask for its next page.
+fn continue_from_impl(module: &Module, name: &str) -> Option<TokenStream> {
+    let s = struct_of(module, name)?;
+    let after = field(s, "after").filter(|f| !f.required && f.ty == TypeRef::String)?;
+    let after_field = ident(&after.name);
+    let ty = ident(name);
+    Some(quote! {
+        impl crate::runtime::ContinueFrom for #ty {
+            fn continue_from(&self, after: String) -> Self {
+                let mut next = self.clone();
+                next.#after_field = Some(after);
+                next
+            }
+        }
+    })
+}
+
+/// A batch result with its own `paging` and one list of items pages that list.
+fn paged_result_impl(module: &Module, name: &str) -> Option<TokenStream> {
+    let s = struct_of(module, name)?;
+    let after = next_after_expr(module, s)?;
+    let lists: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && matches!(f.ty, TypeRef::List(_)))
+        .collect();
+    let [items] = lists.as_slice() else {
+        return None;
+    };
+    let items = ident(&items.name);
+    let paging = ident(&field(s, "paging")?.name);
+    let ty = ident(name);
+    Some(quote! {
+        impl crate::runtime::PagedResult for #ty {
+            fn next_after(&self) -> Option<String> {
+                #after
+            }
+            fn merge(&mut self, later: Self) {
+                self.#items.extend(later.#items);
+                self.#paging = later.#paging;
             }
         }
     })

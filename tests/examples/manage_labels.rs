@@ -1,0 +1,52 @@
+//! Lists, creates, renames and deletes association labels between two object types.
+//!
+//! HUBSPOT_TOKEN=... cargo run -p tests --example manage_labels
+
+use hubspot_associations::{v4 as api, Client};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("HUBSPOT_TOKEN")
+        .map_err(|_| "set HUBSPOT_TOKEN to a private app or OAuth access token")?;
+    let mut builder = Client::builder().token(token);
+    if let Ok(base_url) = std::env::var("HUBSPOT_BASE_URL") {
+        builder = builder.base_url(base_url);
+    }
+    let client = builder.build()?;
+
+    let create =
+        api::PublicAssociationDefinitionCreateRequest::new("Billing contact", "billing_contact");
+    let labels = client
+        .send(&api::create_label("contacts", "companies", &create))
+        .await?;
+    let label = labels
+        .results
+        .iter()
+        .find(|l| l.label.as_deref() == Some("Billing contact"))
+        .ok_or("label not created")?;
+    println!("created {} ({:?})", label.type_id, label.category);
+
+    let rename =
+        api::PublicAssociationDefinitionUpdateRequest::new(label.type_id, "Invoicing contact");
+    client
+        .send(&api::update_label("contacts", "companies", &rename))
+        .await?;
+
+    for label in client
+        .send(&api::list_labels("contacts", "companies"))
+        .await?
+        .results
+    {
+        println!(
+            "{:>6} {:<20} {}",
+            label.type_id,
+            label.category,
+            label.label.unwrap_or_default()
+        );
+    }
+
+    client
+        .send(&api::delete_label("contacts", "companies", label.type_id))
+        .await?;
+    Ok(())
+}
