@@ -2,7 +2,6 @@
 //! them is compiled with warnings as errors.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use xtask::codegen::{self, Job};
 use xtask::emit::{self, CrateOptions};
@@ -45,37 +44,6 @@ fn fixture_models_snapshots() {
     }
 }
 
-/// Runs `cargo check` on a crate generated outside the workspace. Dependencies resolve
-/// offline against the workspace lock file: `cargo test` has already fetched them.
-pub fn cargo_check(crate_dir: &Path, features: &[String]) {
-    let root = tests::workspace_root();
-    std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        // Without the HTTP client: it is the same runtime the workspace already checks, and
-        // leaving it out spares building a TLS stack a second time.
-        .args([
-            "check",
-            "--offline",
-            "--quiet",
-            "--all-targets",
-            "--no-default-features",
-            "--features",
-        ])
-        .arg(features.join(","))
-        .current_dir(crate_dir)
-        .env("CARGO_TARGET_DIR", root.join("target/generated-crates"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "cargo check failed in {}:\n{}",
-        crate_dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[test]
 fn fixture_crate_compiles_without_warnings() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crate");
@@ -96,5 +64,12 @@ fn fixture_crate_compiles_without_warnings() {
         .iter()
         .map(|name| xtask::naming::module_name(&format!("fixture-{name}")))
         .collect();
-    cargo_check(&out, &features);
+    // Without the HTTP client: it is the same runtime the workspace already checks, and
+    // leaving it out spares building a TLS stack a second time.
+    let args = [
+        "--no-default-features".to_owned(),
+        "--features".to_owned(),
+        features.join(","),
+    ];
+    tests::cargo_check(&out, &args).unwrap();
 }

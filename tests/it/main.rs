@@ -7,5 +7,6 @@ mod live_quirks;
 mod models;
 mod reference_docs;
 mod requests;
+mod robustness;
 mod round_trip;
 mod up_to_date;

@@ -22,3 +22,30 @@ pub fn checked_in_api() -> xtask::ir::Api {
     let docs = xtask::codegen::load_all(&job).expect("spec/ documents load");
     xtask::lower::lower(&docs).expect("spec/ documents lower").0
 }
+
+/// Runs `cargo check` with warnings denied on crates generated outside the workspace (a
+/// standalone crate, or a directory made a workspace of several). Dependencies resolve
+/// offline against the workspace lock file: `cargo test` has already fetched them. All such
+/// checks share one target directory, so dependencies are built once.
+pub fn cargo_check(dir: &std::path::Path, args: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(["check", "--offline", "--quiet", "--all-targets"])
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root.join("target/generated-crates"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cargo check failed in {}:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}

@@ -35,15 +35,19 @@ pub fn load_file(path: &Path, display: &str) -> Result<Document> {
 
 /// Parses document text; JSON when `is_json`, YAML otherwise.
 pub fn parse_str(text: &str, file: &str, is_json: bool) -> Result<Document> {
-    let value = if is_json {
+    parse_value(read_value(text, file, is_json)?, file)
+}
+
+/// Document text as JSON data, before any OpenAPI typing.
+pub fn read_value(text: &str, file: &str, is_json: bool) -> Result<Value> {
+    if is_json {
         serde_json::from_str::<Value>(text)
-            .map_err(|e| Error::spec(file, &Pointer::root(), format!("invalid JSON: {e}")))?
+            .map_err(|e| Error::spec(file, &Pointer::root(), format!("invalid JSON: {e}")))
     } else {
         let yaml = serde_yaml::from_str::<serde_yaml::Value>(text)
             .map_err(|e| Error::spec(file, &Pointer::root(), format!("invalid YAML: {e}")))?;
-        yaml_to_json(yaml, file, &Pointer::root())?
-    };
-    parse_value(value, file)
+        yaml_to_json(yaml, file, &Pointer::root())
+    }
 }
 
 /// Types an already parsed document.

@@ -199,15 +199,15 @@ pub fn operation_name(method: &str, path: &str, lists: bool) -> String {
     let ends_with_param = rest.last().is_some_and(|s| s.starts_with('{'));
     let mut words: Vec<String> = Vec::new();
     for segment in rest.iter().filter(|s| !s.starts_with('{')) {
-        for word in ascii_words(segment)
+        let segment_words: Vec<String> = ascii_words(segment)
             .to_snake_case()
             .split('_')
             .filter(|w| !w.is_empty())
-        {
-            if !words.iter().any(|w| w == word) {
-                words.push(word.to_owned());
-            }
-        }
+            .map(str::to_owned)
+            .collect();
+        // `usage/high-usage-report` says `usage` twice; keep it where the later segment has it.
+        words.retain(|w| !segment_words.contains(w));
+        words.extend(segment_words);
     }
     let batch = words
         .iter()
@@ -373,6 +373,13 @@ mod tests {
         assert_eq!(
             name("GET", "/crm/associations/v4/definitions/configurations/all"),
             "list_definitions_configurations_all"
+        );
+        assert_eq!(
+            name(
+                "POST",
+                "/crm/v4/associations/usage/high-usage-report/{userId}"
+            ),
+            "create_high_usage_report"
         );
     }
 

@@ -63,7 +63,7 @@ impl<'a> Lowerer<'a> {
                     let lists = params.iter().any(|(p, _)| {
                         matches!(p, Parameter::Query { .. })
                             && p.parameter_data_ref().name == "after"
-                    });
+                    }) || returns_collection(doc, op);
                     let wanted = match op.extensions.get(X_RUST_NAME) {
                         Some(serde_json::Value::String(name)) if !name.trim().is_empty() => {
                             naming::value_name(name)
@@ -93,16 +93,17 @@ impl<'a> Lowerer<'a> {
                         }
                         None => default_idempotence(http_method, path),
                     };
+                    let query_struct = params
+                        .iter()
+                        .any(|p| p.location == ParamLocation::Query && !p.required)
+                        .then(|| self.claim_type_name(&format!("{type_base}Query")));
                     operations.push(Operation {
                         name,
                         method: http_method,
                         path: path.clone(),
                         summary: op.summary.clone(),
                         doc: op.description.clone(),
-                        query_struct: params
-                            .iter()
-                            .any(|p| p.location == ParamLocation::Query && !p.required)
-                            .then(|| self_query_struct_name(&type_base)),
+                        query_struct,
                         params,
                         body,
                         ok,
@@ -384,8 +385,41 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn self_query_struct_name(type_base: &str) -> String {
-    format!("{type_base}Query")
+/// Whether the success body is a collection (`{ "results": [...] }`), which makes a GET a
+/// `list_*` even when its path ends in a parameter.
+fn returns_collection(doc: &Document, op: &openapiv3::Operation) -> bool {
+    let components = doc.api.components.as_ref();
+    let schema_of = |reference: &str| {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        components?.schemas.get(name)?.as_item()
+    };
+    op.responses.responses.iter().any(|(code, response)| {
+        let ok = matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2));
+        let Some(response) = response.as_item() else {
+            return false;
+        };
+        ok && response.content.iter().any(|(media, content)| {
+            let schema = match &content.schema {
+                Some(ReferenceOr::Reference { reference }) => schema_of(reference),
+                Some(ReferenceOr::Item(schema)) => Some(schema),
+                None => None,
+            };
+            is_json_media_type(media)
+                && schema.is_some_and(|s| match &s.schema_kind {
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => object
+                        .properties
+                        .get("results")
+                        .and_then(ReferenceOr::as_item)
+                        .is_some_and(|r| {
+                            matches!(
+                                r.schema_kind,
+                                openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
+                            )
+                        }),
+                    _ => false,
+                })
+        })
+    })
 }
 
 fn http_method(method: &str) -> Option<HttpMethod> {

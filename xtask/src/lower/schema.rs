@@ -89,6 +89,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Claims a type name for a type the lowering makes up (such as a query struct).
+    pub(super) fn claim_type_name(&mut self, wanted: &str) -> String {
+        self.names.claim(wanted)
+    }
+
     pub(super) fn types_ref(&self) -> &BTreeMap<String, TypeDef> {
         &self.types
     }
