@@ -2,6 +2,7 @@
 
 mod bad_specs;
 mod client;
+mod diff;
 mod fixtures;
 mod live_quirks;
 mod models;

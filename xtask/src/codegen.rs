@@ -35,8 +35,7 @@ pub fn workspace_root() -> PathBuf {
 /// The default job: every document under `spec/` into `generated/`.
 pub fn default_job(root: &Path) -> Result<Job> {
     let spec_dir = root.join("spec");
-    let mut specs = Vec::new();
-    collect_specs(&spec_dir, &mut specs)?;
+    let specs = spec_files(&spec_dir)?;
     if specs.is_empty() {
         return Err(Error::Usage(format!(
             "no .yaml, .yml or .json documents under {}",
@@ -61,6 +60,13 @@ pub fn default_job(root: &Path) -> Result<Job> {
         registry: Some(root.join("tests/it/models.rs")),
         root: root.to_owned(),
     })
+}
+
+/// The `.yaml`, `.yml` and `.json` documents under `dir`, in path order.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut specs = Vec::new();
+    collect_specs(dir, &mut specs)?;
+    Ok(specs)
 }
 
 fn collect_specs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

@@ -15,6 +15,8 @@ commands:
   codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
   codegen --spec FILE [--spec FILE ...] --out DIR [--name PACKAGE]
                      generate a standalone crate in DIR from the given documents (YAML or JSON)
+  diff OLD NEW       list the operations and types a spec update adds, removes and changes;
+                     OLD and NEW are documents or directories of documents
   help               show this message";
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<(), Error> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_command(&args[1..]),
+        Some("diff") => diff_command(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -83,6 +86,29 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
             eprintln!("wrote {changed}");
         }
     }
+    Ok(())
+}
+
+fn diff_command(args: &[String]) -> Result<(), Error> {
+    let [old, new] = args else {
+        return Err(Error::Usage("`diff` takes two paths: OLD NEW".to_owned()));
+    };
+    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    let side = |path: &String| -> Result<xtask::ir::Api, Error> {
+        let path = cwd.join(path);
+        let files = if path.is_dir() {
+            codegen::spec_files(&path)?
+        } else {
+            vec![path]
+        };
+        let docs = files
+            .iter()
+            .map(|file| xtask::load::load_file(file, &codegen::display_name(&cwd, file)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(xtask::lower::lower(&docs)?.0)
+    };
+    let report = xtask::diff::diff(&side(old)?, &side(new)?);
+    print!("{report}");
     Ok(())
 }
 

@@ -1,0 +1,70 @@
+//! `cargo xtask diff`: what a spec update changes, on the checked-in versions.
+
+use std::path::Path;
+
+fn side(dir: &str) -> xtask::ir::Api {
+    let root = tests::workspace_root();
+    let files = xtask::codegen::spec_files(&root.join(dir)).unwrap();
+    let docs: Vec<_> = files
+        .iter()
+        .map(|f| {
+            xtask::load::load_file(f, &xtask::codegen::display_name(&root, Path::new(f))).unwrap()
+        })
+        .collect();
+    xtask::lower::lower(&docs).unwrap().0
+}
+
+#[test]
+fn diff_of_v4_and_2026_03_names_what_changed() {
+    let report = xtask::diff::diff(&side("spec/v4"), &side("spec/2026-03")).to_string();
+    for expected in [
+        "v4 (v4) -> 2026-03 (v2026_03)",
+        "operations: 1 added, 0 removed, 3 changed",
+        "    + search: POST /crm/objects/2026-03/{objectType}/search",
+        "    ~ batch_archive\n        response: () -> BatchResponse",
+        "    ~ batch_purge_limits\n        response: () -> BatchResponse",
+        "types: 9 added, 0 removed, 0 changed",
+        "    + BatchResponse: struct, 8 fields",
+        "    + FilterOperator: enum, 13 values",
+    ] {
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in\n{report}"
+        );
+    }
+    // Moving the version within the path is not a change of endpoint.
+    assert!(!report.contains("endpoint:"), "{report}");
+}
+
+#[test]
+fn diff_of_a_version_with_itself_is_empty() {
+    let report = xtask::diff::diff(&side("spec/v4"), &side("spec/v4"));
+    assert!(report.is_empty(), "{report}");
+}
+
+#[test]
+fn diff_reports_removals_and_field_changes() {
+    let Some(dir) = crate::reference_docs::reference_dir() else {
+        return;
+    };
+    let load = |f: &str| xtask::load::load_file(&dir.join(f), f).unwrap();
+    let old = xtask::lower::lower(&[load("associations-2026-03.json")])
+        .unwrap()
+        .0;
+    let new = xtask::lower::lower(&[load("associations-2026-09.json")])
+        .unwrap()
+        .0;
+    let report = xtask::diff::diff(&old, &new).to_string();
+    // 2026-09 drops list and search and the 207 responses.
+    for expected in [
+        "    - list_associations: GET",
+        "    - search: POST",
+        "no longer answers 207",
+        "    - BatchResponseLabelsBetweenObjectPairWithErrors",
+    ] {
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in\n{report}"
+        );
+    }
+}
