@@ -15,6 +15,9 @@
 
 pub mod runtime;
 
+#[cfg(any(feature = "v2026_03", feature = "v4"))]
+mod shared;
+
 pub use runtime::{ObjectId, Outcome, Request};
 
 #[cfg(feature = "client")]

@@ -9,3 +9,34 @@ pub use self::models::*;
 mod operations;
 
 pub use self::operations::*;
+
+pub use crate::shared::{
+    AssociationCategory, AssociationSpec, AssociationSpecWithLabel,
+    BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
+    BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
+    BatchInputPublicAssociationMultiArchive, BatchInputPublicAssociationMultiPost,
+    BatchInputPublicAssociationSpec, BatchInputPublicDefaultAssociationMultiPost,
+    BatchInputPublicFetchAssociationsBatchRequest, BatchResponseLabelsBetweenObjectPair,
+    BatchResponseLabelsBetweenObjectPairWithErrors,
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
+    BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+    BatchResponsePublicAssociationDefinitionUserConfiguration,
+    BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
+    BatchResponsePublicAssociationMultiWithLabel,
+    BatchResponsePublicAssociationMultiWithLabelWithErrors,
+    BatchResponsePublicDefaultAssociation, BatchStatus,
+    CollectionResponseAssociationSpecWithLabelNoPaging,
+    CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+    CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, DateTime,
+    Error, ErrorContext, ErrorDetail, ForwardPaging, LabelsBetweenObjectPair,
+    MultiAssociatedObjectWithLabel, NextPage, Paging, PreviousPage,
+    PublicAssociationDefinitionConfigurationCreateRequest,
+    PublicAssociationDefinitionConfigurationUpdateRequest,
+    PublicAssociationDefinitionConfigurationUpdateResult,
+    PublicAssociationDefinitionCreateRequest, PublicAssociationDefinitionUpdateRequest,
+    PublicAssociationDefinitionUserConfiguration, PublicAssociationMultiArchive,
+    PublicAssociationMultiPost, PublicAssociationMultiWithLabel, PublicAssociationSpec,
+    PublicDefaultAssociation, PublicDefaultAssociationMultiPost,
+    PublicFetchAssociationsBatchRequest, PublicObjectId, ReportCreationResponse,
+    StandardError,
+};

@@ -6,7 +6,7 @@
 #![allow(clippy::too_many_arguments)]
 
 #[allow(unused_imports)]
-use super::models::*;
+use super::*;
 
 /// Delete associations in bulk
 ///

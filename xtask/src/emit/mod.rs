@@ -7,13 +7,17 @@ mod format;
 mod models;
 mod operations;
 mod registry;
+mod share;
 mod traits;
 mod types;
 
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Result;
-use crate::ir::{Api, Module};
+use crate::ir::{Api, Module, TypeDef};
 
 pub use registry::round_trip_registry;
 
@@ -83,18 +87,75 @@ pub fn emit_crate(
             ),
         });
     }
+    let shared = share::shared_types(api);
+    if !shared.is_empty() {
+        let types: Vec<&TypeDef> = shared.values().collect();
+        // Each version implements the runtime's traits for the types it uses; for a shared
+        // type the impls are the same code, written once.
+        let mut impls = BTreeMap::new();
+        for module in &api.modules {
+            for i in traits::trait_impls(module) {
+                if shared.contains_key(&i.type_name) {
+                    impls.entry((i.type_name, i.trait_name)).or_insert(i.tokens);
+                }
+            }
+        }
+        let impls = impls.into_values();
+        let tokens = models::models_file(
+            "Types that several versions share. Each version re-exports them, so the same schema is the same Rust type in every version.",
+            &types,
+            TokenStream::new(),
+            quote!(#(#impls)*),
+        );
+        files.push(OutputFile {
+            path: "src/shared.rs".to_owned(),
+            contents: format::rust_file(
+                "src/shared.rs",
+                &format::header(&options.command, &all_sources),
+                tokens,
+            )?,
+        });
+    }
     for module in &api.modules {
         let header = format::header(&options.command, &module.sources);
         let dir = format!("src/{}", module.name);
+        let own: Vec<&TypeDef> = module
+            .types
+            .values()
+            .filter(|t| !shared.contains_key(&t.name))
+            .collect();
+        let borrowed: Vec<&String> = module
+            .types
+            .keys()
+            .filter(|n| shared.contains_key(*n))
+            .collect();
         files.push(OutputFile {
             path: format!("{dir}/mod.rs"),
-            contents: format::rust_file(&format!("{dir}/mod.rs"), &header, module_rs(module))?,
+            contents: format::rust_file(
+                &format!("{dir}/mod.rs"),
+                &header,
+                module_rs(module, !own.is_empty(), &borrowed),
+            )?,
         });
         // A module without types or operations gets no file for them: an empty glob
         // re-export would warn.
-        if !module.types.is_empty() {
-            let mut models = models::models_file(module);
-            models.extend(traits::trait_impls(module));
+        if !own.is_empty() {
+            let impls = traits::trait_impls(module)
+                .into_iter()
+                .filter(|i| !shared.contains_key(&i.type_name))
+                .map(|i| i.tokens);
+            let imports = (!borrowed.is_empty()).then(|| {
+                quote! {
+                    #[allow(unused_imports)]
+                    use crate::shared::*;
+                }
+            });
+            let models = models::models_file(
+                "Request and response types.",
+                &own,
+                quote!(#imports),
+                quote!(#(#impls)*),
+            );
             files.push(OutputFile {
                 path: format!("{dir}/models.rs"),
                 contents: format::rust_file(&format!("{dir}/models.rs"), &header, models)?,
@@ -143,11 +204,24 @@ fn lib_rs(api: &Api) -> proc_macro2::TokenStream {
             pub mod #name;
         }
     });
+    let shared = share::shared_types(api);
+    let shared_module = (!shared.is_empty()).then(|| {
+        let users = api
+            .modules
+            .iter()
+            .filter(|m| m.types.keys().any(|n| shared.contains_key(n)))
+            .map(|m| m.name.as_str());
+        quote! {
+            #[cfg(any(#(feature = #users),*))]
+            mod shared;
+        }
+    });
     quote! {
         #(#doc_lines)*
         #![forbid(unsafe_code)]
 
         pub mod runtime;
+        #shared_module
 
         pub use runtime::{ObjectId, Outcome, Request};
         #[cfg(feature = "client")]
@@ -157,8 +231,13 @@ fn lib_rs(api: &Api) -> proc_macro2::TokenStream {
     }
 }
 
-fn module_rs(module: &Module) -> proc_macro2::TokenStream {
-    let models = (!module.types.is_empty()).then(|| {
+fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStream {
+    let doc = format!(
+        " Version `{}` of the API, from {}.",
+        module.version,
+        module.sources.join(", ")
+    );
+    let models = has_models.then(|| {
         quote!(
             mod models;
             pub use self::models::*;
@@ -170,16 +249,16 @@ fn module_rs(module: &Module) -> proc_macro2::TokenStream {
             pub use self::operations::*;
         )
     });
-    let models = quote!(#models #operations);
-    let doc = format!(
-        " Version `{}` of the API, from {}.",
-        module.version,
-        module.sources.join(", ")
-    );
+    let shared = (!shared.is_empty()).then(|| {
+        let names = shared.iter().map(|n| types::ident(n));
+        quote!(pub use crate::shared::{#(#names),*};)
+    });
     quote! {
         #![doc = #doc]
 
         #models
+        #operations
+        #shared
     }
 }
 

@@ -4,16 +4,26 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::types::{doc_attrs, ident, type_tokens};
-use crate::ir::{Enum, Module, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
-/// The `models.rs` of a module.
-pub fn models_file(module: &Module) -> TokenStream {
-    let types = module.types.values().map(type_def);
+/// A file of types: a module's `models.rs`, or `shared.rs`. `imports` are brought in first.
+pub fn models_file(
+    doc: &str,
+    types: &[&TypeDef],
+    imports: TokenStream,
+    impls: TokenStream,
+) -> TokenStream {
+    let types = types.iter().map(|t| type_def(t));
+    let doc = format!(" {doc}");
     quote! {
-        //! Request and response types.
+        #![doc = #doc]
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
+        #imports
+
         #(#types)*
+
+        #impls
     }
 }
 

@@ -16,7 +16,7 @@ pub fn operations_file(module: &Module) -> TokenStream {
         #![allow(clippy::too_many_arguments)]
 
         #[allow(unused_imports)]
-        use super::models::*;
+        use super::*;
 
         #(#operations)*
     }

@@ -9,7 +9,14 @@ use quote::quote;
 use super::types::{ident, type_tokens};
 use crate::ir::{Field, Module, ParamLocation, Struct, TypeKind, TypeRef};
 
-pub fn trait_impls(module: &Module) -> TokenStream {
+/// One trait impl: the type it is for, the trait, and the code.
+pub struct TraitImpl {
+    pub type_name: String,
+    pub trait_name: &'static str,
+    pub tokens: TokenStream,
+}
+
+pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
     let mut pages = BTreeSet::new();
     let mut outputs = BTreeSet::new();
     let mut id_roots = Vec::new();
@@ -31,13 +38,22 @@ pub fn trait_impls(module: &Module) -> TokenStream {
         }
     }
     let mut impls = Vec::new();
+    let mut add = |type_name: &str, trait_name: &'static str, tokens: Option<TokenStream>| {
+        if let Some(tokens) = tokens {
+            impls.push(TraitImpl {
+                type_name: type_name.to_owned(),
+                trait_name,
+                tokens,
+            });
+        }
+    };
     for name in &pages {
-        impls.extend(page_impl(module, name));
+        add(name, "Page", page_impl(module, name));
     }
     let mut paged_results = BTreeSet::new();
     for name in &outputs {
         if let Some((tokens, item)) = batch_output_impl(module, name) {
-            impls.push(tokens);
+            add(name, "BatchOutput", Some(tokens));
             if let Some(item) = named(&item) {
                 paged_results.insert(item.to_owned());
             }
@@ -51,16 +67,16 @@ pub fn trait_impls(module: &Module) -> TokenStream {
         }
     }
     for name in &continuable {
-        impls.extend(continue_from_impl(module, name));
+        add(name, "ContinueFrom", continue_from_impl(module, name));
     }
     for name in &paged_results {
-        impls.extend(paged_result_impl(module, name));
+        add(name, "PagedResult", paged_result_impl(module, name));
     }
     let with_ids = structs_with_ids(module, &id_roots);
     for name in &with_ids {
-        impls.extend(object_ids_impl(module, name, &with_ids));
+        add(name, "ObjectIds", object_ids_impl(module, name, &with_ids));
     }
-    quote!(#(#impls)*)
+    impls
 }
 
 fn struct_of<'m>(module: &'m Module, name: &str) -> Option<&'m Struct> {
