@@ -4,17 +4,12 @@
 //!
 //! HUBSPOT_TOKEN=... cargo run -p tests --example batch_create_with_labels -- DEAL:COMPANY ...
 
-use hubspot_associations::{v2026_03 as api, Client};
+use hubspot_associations::{v2026_03 as api, ClientBuilder};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let token = std::env::var("HUBSPOT_TOKEN")
-        .map_err(|_| "set HUBSPOT_TOKEN to a private app or OAuth access token")?;
-    let mut builder = Client::builder().token(token);
-    if let Ok(base_url) = std::env::var("HUBSPOT_BASE_URL") {
-        builder = builder.base_url(base_url);
-    }
-    let client = builder.build()?;
+    // HUBSPOT_TOKEN, and HUBSPOT_BASE_URL to point elsewhere than api.hubapi.com.
+    let client = ClientBuilder::from_env()?.build()?;
 
     // The label, created if it does not exist yet.
     let labels = client.send(&api::list_labels("deals", "companies")).await?;

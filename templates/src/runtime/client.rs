@@ -106,6 +106,19 @@ impl Default for ClientBuilder {
 pub const MAX_BATCH_SIZE: usize = 1000;
 
 impl ClientBuilder {
+    /// A builder with the token from `HUBSPOT_TOKEN` and, when set, the base URL from
+    /// `HUBSPOT_BASE_URL`.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        let token = std::env::var("HUBSPOT_TOKEN").map_err(|_| {
+            Error::Config("set HUBSPOT_TOKEN to a private app or OAuth access token".to_owned())
+        })?;
+        let builder = ClientBuilder::default().token(token);
+        Ok(match std::env::var("HUBSPOT_BASE_URL") {
+            Ok(base_url) => builder.base_url(base_url),
+            Err(_) => builder,
+        })
+    }
+
     /// The access token (private app or OAuth), sent as `Authorization: Bearer`.
     pub fn token(mut self, token: impl Into<Token>) -> Self {
         self.token = Some(token.into());
@@ -179,7 +192,7 @@ impl ClientBuilder {
         let limiter = match (self.rate_limit, self.adapt_to_headers) {
             (Some((max, interval)), _) => Some(RateLimiter::new(max, interval)),
             // Unlimited until HubSpot reports its limit.
-            (None, true) => Some(RateLimiter::new(u32::MAX, Duration::ZERO)),
+            (None, true) => Some(RateLimiter::unlimited()),
             (None, false) => None,
         };
         Ok(Client {
@@ -315,9 +328,18 @@ impl Client {
         }
         if status == 429 {
             let limited = rate_limited(operation, &headers, &body);
-            let retry = match (&limited.policy, limited.retry_after) {
-                (RateLimitPolicy::Daily, _) => Retry::No,
-                (_, Some(after)) => Retry::After(after),
+            let retry = match (
+                &limited.policy,
+                limited.retry_after,
+                limited.interval,
+                limited.max,
+            ) {
+                (RateLimitPolicy::Daily, ..) => Retry::No,
+                (_, Some(after), ..) => Retry::After(after),
+                // The window frees a slot every interval/max; the limiter paces the rest.
+                (_, None, Some(interval), Some(max)) if max > 0 => {
+                    Retry::After(interval / u32::try_from(max).unwrap_or(u32::MAX))
+                }
                 _ => Retry::Backoff,
             };
             return Err(Failure {
@@ -351,7 +373,7 @@ impl Client {
             u32::try_from(max).unwrap_or(u32::MAX),
             Duration::from_millis(interval),
         );
-        if limiter.limit().await != limit {
+        if limiter.limit().await != Some(limit) {
             limiter.update(limit.0, limit.1).await;
         }
     }

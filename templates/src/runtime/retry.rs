@@ -55,6 +55,10 @@ impl RetryPolicy {
 }
 
 /// Allows at most `max` requests in any window of `interval`.
+///
+/// Sends are recorded even before a limit is known, so a limit learnt from HubSpot's headers
+/// counts the requests already in flight. The window is kept a little longer than the limit's,
+/// because HubSpot counts a request when it arrives, a moment after we count it.
 #[derive(Debug)]
 pub struct RateLimiter {
     state: Mutex<Window>,
@@ -62,17 +66,32 @@ pub struct RateLimiter {
 
 #[derive(Debug)]
 struct Window {
-    max: u32,
+    /// `None` until a limit is configured or learnt.
+    max: Option<u32>,
     interval: Duration,
     sent: VecDeque<Instant>,
 }
+
+/// Sends remembered while no limit is known.
+const HISTORY: usize = 1024;
 
 impl RateLimiter {
     pub fn new(max: u32, interval: Duration) -> Self {
         RateLimiter {
             state: Mutex::new(Window {
-                max: max.max(1),
+                max: Some(max.max(1)),
                 interval,
+                sent: VecDeque::new(),
+            }),
+        }
+    }
+
+    /// A limiter that lets everything through until [`update`](Self::update) sets a limit.
+    pub fn unlimited() -> Self {
+        RateLimiter {
+            state: Mutex::new(Window {
+                max: None,
+                interval: Duration::ZERO,
                 sent: VecDeque::new(),
             }),
         }
@@ -84,34 +103,44 @@ impl RateLimiter {
             let wait = {
                 let mut window = self.state.lock().await;
                 let now = Instant::now();
+                let span = window.interval + window.interval / 50;
+                let Some(max) = window.max else {
+                    window.sent.push_back(now);
+                    if window.sent.len() > HISTORY {
+                        window.sent.pop_front();
+                    }
+                    return;
+                };
                 while window
                     .sent
                     .front()
-                    .is_some_and(|t| now.duration_since(*t) >= window.interval)
+                    .is_some_and(|t| now.duration_since(*t) >= span)
                 {
                     window.sent.pop_front();
                 }
-                if window.sent.len() < window.max as usize {
+                if window.sent.len() < max as usize {
                     window.sent.push_back(now);
                     return;
                 }
-                let oldest = window.sent.front().copied().unwrap_or(now);
-                window.interval.saturating_sub(now.duration_since(oldest))
+                // The oldest send that still counts: the one `max` places from the end.
+                let blocking = window.sent[window.sent.len() - max as usize];
+                span.saturating_sub(now.duration_since(blocking))
             };
             tokio::time::sleep(wait).await;
         }
     }
 
-    /// Adopts the limit HubSpot reports in its headers, when it differs.
+    /// Adopts the limit HubSpot reports in its headers.
     pub async fn update(&self, max: u32, interval: Duration) {
         let mut window = self.state.lock().await;
-        window.max = max.max(1);
+        window.max = Some(max.max(1));
         window.interval = interval;
     }
 
-    pub async fn limit(&self) -> (u32, Duration) {
+    /// The limit in force, if any.
+    pub async fn limit(&self) -> Option<(u32, Duration)> {
         let window = self.state.lock().await;
-        (window.max, window.interval)
+        window.max.map(|max| (max, window.interval))
     }
 }
 
