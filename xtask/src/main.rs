@@ -70,7 +70,7 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
     let root = codegen::workspace_root();
     let job = match (specs.is_empty(), out) {
         (true, None) if name.is_none() => codegen::default_job(&root)?,
-        (false, Some(out)) => custom_job(&root, specs, out, name)?,
+        (false, Some(out)) => custom_job(specs, out, name)?,
         _ => return Err(Error::Usage("`--spec` and `--out` go together".to_owned())),
     };
     let runtime = codegen::runtime_files(&root)?;
@@ -112,12 +112,7 @@ fn diff_command(args: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-fn custom_job(
-    root: &std::path::Path,
-    specs: Vec<PathBuf>,
-    out: PathBuf,
-    name: Option<String>,
-) -> Result<Job, Error> {
+fn custom_job(specs: Vec<PathBuf>, out: PathBuf, name: Option<String>) -> Result<Job, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let package = match name {
         Some(name) => name,
@@ -130,7 +125,6 @@ fn custom_job(
         }
     };
     let command = "cargo xtask codegen --spec ... --out ...".to_owned();
-    let _ = root;
     Ok(Job {
         specs: specs
             .into_iter()

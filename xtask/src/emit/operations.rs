@@ -44,8 +44,7 @@ fn operation(module: &Module, op: &Operation) -> TokenStream {
         HttpMethod::Delete => "DELETE",
     };
     doc.push_str(&format!("`{method_text} {}`", op.path));
-    if let Some(partial) = &op.partial {
-        let _ = partial;
+    if op.partial.is_some() {
         doc.push_str(
             "\n\nA 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.",
         );

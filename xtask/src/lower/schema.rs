@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     AdditionalProperties, AnySchema, Components, IntegerFormat, NumberFormat, ObjectType,
-    ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::error::{Error, Pointer, Result, Warning};
@@ -416,7 +416,7 @@ impl<'a> Lowerer<'a> {
                 );
                 Shape::Ref(TypeRef::Json)
             }
-            SchemaKind::Any(any) => self.any_shape(doc, any, &schema.schema_data, at, hint)?,
+            SchemaKind::Any(any) => self.any_shape(doc, any, at, hint)?,
         })
     }
 
@@ -482,7 +482,6 @@ impl<'a> Lowerer<'a> {
         &mut self,
         doc: &'a Document,
         any: &'a AnySchema,
-        data: &SchemaData,
         at: &Pointer,
         hint: &Hint,
     ) -> Result<Shape> {
@@ -567,7 +566,6 @@ impl<'a> Lowerer<'a> {
             );
             return Ok(Shape::Ref(TypeRef::Json));
         }
-        let _ = data;
         Ok(Shape::Ref(match typ {
             Some("string") => match any.format.as_deref() {
                 Some("date-time") => TypeRef::DateTime,
