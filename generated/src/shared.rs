@@ -4937,6 +4937,7 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
 
 impl crate::runtime::BatchOutput for BatchResponseLabelsBetweenObjectPair {
     type Item = LabelsBetweenObjectPair;
+    #[inline]
     fn into_parts(self) -> (Vec<LabelsBetweenObjectPair>, Vec<::serde_json::Value>) {
         let errors = Vec::new();
         (self.results, errors)
@@ -4945,6 +4946,7 @@ impl crate::runtime::BatchOutput for BatchResponseLabelsBetweenObjectPair {
 
 impl crate::runtime::BatchOutput for BatchResponseLabelsBetweenObjectPairWithErrors {
     type Item = LabelsBetweenObjectPair;
+    #[inline]
     fn into_parts(self) -> (Vec<LabelsBetweenObjectPair>, Vec<::serde_json::Value>) {
         let errors = self
             .errors
@@ -4959,6 +4961,7 @@ impl crate::runtime::BatchOutput for BatchResponseLabelsBetweenObjectPairWithErr
 impl crate::runtime::BatchOutput
 for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
     type Item = PublicAssociationDefinitionConfigurationUpdateResult;
+    #[inline]
     fn into_parts(
         self,
     ) -> (
@@ -4973,6 +4976,7 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
 impl crate::runtime::BatchOutput
 for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
     type Item = PublicAssociationDefinitionConfigurationUpdateResult;
+    #[inline]
     fn into_parts(
         self,
     ) -> (
@@ -4992,6 +4996,7 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
 impl crate::runtime::BatchOutput
 for BatchResponsePublicAssociationDefinitionUserConfiguration {
     type Item = PublicAssociationDefinitionUserConfiguration;
+    #[inline]
     fn into_parts(
         self,
     ) -> (Vec<PublicAssociationDefinitionUserConfiguration>, Vec<::serde_json::Value>) {
@@ -5003,6 +5008,7 @@ for BatchResponsePublicAssociationDefinitionUserConfiguration {
 impl crate::runtime::BatchOutput
 for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
     type Item = PublicAssociationDefinitionUserConfiguration;
+    #[inline]
     fn into_parts(
         self,
     ) -> (Vec<PublicAssociationDefinitionUserConfiguration>, Vec<::serde_json::Value>) {
@@ -5018,6 +5024,7 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
 
 impl crate::runtime::BatchOutput for BatchResponsePublicAssociationMultiWithLabel {
     type Item = PublicAssociationMultiWithLabel;
+    #[inline]
     fn into_parts(
         self,
     ) -> (Vec<PublicAssociationMultiWithLabel>, Vec<::serde_json::Value>) {
@@ -5029,6 +5036,7 @@ impl crate::runtime::BatchOutput for BatchResponsePublicAssociationMultiWithLabe
 impl crate::runtime::BatchOutput
 for BatchResponsePublicAssociationMultiWithLabelWithErrors {
     type Item = PublicAssociationMultiWithLabel;
+    #[inline]
     fn into_parts(
         self,
     ) -> (Vec<PublicAssociationMultiWithLabel>, Vec<::serde_json::Value>) {
@@ -5044,6 +5052,7 @@ for BatchResponsePublicAssociationMultiWithLabelWithErrors {
 
 impl crate::runtime::BatchOutput for BatchResponsePublicDefaultAssociation {
     type Item = PublicDefaultAssociation;
+    #[inline]
     fn into_parts(self) -> (Vec<PublicDefaultAssociation>, Vec<::serde_json::Value>) {
         let errors = self
             .errors

@@ -1185,6 +1185,7 @@ impl<'de> ::serde::Deserialize<'de> for ValueWithTimestamp {
 
 impl crate::runtime::BatchOutput for BatchResponse {
     type Item = ::serde_json::Value;
+    #[inline]
     fn into_parts(self) -> (Vec<::serde_json::Value>, Vec<::serde_json::Value>) {
         let errors = self
             .errors

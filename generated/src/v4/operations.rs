@@ -13,6 +13,7 @@ use super::*;
 /// Removes every association between each source record and the listed target records.
 ///
 /// `POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/archive`
+#[inline]
 pub fn batch_archive(
     from_object_type: &str,
     to_object_type: &str,
@@ -35,6 +36,7 @@ pub fn batch_archive(
 /// Removes only the listed association types from each pair of records; removing the unlabeled type also removes every labeled association of that pair.
 ///
 /// `POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/labels/archive`
+#[inline]
 pub fn batch_archive_labels(
     from_object_type: &str,
     to_object_type: &str,
@@ -59,6 +61,7 @@ pub fn batch_archive_labels(
 /// `POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/create`
 ///
 /// A 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.
+#[inline]
 pub fn batch_create(
     from_object_type: &str,
     to_object_type: &str,
@@ -89,6 +92,7 @@ pub fn batch_create(
 /// Links each pair of records with the default (unlabeled) association type for their object types.
 ///
 /// `POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default`
+#[inline]
 pub fn batch_create_default(
     from_object_type: &str,
     to_object_type: &str,
@@ -113,6 +117,7 @@ pub fn batch_create_default(
 /// `POST /crm/associations/v4/definitions/configurations/{fromObjectType}/{toObjectType}/batch/create`
 ///
 /// A 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.
+#[inline]
 pub fn batch_create_limits(
     from_object_type: &str,
     to_object_type: &str,
@@ -143,6 +148,7 @@ pub fn batch_create_limits(
 /// Deletes the limits configured for the listed association types between two object types.
 ///
 /// `POST /crm/associations/v4/definitions/configurations/{fromObjectType}/{toObjectType}/batch/purge`
+#[inline]
 pub fn batch_purge_limits(
     from_object_type: &str,
     to_object_type: &str,
@@ -167,6 +173,7 @@ pub fn batch_purge_limits(
 /// `POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read`
 ///
 /// A 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.
+#[inline]
 pub fn batch_read(
     from_object_type: &str,
     to_object_type: &str,
@@ -199,6 +206,7 @@ pub fn batch_read(
 /// `POST /crm/associations/v4/definitions/configurations/{fromObjectType}/{toObjectType}/batch/update`
 ///
 /// A 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.
+#[inline]
 pub fn batch_update_limits(
     from_object_type: &str,
     to_object_type: &str,
@@ -229,6 +237,7 @@ pub fn batch_update_limits(
 /// Associates two records with each of the given association types.
 ///
 /// `PUT /crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}`
+#[inline]
 pub fn create_association(
     object_type: &str,
     object_id: impl Into<crate::runtime::ObjectId>,
@@ -255,6 +264,7 @@ pub fn create_association(
 /// Creates the default (unlabeled) association between one pair of records.
 ///
 /// `PUT /crm/v4/objects/{fromObjectType}/{fromObjectId}/associations/default/{toObjectType}/{toObjectId}`
+#[inline]
 pub fn create_default_association(
     from_object_type: &str,
     from_object_id: impl Into<crate::runtime::ObjectId>,
@@ -279,6 +289,7 @@ pub fn create_default_association(
 /// Defines a new labeled association type between two object types and returns the association types it produced.
 ///
 /// `POST /crm/associations/v4/{fromObjectType}/{toObjectType}/labels`
+#[inline]
 pub fn create_label(
     from_object_type: &str,
     to_object_type: &str,
@@ -301,6 +312,7 @@ pub fn create_label(
 /// Delete all associations between two records
 ///
 /// `DELETE /crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}`
+#[inline]
 pub fn delete_association(
     object_type: &str,
     object_id: impl Into<crate::runtime::ObjectId>,
@@ -325,6 +337,7 @@ pub fn delete_association(
 /// Removes a labeled association type between two object types.
 ///
 /// `DELETE /crm/associations/v4/{fromObjectType}/{toObjectType}/labels/{associationTypeId}`
+#[inline]
 pub fn delete_label(
     from_object_type: &str,
     to_object_type: &str,
@@ -347,6 +360,7 @@ pub fn delete_label(
 /// Returns the association limits configured in the account for every pair of object types.
 ///
 /// `GET /crm/associations/v4/definitions/configurations/all`
+#[inline]
 pub fn list_all_limits() -> crate::runtime::Request<
     CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
 > {
@@ -375,6 +389,7 @@ pub struct ListAssociationsQuery {
 /// Returns one page of the record's associations to records of the target object type.
 ///
 /// `GET /crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}`
+#[inline]
 pub fn list_associations(
     object_type: &str,
     object_id: impl Into<crate::runtime::ObjectId>,
@@ -404,6 +419,7 @@ pub fn list_associations(
 /// Returns every association type, labeled or not, from one object type to another.
 ///
 /// `GET /crm/associations/v4/{fromObjectType}/{toObjectType}/labels`
+#[inline]
 pub fn list_labels(
     from_object_type: &str,
     to_object_type: &str,
@@ -426,6 +442,7 @@ pub fn list_labels(
 /// Returns the limits configured for association types from one object type to another.
 ///
 /// `GET /crm/associations/v4/definitions/configurations/{fromObjectType}/{toObjectType}`
+#[inline]
 pub fn list_limits(
     from_object_type: &str,
     to_object_type: &str,
@@ -450,6 +467,7 @@ pub fn list_limits(
 /// Queues a report, for the given user, of the records in the account that carry an unusually large number of associations.
 ///
 /// `POST /crm/v4/associations/usage/high-usage-report/{userId}`
+#[inline]
 pub fn request_high_usage_report(
     user_id: i32,
 ) -> crate::runtime::Request<ReportCreationResponse> {
@@ -468,6 +486,7 @@ pub fn request_high_usage_report(
 /// Renames the label, and optionally the inverse label, of an existing association type.
 ///
 /// `PUT /crm/associations/v4/{fromObjectType}/{toObjectType}/labels`
+#[inline]
 pub fn update_label(
     from_object_type: &str,
     to_object_type: &str,

@@ -141,6 +141,9 @@ fn operation(module: &Module, op: &Operation) -> TokenStream {
         #query_struct
 
         #docs
+        // Inline: the response decoder is then compiled only for the operations a program
+        // calls, not for all of them in this crate.
+        #[inline]
         pub fn #name(#(#all_args),*) -> crate::runtime::Request<#output> {
             crate::runtime::Request::new(#name_text, crate::runtime::Method::#method, #path, #decode)
                 #(#setters)*

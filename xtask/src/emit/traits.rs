@@ -218,6 +218,8 @@ fn batch_output_impl(module: &Module, name: &str) -> Option<(TokenStream, TypeRe
         quote! {
             impl crate::runtime::BatchOutput for #ty {
                 type Item = #item_tokens;
+                // Inline: serialising the errors is compiled only where batches are used.
+                #[inline]
                 fn into_parts(self) -> (Vec<#item_tokens>, Vec<::serde_json::Value>) {
                     let errors = #errors;
                     (self.#results_field, errors)
