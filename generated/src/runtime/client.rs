@@ -386,6 +386,8 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
+// Inline, like `api_error`: error parsing is compiled where requests are sent.
+#[inline]
 fn rate_limited(operation: &'static str, headers: &HeaderMap, body: &[u8]) -> RateLimited {
     let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
     RateLimited {

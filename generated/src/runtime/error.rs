@@ -208,6 +208,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     }
 }
 
+#[inline]
 pub(crate) fn api_error(operation: &'static str, status: u16, body: &[u8]) -> ApiError {
     let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
     let shaped = parsed.as_ref().is_some_and(|b| b.message.is_some());
