@@ -249,10 +249,15 @@ impl Client {
         let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
         let mut retries = 0;
         loop {
-            if let Some(limiter) = &self.inner.limiter {
-                limiter.acquire().await;
+            let permit = match &self.inner.limiter {
+                Some(limiter) => Some(limiter.acquire().await),
+                None => None,
+            };
+            let outcome = self.attempt(request, &url).await;
+            if let (Some(limiter), Some(permit)) = (&self.inner.limiter, permit) {
+                limiter.finish(permit).await;
             }
-            let failure = match self.attempt(request, &url).await {
+            let failure = match outcome {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };

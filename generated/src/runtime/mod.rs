@@ -33,4 +33,4 @@ pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE}
 #[cfg(feature = "client")]
 pub use error::{ApiError, Error, RateLimitPolicy, RateLimited};
 #[cfg(feature = "client")]
-pub use retry::{RateLimiter, RetryPolicy};
+pub use retry::{Permit, RateLimiter, RetryPolicy};

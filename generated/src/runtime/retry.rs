@@ -59,9 +59,11 @@ impl RetryPolicy {
 
 /// Allows at most `max` requests in any window of `interval`.
 ///
-/// Sends are recorded even before a limit is known, so a limit learnt from HubSpot's headers
-/// counts the requests already in flight. The window is kept a little longer than the limit's,
-/// because HubSpot counts a request when it arrives, a moment after we count it.
+/// HubSpot counts a request when it arrives: after we decide to send it, before its answer
+/// comes back. So a request counts from the moment it is sent until its answer arrives, and
+/// from then on as if it had been sent at that moment; the window never holds more requests
+/// than HubSpot's, however long requests take on the way. Sends are recorded before a limit
+/// is known too, so a limit learnt from HubSpot's headers counts the requests already made.
 #[derive(Debug)]
 pub struct RateLimiter {
     state: Mutex<Window>,
@@ -72,64 +74,90 @@ struct Window {
     /// `None` until a limit is configured or learnt.
     max: Option<u32>,
     interval: Duration,
-    sent: VecDeque<Instant>,
+    /// Each counted send: its permit, and when it counts from (`None` while in flight).
+    sent: VecDeque<(u64, Option<Instant>)>,
+    next_permit: u64,
 }
+
+/// A counted send. Hand it back with [`RateLimiter::finish`] when the answer arrives.
+#[derive(Debug)]
+pub struct Permit(u64);
 
 /// Sends remembered while no limit is known.
 const HISTORY: usize = 1024;
 
+/// How soon to look again when every counted send is still in flight.
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(5);
+
+impl Window {
+    /// How long to wait before a send is allowed; `None` if it is allowed now.
+    fn wait(&mut self, now: Instant) -> Option<Duration> {
+        let max = self.max?;
+        let interval = self.interval;
+        self.sent
+            .retain(|(_, at)| at.is_none_or(|at| now.duration_since(at) < interval));
+        if self.sent.len() < max as usize {
+            return None;
+        }
+        let oldest = self.sent.iter().filter_map(|(_, at)| *at).min();
+        let wait = oldest.map_or(IN_FLIGHT_POLL, |at| {
+            interval.saturating_sub(now.duration_since(at))
+        });
+        Some(wait.max(Duration::from_millis(1)))
+    }
+
+    fn count(&mut self) -> Permit {
+        let permit = self.next_permit;
+        self.next_permit += 1;
+        self.sent.push_back((permit, None));
+        if self.max.is_none() && self.sent.len() > HISTORY {
+            self.sent.pop_front();
+        }
+        Permit(permit)
+    }
+}
+
 impl RateLimiter {
     pub fn new(max: u32, interval: Duration) -> Self {
-        RateLimiter {
-            state: Mutex::new(Window {
-                max: Some(max.max(1)),
-                interval,
-                sent: VecDeque::new(),
-            }),
-        }
+        Self::with(Some(max.max(1)), interval)
     }
 
     /// A limiter that lets everything through until [`update`](Self::update) sets a limit.
     pub fn unlimited() -> Self {
+        Self::with(None, Duration::ZERO)
+    }
+
+    fn with(max: Option<u32>, interval: Duration) -> Self {
         RateLimiter {
             state: Mutex::new(Window {
-                max: None,
-                interval: Duration::ZERO,
+                max,
+                interval,
                 sent: VecDeque::new(),
+                next_permit: 0,
             }),
         }
     }
 
     /// Waits until a request may be sent, and counts it.
-    pub async fn acquire(&self) {
+    pub async fn acquire(&self) -> Permit {
         loop {
             let wait = {
                 let mut window = self.state.lock().await;
-                let now = Instant::now();
-                let span = window.interval + window.interval / 50;
-                let Some(max) = window.max else {
-                    window.sent.push_back(now);
-                    if window.sent.len() > HISTORY {
-                        window.sent.pop_front();
-                    }
-                    return;
-                };
-                while window
-                    .sent
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= span)
-                {
-                    window.sent.pop_front();
+                match window.wait(Instant::now()) {
+                    None => return window.count(),
+                    Some(wait) => wait,
                 }
-                if window.sent.len() < max as usize {
-                    window.sent.push_back(now);
-                    return;
-                }
-                // The oldest send that still counts: the one `max` places from the end.
-                let blocking = window.sent[window.sent.len() - max as usize];
-                span.saturating_sub(now.duration_since(blocking))
             };
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The answer to the request of `permit` arrived: it now counts as sent at this moment.
+    pub async fn finish(&self, permit: Permit) {
+        let mut window = self.state.lock().await;
+        let now = Instant::now();
+        if let Some(entry) = window.sent.iter_mut().find(|(p, _)| *p == permit.0) {
+            entry.1 = Some(now);
         }
     }
 
@@ -144,27 +172,5 @@ impl RateLimiter {
     pub async fn limit(&self) -> Option<(u32, Duration)> {
         let window = self.state.lock().await;
         window.max.map(|max| (max, window.interval))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let policy = RetryPolicy::default();
-        for retry in 0..40 {
-            let wait = policy.backoff(retry);
-            let cap = policy
-                .initial_backoff
-                .saturating_mul(1 << retry.min(20))
-                .min(policy.max_backoff);
-            assert!(
-                wait >= cap / 2 && wait <= cap,
-                "retry {retry}: {wait:?} not in [{:?}, {cap:?}]",
-                cap / 2
-            );
-        }
     }
 }

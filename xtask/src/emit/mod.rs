@@ -106,9 +106,10 @@ pub fn emit_tokens(
     files.push(("src/lib.rs".to_owned(), rust(&crate_header, lib_rs(api))));
     for file in runtime {
         let header = format::header(&options.command, std::slice::from_ref(&file.source));
+        let contents = without_unit_tests(&file.contents);
         files.push((
             format!("src/runtime/{}", file.path),
-            Pending::Text(format!("{header}{}", file.contents)),
+            Pending::Text(format!("{header}{contents}")),
         ));
     }
     let shared = share::shared_types(api);
@@ -179,6 +180,15 @@ pub fn emit_tokens(
         }
     }
     files
+}
+
+/// The runtime's unit tests run in the `templates` crate; the copy leaves them out, along with
+/// the dev-dependencies they would need.
+fn without_unit_tests(source: &str) -> String {
+    match source.find("\n#[cfg(test)]\nmod tests {") {
+        Some(start) => format!("{}\n", source[..start].trim_end()),
+        None => source.to_owned(),
+    }
 }
 
 fn lib_rs(api: &Api) -> proc_macro2::TokenStream {
