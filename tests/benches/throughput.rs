@@ -31,6 +31,7 @@ async fn main() {
                 max_attempts: 50,
                 initial_backoff: Duration::from_millis(50),
                 max_backoff: Duration::from_secs(2),
+                ..RetryPolicy::default()
             })
             .batch_concurrency(4)
             .build()

@@ -13,6 +13,7 @@ fn fast_retries() -> RetryPolicy {
         max_attempts: 10,
         initial_backoff: Duration::from_millis(2),
         max_backoff: Duration::from_millis(40),
+        ..RetryPolicy::default()
     }
 }
 
@@ -705,4 +706,70 @@ async fn batch_read_follows_each_inputs_own_paging() {
         .results
         .iter()
         .all(|r| r.paging.as_ref().is_none_or(|p| p.next.is_none())));
+}
+
+#[tokio::test]
+async fn paging_that_goes_in_circles_ends() {
+    let server = FakeHubSpot::start().await;
+    server.cycle_paging();
+    let client = client(&server);
+    let pages = client.paginate(|after| {
+        v4::list_associations(
+            "contacts",
+            1u64,
+            "companies",
+            &v4::ListAssociationsQuery {
+                after,
+                limit: Some(10),
+            },
+        )
+    });
+    let items: Vec<_> = tokio::time::timeout(Duration::from_secs(5), pages.try_collect::<Vec<_>>())
+        .await
+        .expect("the stream ends")
+        .unwrap();
+    assert!(items.is_empty());
+    assert_eq!(
+        server.stats().requests,
+        3,
+        "first page, cursor 1, cursor 0; then 1 again is refused"
+    );
+}
+
+#[tokio::test]
+async fn a_result_that_only_mentions_an_input_does_not_answer_it() {
+    let server = FakeHubSpot::start().await;
+    let client = client(&server);
+    // Contact 6 is associated with contact 5; HubSpot rejects 5.
+    let link = v4::AssociationSpec::new(v4::AssociationCategory::HubspotDefined, 1);
+    client
+        .send(&v4::create_association(
+            "contacts",
+            6u64,
+            "contacts",
+            5u64,
+            &[link],
+        ))
+        .await
+        .unwrap();
+    server.reject_ids(["5".to_owned()]);
+    let reads = [5u64, 6]
+        .map(v4::PublicFetchAssociationsBatchRequest::new)
+        .to_vec();
+    let report = client
+        .batch(reads, |chunk| {
+            v4::batch_read(
+                "contacts",
+                "contacts",
+                &v4::BatchInputPublicFetchAssociationsBatchRequest::new(chunk.to_vec()),
+            )
+        })
+        .await;
+    assert_eq!(report.succeeded, 1);
+    assert_eq!(report.failures.len(), 1);
+    assert_eq!(report.failures[0].input.id, "5");
+    assert!(matches!(
+        report.failures[0].reason,
+        FailureReason::Rejected(_)
+    ));
 }

@@ -104,3 +104,17 @@ fn responses_decode_by_status() {
     archive.decode(204, b"").unwrap();
     archive.decode(200, b"{\"unexpected\":true}").unwrap();
 }
+
+#[test]
+fn a_bodiless_success_decodes_even_where_207_is_possible() {
+    use hubspot_associations::runtime::decode;
+    let outcome = decode::outcome::<(), serde_json::Value>(204, b"").unwrap();
+    assert_eq!(outcome, Outcome::Complete(()));
+    assert!(
+        decode::outcome::<(), serde_json::Value>(207, b"{\"errors\":[]}")
+            .unwrap()
+            .is_partial()
+    );
+    // An operation that promises a body still fails on an empty one.
+    assert!(decode::json::<v4::PublicObjectId>(200, b"").is_err());
+}

@@ -68,6 +68,8 @@ struct State {
     reject_ids: HashSet<String>,
     /// Answer batch create with 200 instead of the documented 201.
     create_status_200: bool,
+    /// List pages point back and forth between two cursors forever.
+    cycle_paging: bool,
     /// Targets per input in one batch read answer; more come as that input's next page.
     read_page_size: Option<usize>,
     /// Send this association category instead of the real one.
@@ -155,6 +157,11 @@ impl FakeHubSpot {
     /// Accepts `token` instead of [`TOKEN`].
     pub fn accept_token(&self, token: &str) {
         self.with(|s| s.token = token.to_owned());
+    }
+
+    /// Makes list answers send the cursors `1`, `0`, `1`, ... forever.
+    pub fn cycle_paging(&self) {
+        self.with(|s| s.cycle_paging = true);
     }
 
     /// Pages each input of a batch read after `size` targets.
@@ -711,7 +718,10 @@ fn list(state: &State, ot: &str, oid: &str, tt: &str, query: Option<&str>) -> Re
         .map(|(tid, specs)| json!({"toObjectId": id_value(tid), "associationTypes": association_types(state, ot, tt, specs)}))
         .collect();
     let mut body = json!({"results": page});
-    if after + limit < targets.len() {
+    if state.cycle_paging {
+        let next = if after == 0 { "1" } else { "0" };
+        body["paging"] = json!({"next": {"after": next}});
+    } else if after + limit < targets.len() {
         let next = (after + limit).to_string();
         body["paging"] = json!({"next": {"after": next, "link": format!("?after={next}")}});
     }

@@ -254,9 +254,8 @@ impl Client {
                 None => None,
             };
             let outcome = self.attempt(request, &url).await;
-            if let (Some(limiter), Some(permit)) = (&self.inner.limiter, permit) {
-                limiter.finish(permit).await;
-            }
+            // The answer is in: from now on the request counts as sent now.
+            drop(permit);
             let failure = match outcome {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
@@ -343,6 +342,7 @@ impl Client {
                 limited.max,
             ) {
                 (RateLimitPolicy::Daily, ..) => Retry::No,
+                (_, Some(after), ..) if after > self.inner.retry.max_retry_after => Retry::No,
                 (_, Some(after), ..) => Retry::After(after),
                 // The window frees a slot every interval/max; the limiter paces the rest.
                 (_, None, Some(interval), Some(max)) if max > 0 => {
@@ -381,8 +381,8 @@ impl Client {
             u32::try_from(max).unwrap_or(u32::MAX),
             Duration::from_millis(interval),
         );
-        if limiter.limit().await != Some(limit) {
-            limiter.update(limit.0, limit.1).await;
+        if limiter.limit() != Some(limit) {
+            limiter.update(limit.0, limit.1);
         }
     }
 }

@@ -281,9 +281,19 @@ fn encode_segment(value: &str, out: &mut String) {
 pub mod decode {
     use super::*;
 
+    /// An empty body reads as JSON `null`: that is `()` for operations that answer without a
+    /// body, and an error for those that promise one.
+    fn body_or_null(body: &[u8]) -> &[u8] {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            body
+        }
+    }
+
     /// The body as `T`.
     pub fn json<T: DeserializeOwned>(_status: u16, body: &[u8]) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(body)
+        serde_json::from_slice(body_or_null(body))
     }
 
     /// No body is expected; whatever arrives is ignored.
@@ -299,7 +309,7 @@ pub mod decode {
         if status == 207 {
             serde_json::from_slice(body).map(Outcome::Partial)
         } else {
-            serde_json::from_slice(body).map(Outcome::Complete)
+            serde_json::from_slice(body_or_null(body)).map(Outcome::Complete)
         }
     }
 }

@@ -5,9 +5,9 @@
 //! requests under HubSpot's limit instead of bouncing off it.
 
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 /// How often and how patiently the client retries.
@@ -23,6 +23,9 @@ pub struct RetryPolicy {
     /// The first backoff; each further one doubles, up to `max_backoff`.
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// The longest `Retry-After` worth waiting for; a 429 asking for more is returned as an
+    /// error instead.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -31,6 +34,7 @@ impl Default for RetryPolicy {
             max_attempts: 8,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(60),
         }
     }
 }
@@ -66,7 +70,7 @@ impl RetryPolicy {
 /// is known too, so a limit learnt from HubSpot's headers counts the requests already made.
 #[derive(Debug)]
 pub struct RateLimiter {
-    state: Mutex<Window>,
+    state: Arc<Mutex<Window>>,
 }
 
 #[derive(Debug)]
@@ -79,15 +83,40 @@ struct Window {
     next_permit: u64,
 }
 
-/// A counted send. Hand it back with [`RateLimiter::finish`] when the answer arrives.
+/// A counted send. When it is dropped (the answer arrived, or the request was abandoned), the
+/// send counts from that moment.
 #[derive(Debug)]
-pub struct Permit(u64);
+pub struct Permit {
+    id: u64,
+    state: Arc<Mutex<Window>>,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut window = lock(&self.state);
+        let now = Instant::now();
+        if let Some(entry) = window.sent.iter_mut().find(|(p, _)| *p == self.id) {
+            entry.1 = Some(now);
+        }
+    }
+}
+
+/// The window's lock; a panic elsewhere while holding it leaves only counts behind, which are
+/// still usable.
+fn lock(state: &Mutex<Window>) -> MutexGuard<'_, Window> {
+    state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// Sends remembered while no limit is known.
 const HISTORY: usize = 1024;
 
 /// How soon to look again when every counted send is still in flight.
 const IN_FLIGHT_POLL: Duration = Duration::from_millis(5);
+
+/// The longest interval taken from HubSpot's headers: a larger one would stall the client.
+pub const MAX_LEARNT_INTERVAL: Duration = Duration::from_secs(60);
 
 impl Window {
     /// How long to wait before a send is allowed; `None` if it is allowed now.
@@ -106,14 +135,14 @@ impl Window {
         Some(wait.max(Duration::from_millis(1)))
     }
 
-    fn count(&mut self) -> Permit {
+    fn count(&mut self) -> u64 {
         let permit = self.next_permit;
         self.next_permit += 1;
         self.sent.push_back((permit, None));
         if self.max.is_none() && self.sent.len() > HISTORY {
             self.sent.pop_front();
         }
-        Permit(permit)
+        permit
     }
 }
 
@@ -129,22 +158,27 @@ impl RateLimiter {
 
     fn with(max: Option<u32>, interval: Duration) -> Self {
         RateLimiter {
-            state: Mutex::new(Window {
+            state: Arc::new(Mutex::new(Window {
                 max,
                 interval,
                 sent: VecDeque::new(),
                 next_permit: 0,
-            }),
+            })),
         }
     }
 
-    /// Waits until a request may be sent, and counts it.
+    /// Waits until a request may be sent, and counts it until the permit is dropped.
     pub async fn acquire(&self) -> Permit {
         loop {
             let wait = {
-                let mut window = self.state.lock().await;
+                let mut window = lock(&self.state);
                 match window.wait(Instant::now()) {
-                    None => return window.count(),
+                    None => {
+                        return Permit {
+                            id: window.count(),
+                            state: self.state.clone(),
+                        }
+                    }
                     Some(wait) => wait,
                 }
             };
@@ -152,25 +186,17 @@ impl RateLimiter {
         }
     }
 
-    /// The answer to the request of `permit` arrived: it now counts as sent at this moment.
-    pub async fn finish(&self, permit: Permit) {
-        let mut window = self.state.lock().await;
-        let now = Instant::now();
-        if let Some(entry) = window.sent.iter_mut().find(|(p, _)| *p == permit.0) {
-            entry.1 = Some(now);
-        }
-    }
-
-    /// Adopts the limit HubSpot reports in its headers.
-    pub async fn update(&self, max: u32, interval: Duration) {
-        let mut window = self.state.lock().await;
+    /// Adopts the limit HubSpot reports in its headers (the interval at most
+    /// [`MAX_LEARNT_INTERVAL`]).
+    pub fn update(&self, max: u32, interval: Duration) {
+        let mut window = lock(&self.state);
         window.max = Some(max.max(1));
-        window.interval = interval;
+        window.interval = interval.min(MAX_LEARNT_INTERVAL);
     }
 
     /// The limit in force, if any.
-    pub async fn limit(&self) -> Option<(u32, Duration)> {
-        let window = self.state.lock().await;
+    pub fn limit(&self) -> Option<(u32, Duration)> {
+        let window = lock(&self.state);
         window.max.map(|max| (max, window.interval))
     }
 }

@@ -189,14 +189,16 @@ fn account<I: ObjectIds, R: ObjectIds>(
         report.succeeded += chunk.len();
         return;
     }
+    // A result answers the input whose first id is its first id (the source record) and whose
+    // other ids it also names; an id that only appears further in (a target) matches nothing.
     let result_ids: Vec<HashSet<&str>> = results
         .iter()
         .map(|r| r.object_ids().into_iter().collect())
         .collect();
     let mut by_first_id: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, ids) in result_ids.iter().enumerate() {
-        for id in ids {
-            by_first_id.entry(id).or_default().push(i);
+    for (i, result) in results.iter().enumerate() {
+        if let Some(first) = result.object_ids().first() {
+            by_first_id.entry(first).or_default().push(i);
         }
     }
     let error_ids: Vec<HashSet<String>> = errors.iter().map(named_ids).collect();
