@@ -6,7 +6,13 @@ use std::path::{Path, PathBuf};
 use xtask::codegen::{self, Job};
 use xtask::emit::{self, CrateOptions};
 
-const FIXTURES: &[&str] = &["composition", "keywords", "nested", "operations"];
+const FIXTURES: &[&str] = &[
+    "composition",
+    "keywords",
+    "nested",
+    "operations",
+    "parameters",
+];
 
 fn fixture(name: &str) -> PathBuf {
     tests::workspace_root()

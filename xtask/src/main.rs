@@ -129,7 +129,14 @@ fn custom_job(specs: Vec<PathBuf>, out: PathBuf, name: Option<String>) -> Result
         specs: specs
             .into_iter()
             .map(|path| {
-                let display = codegen::display_name(&cwd, &path);
+                // Headers name the document as given, or by file name when given by an
+                // absolute path: no machine paths in generated files.
+                let display = if path.is_absolute() {
+                    path.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                } else {
+                    codegen::display_name(&cwd, &path)
+                };
                 (cwd.join(path), display)
             })
             .collect(),

@@ -106,6 +106,27 @@ pub fn variant_name(raw: &str) -> String {
     }
 }
 
+/// Names a version's module (and cargo feature) may not take: the crate's own modules and
+/// features, and the crates generated code names by path.
+const RESERVED_MODULES: &[&str] = &[
+    "alloc",
+    "chrono",
+    "client",
+    "core",
+    "default",
+    "fastrand",
+    "futures_util",
+    "lib",
+    "reqwest",
+    "runtime",
+    "serde",
+    "serde_json",
+    "shared",
+    "std",
+    "tokio",
+    "tracing",
+];
+
 /// The module (and cargo feature) for a version: `v4`, `2026-03` is `v2026_03`.
 pub fn module_name(version: &str) -> String {
     let name = ascii_words(version).to_snake_case();
@@ -118,7 +139,7 @@ pub fn module_name(version: &str) -> String {
         name
     } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("v{name}")
-    } else if KEYWORDS.contains(&name.as_str()) || name == "runtime" {
+    } else if KEYWORDS.contains(&name.as_str()) || RESERVED_MODULES.contains(&name.as_str()) {
         format!("{name}_api")
     } else {
         name
@@ -290,6 +311,8 @@ mod tests {
         assert_eq!(module_name("v4"), "v4");
         assert_eq!(module_name("2026-03"), "v2026_03");
         assert_eq!(module_name("1.0.0"), "v1_0_0");
+        assert_eq!(module_name("client"), "client_api");
+        assert_eq!(module_name("shared"), "shared_api");
     }
 
     #[test]

@@ -294,7 +294,17 @@ const CLIENT_FEATURE: &str =
     r#"client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
 
 fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
-    let versions: Vec<&str> = api.modules.iter().map(|m| m.version.as_str()).collect();
+    // Versions go into a TOML string: keep them to what needs no escaping.
+    let versions: Vec<String> = api
+        .modules
+        .iter()
+        .map(|m| {
+            m.version
+                .chars()
+                .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+                .collect()
+        })
+        .collect();
     let features: Vec<String> = api
         .modules
         .iter()

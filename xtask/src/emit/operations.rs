@@ -111,10 +111,14 @@ fn operation(module: &Module, op: &Operation) -> TokenStream {
         let wire = &p.wire_name;
         let value = ident(&p.name);
         match (p.location, p.required) {
-            (ParamLocation::Path, _) => {
-                let value = display_value(&p.ty, quote!(#value));
-                quote!(.path_param(#wire, #value))
-            }
+            (ParamLocation::Path, _) => match &p.ty {
+                // OpenAPI's default path style for arrays: comma-separated.
+                TypeRef::List(_) => quote!(.path_param(#wire, #value.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))),
+                ty => {
+                    let value = display_value(ty, quote!(#value));
+                    quote!(.path_param(#wire, #value))
+                }
+            },
             (ParamLocation::Query, true) => match &p.ty {
                 TypeRef::List(_) => quote!(.queries(#wire, #value.iter())),
                 _ => quote!(.query(#wire, #value)),

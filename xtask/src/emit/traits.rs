@@ -25,14 +25,15 @@ pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
             .params
             .iter()
             .any(|p| p.location == ParamLocation::Query && p.wire_name == "after");
+        // Impls go on the struct itself: an alias and its target are one type.
         if let (true, Some(TypeRef::Named(ok))) = (cursor, &op.ok) {
-            pages.insert(ok.clone());
+            pages.insert(resolve(module, ok));
         }
         if let Some(input) = &op.batch_input {
             id_roots.push(input.clone());
             for ty in op.ok.iter().chain(&op.partial) {
                 if let TypeRef::Named(name) = ty {
-                    outputs.insert(name.clone());
+                    outputs.insert(resolve(module, name));
                 }
             }
         }
@@ -55,7 +56,7 @@ pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
         if let Some((tokens, item)) = batch_output_impl(module, name) {
             add(name, "BatchOutput", Some(tokens));
             if let Some(item) = named(&item) {
-                paged_results.insert(item.to_owned());
+                paged_results.insert(resolve(module, item));
             }
             id_roots.push(item);
         }
@@ -63,7 +64,7 @@ pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
     let mut continuable = BTreeSet::new();
     for op in &module.operations {
         if let Some(TypeRef::Named(input)) = &op.batch_input {
-            continuable.insert(input.clone());
+            continuable.insert(resolve(module, input));
         }
     }
     for name in &continuable {
@@ -77,6 +78,18 @@ pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
         add(name, "ObjectIds", object_ids_impl(module, name, &with_ids));
     }
     impls
+}
+
+/// The name of the type an alias chain ends in.
+fn resolve(module: &Module, name: &str) -> String {
+    let mut name = name;
+    for _ in 0..module.types.len() {
+        match module.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Alias(TypeRef::Named(target))) => name = target,
+            _ => break,
+        }
+    }
+    name.to_owned()
 }
 
 fn struct_of<'m>(module: &'m Module, name: &str) -> Option<&'m Struct> {
@@ -246,7 +259,7 @@ fn structs_with_ids(module: &Module, roots: &[TypeRef]) -> BTreeSet<String> {
     let mut reachable = BTreeSet::new();
     let mut stack: Vec<String> = roots
         .iter()
-        .filter_map(|t| named(t).map(str::to_owned))
+        .filter_map(|t| named(t).map(|n| resolve(module, n)))
         .collect();
     while let Some(name) = stack.pop() {
         let Some(s) = module.types.get(&name).and_then(|t| match &t.kind {
@@ -264,7 +277,7 @@ fn structs_with_ids(module: &Module, roots: &[TypeRef]) -> BTreeSet<String> {
                 ty = inner;
             }
             if let TypeRef::Named(n) = ty {
-                stack.push(n.clone());
+                stack.push(resolve(module, n));
             }
         }
     }

@@ -118,6 +118,42 @@ impl<'a> Lowerer<'a> {
         Ok(operations)
     }
 
+    /// A parameter's type with aliases resolved, if it can be written into a URL: a scalar,
+    /// an id, a date, a string enum, or a list of those (sent comma-separated in the path and
+    /// as repeated keys in the query). `Err` with the type otherwise.
+    fn parameter_type(&self, ty: TypeRef) -> Result<TypeRef, TypeRef> {
+        let types = self.types_ref();
+        let mut resolved = ty.clone();
+        for _ in 0..=types.len() {
+            match &resolved {
+                TypeRef::Named(name) => match types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => resolved = target.clone(),
+                    Some(TypeKind::Enum(_)) => return Ok(resolved),
+                    _ => return Err(ty),
+                },
+                _ => break,
+            }
+        }
+        let scalar = |t: &TypeRef| {
+            matches!(
+                t,
+                TypeRef::String
+                    | TypeRef::Boolean
+                    | TypeRef::I32
+                    | TypeRef::I64
+                    | TypeRef::F32
+                    | TypeRef::F64
+                    | TypeRef::Date
+                    | TypeRef::ObjectId
+            ) || matches!(t, TypeRef::Named(n) if matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::Enum(_))))
+        };
+        match &resolved {
+            t if scalar(t) => Ok(resolved),
+            TypeRef::List(item) if scalar(item) => Ok(resolved),
+            _ => Err(ty),
+        }
+    }
+
     fn resolve_parameter(
         &mut self,
         doc: &'a Document,
@@ -183,6 +219,21 @@ impl<'a> Lowerer<'a> {
                         doc,
                         &param_at.join("content"),
                         "parameters described by `content` are sent as strings",
+                    );
+                    TypeRef::String
+                }
+            };
+            let ty = match self.parameter_type(ty) {
+                Ok(ty) => ty,
+                Err(ty) => {
+                    self.warn(
+                        doc,
+                        &param_at.join("schema"),
+                        format!(
+                            "parameter `{}` of type {} is sent as a string the caller writes",
+                            data.name,
+                            crate::diff::rust(&ty)
+                        ),
                     );
                     TypeRef::String
                 }
