@@ -242,3 +242,27 @@ fn good_spec_replaces_the_output_and_check_names_stale_files() {
     let stale = codegen::run(&job, &runtime, true).unwrap_err().to_string();
     assert!(stale.contains("out/src/v1/models.rs (differs)"), "{stale}");
 }
+
+/// A write that fails part way (here: a directory is in the way of a file) undoes what it
+/// did: no new directories, no temporaries, old files untouched.
+#[test]
+fn a_failed_write_leaves_the_output_as_it_was() {
+    let dir = scratch("failed_write");
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("kept.rs"), "// old\n").unwrap();
+    fs::write(out.join("zblocker"), "a file where a directory should be\n").unwrap();
+    let before = snapshot(&out);
+
+    let mut plan = xtask::write::Plan::new(&dir);
+    plan.add(out.join("kept.rs"), "// new\n".to_owned());
+    plan.add(out.join("new/deeper/a.rs"), "// a\n".to_owned());
+    plan.add(out.join("zblocker/b.rs"), "// b\n".to_owned());
+    assert!(plan.apply().is_err());
+
+    assert_eq!(snapshot(&out), before);
+    assert!(
+        !out.join("new").exists(),
+        "directories made by the failed run are removed"
+    );
+}

@@ -84,18 +84,39 @@ impl Plan {
     }
 
     /// Writes changed files and removes stale ones; returns what changed.
+    ///
+    /// All new contents are written beside their targets first. Only then are the targets
+    /// replaced, each old file kept as a backup until every replacement succeeded; if one
+    /// fails, the ones done are undone and the directories this run created are removed, so
+    /// the output is as it was.
     pub fn apply(&self) -> Result<Vec<String>> {
+        let mut created_dirs = Vec::new();
         let mut staged = Vec::new();
-        let result = self.stage(&mut staged);
-        if let Err(e) = result {
-            for (temp, _) in &staged {
-                let _ = fs::remove_file(temp);
-            }
+        if let Err(e) = self.stage(&mut staged, &mut created_dirs) {
+            undo(&[], &staged, &created_dirs);
             return Err(e);
         }
+        let mut replaced: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+        for (i, (temp, target)) in staged.iter().enumerate() {
+            let backup = sibling(target, "codegen-backup");
+            let had_file = target.exists();
+            let result = (|| {
+                if had_file {
+                    fs::rename(target, &backup).map_err(|e| Error::io(target, e))?;
+                }
+                replaced.push((target.clone(), had_file.then(|| backup.clone())));
+                fs::rename(temp, target).map_err(|e| Error::io(target, e))
+            })();
+            if let Err(e) = result {
+                undo(&replaced, &staged[i..], &created_dirs);
+                return Err(e);
+            }
+        }
         let mut changed = Vec::new();
-        for (temp, target) in staged {
-            fs::rename(&temp, &target).map_err(|e| Error::io(&target, e))?;
+        for (target, backup) in replaced {
+            if let Some(backup) = backup {
+                let _ = fs::remove_file(backup);
+            }
             changed.push(self.display(&target));
         }
         for extra in self.extras()? {
@@ -105,23 +126,65 @@ impl Plan {
         Ok(changed)
     }
 
-    /// Writes every changed file to a temporary sibling.
-    fn stage(&self, staged: &mut Vec<(PathBuf, PathBuf)>) -> Result<()> {
+    /// Writes every changed file to a temporary sibling, noting directories it had to create.
+    fn stage(
+        &self,
+        staged: &mut Vec<(PathBuf, PathBuf)>,
+        created_dirs: &mut Vec<PathBuf>,
+    ) -> Result<()> {
         for (path, contents) in &self.files {
             if fs::read(path).is_ok_and(|existing| existing == contents.as_bytes()) {
                 continue;
             }
             let dir = path.parent().unwrap_or(Path::new("."));
+            let mut missing: Vec<PathBuf> = dir
+                .ancestors()
+                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                .map(Path::to_path_buf)
+                .collect();
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            let temp = dir.join(format!(".{name}.codegen-tmp"));
+            // Deepest last, so removing in reverse order empties children first.
+            missing.reverse();
+            created_dirs.extend(missing);
+            let temp = sibling(path, "codegen-tmp");
             fs::write(&temp, contents).map_err(|e| Error::io(&temp, e))?;
             staged.push((temp, path.clone()));
         }
         Ok(())
+    }
+}
+
+/// `dir/.name.suffix` beside `path`.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// Puts back what a failed `apply` changed: restores replaced files from their backups,
+/// removes new files and temporaries, and removes directories it created.
+fn undo(
+    replaced: &[(PathBuf, Option<PathBuf>)],
+    pending: &[(PathBuf, PathBuf)],
+    created_dirs: &[PathBuf],
+) {
+    for (target, backup) in replaced.iter().rev() {
+        match backup {
+            Some(backup) => {
+                let _ = fs::rename(backup, target);
+            }
+            None => {
+                let _ = fs::remove_file(target);
+            }
+        }
+    }
+    for (temp, _) in pending {
+        let _ = fs::remove_file(temp);
+    }
+    for dir in created_dirs.iter().rev() {
+        let _ = fs::remove_dir(dir);
     }
 }
 
