@@ -3,6 +3,7 @@
 mod bad_specs;
 mod client;
 mod diff;
+mod examples;
 mod fixtures;
 mod live_quirks;
 mod models;

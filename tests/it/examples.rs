@@ -1,0 +1,85 @@
+//! The examples in `tests/examples/` run against the fake HubSpot, as a user would run them
+//! against the real one (`HUBSPOT_TOKEN`, and `HUBSPOT_BASE_URL` pointing at the fake).
+
+use std::path::PathBuf;
+
+use hubspot_associations::v4;
+use tests::fake_hubspot::{FakeHubSpot, TOKEN};
+
+/// `cargo test` builds the examples next to the test binaries.
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory");
+    dir.join("examples").join(name)
+}
+
+async fn run(server: &FakeHubSpot, name: &str, args: &[&str]) -> String {
+    let path = example(name);
+    let base_url = server.base_url.clone();
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(&path)
+            .args(&args)
+            .env("HUBSPOT_TOKEN", TOKEN)
+            .env("HUBSPOT_BASE_URL", base_url)
+            .output()
+            .unwrap_or_else(|e| panic!("{} does not run: {e}", path.display()))
+    })
+    .await
+    .expect("example finished");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_examples_work() {
+    let server = FakeHubSpot::start().await;
+
+    let labels = run(&server, "manage_labels", &[]).await;
+    assert!(labels.contains("Invoicing contact"), "{labels}");
+
+    let created = run(
+        &server,
+        "batch_create_with_labels",
+        &["11:21", "12:21", "13:22"],
+    )
+    .await;
+    assert!(created.contains("3 associated in 1 requests"), "{created}");
+    assert_eq!(server.association_count("deals", "11", "companies"), 1);
+
+    // Contact 11 has two companies, contact 12 none.
+    let client = hubspot_associations::Client::builder()
+        .token(TOKEN)
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    for company in [21u64, 22] {
+        let spec = v4::AssociationSpec::new(v4::AssociationCategory::HubspotDefined, 1);
+        client
+            .send(&v4::create_association(
+                "contacts",
+                11u64,
+                "companies",
+                company,
+                &[spec],
+            ))
+            .await
+            .unwrap();
+    }
+    let read = run(&server, "batch_read", &["11", "12"]).await;
+    assert!(
+        read.contains("contact 11: 2 companies") && read.contains("contact 12: 0 companies"),
+        "{read}"
+    );
+
+    let page = run(&server, "paginate", &["11"]).await;
+    assert_eq!(page, "21 []\n22 []\n");
+}
