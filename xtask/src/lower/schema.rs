@@ -437,16 +437,32 @@ impl<'a> Lowerer<'a> {
                 self.lower_struct(doc, &merged, at, &hint.name)?,
             )));
         }
-        Ok(Shape::Ref(match &object.additional_properties {
+        Ok(Shape::Ref(self.open_object(
+            doc,
+            object.additional_properties.as_ref(),
+            at,
+            hint,
+        )?))
+    }
+
+    /// An object without declared properties: a map when its values are typed; otherwise
+    /// the document says nothing more about it, and its shape is open.
+    fn open_object(
+        &mut self,
+        doc: &'a Document,
+        additional: Option<&'a AdditionalProperties>,
+        at: &Pointer,
+        hint: &Hint,
+    ) -> Result<TypeRef> {
+        Ok(match additional {
             Some(AdditionalProperties::Schema(values)) => TypeRef::Map(Box::new(self.type_ref(
                 doc,
                 values,
                 &at.join("additionalProperties"),
                 &hint.suffixed("Value"),
             )?)),
-            // An object the document says nothing more about: its shape is open.
             _ => TypeRef::Json,
-        }))
+        })
     }
 
     fn union_shape(
@@ -528,17 +544,12 @@ impl<'a> Lowerer<'a> {
             )));
         }
         if typ == Some("object") || any.additional_properties.is_some() {
-            return Ok(Shape::Ref(match &any.additional_properties {
-                Some(AdditionalProperties::Schema(values)) => {
-                    TypeRef::Map(Box::new(self.type_ref(
-                        doc,
-                        values,
-                        &at.join("additionalProperties"),
-                        &hint.suffixed("Value"),
-                    )?))
-                }
-                _ => TypeRef::Json,
-            }));
+            return Ok(Shape::Ref(self.open_object(
+                doc,
+                any.additional_properties.as_ref(),
+                at,
+                hint,
+            )?));
         }
         if typ == Some("array") || any.items.is_some() {
             return Ok(Shape::Ref(TypeRef::List(Box::new(match &any.items {
