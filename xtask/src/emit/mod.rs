@@ -103,7 +103,11 @@ pub fn emit_tokens(
     ));
     let all_sources: Vec<String> = api.modules.iter().flat_map(|m| m.sources.clone()).collect();
     let crate_header = format::header(&options.command, &all_sources);
-    files.push(("src/lib.rs".to_owned(), rust(&crate_header, lib_rs(api))));
+    let shared = share::shared_types(api);
+    files.push((
+        "src/lib.rs".to_owned(),
+        rust(&crate_header, lib_rs(api, &shared)),
+    ));
     for file in runtime {
         let header = format::header(&options.command, std::slice::from_ref(&file.source));
         let contents = without_unit_tests(&file.contents);
@@ -112,20 +116,24 @@ pub fn emit_tokens(
             Pending::Text(format!("{header}{contents}")),
         ));
     }
-    let shared = share::shared_types(api);
+    // Each version implements the runtime's traits for the types it uses. Impls for a
+    // shared type are the same code in every version and go to `shared.rs`, once.
+    let mut shared_impls = BTreeMap::new();
+    let mut own_impls = Vec::with_capacity(api.modules.len());
+    for module in &api.modules {
+        let (shared_part, own): (Vec<_>, Vec<_>) = traits::trait_impls(module)
+            .into_iter()
+            .partition(|i| shared.contains_key(&i.type_name));
+        for i in shared_part {
+            shared_impls
+                .entry((i.type_name, i.trait_name))
+                .or_insert(i.tokens);
+        }
+        own_impls.push(own.into_iter().map(|i| i.tokens));
+    }
     if !shared.is_empty() {
         let types: Vec<&TypeDef> = shared.values().collect();
-        // Each version implements the runtime's traits for the types it uses; for a shared
-        // type the impls are the same code, written once.
-        let mut impls = BTreeMap::new();
-        for module in &api.modules {
-            for i in traits::trait_impls(module) {
-                if shared.contains_key(&i.type_name) {
-                    impls.entry((i.type_name, i.trait_name)).or_insert(i.tokens);
-                }
-            }
-        }
-        let impls = impls.into_values();
+        let impls = shared_impls.into_values();
         let tokens = models::models_file(
             "Types that several versions share. Each version re-exports them, so the same schema is the same Rust type in every version.",
             &types,
@@ -134,7 +142,7 @@ pub fn emit_tokens(
         );
         files.push(("src/shared.rs".to_owned(), rust(&crate_header, tokens)));
     }
-    for module in &api.modules {
+    for (module, impls) in api.modules.iter().zip(own_impls) {
         let header = format::header(&options.command, &module.sources);
         let dir = format!("src/{}", module.name);
         let own: Vec<&TypeDef> = module
@@ -154,10 +162,6 @@ pub fn emit_tokens(
         // A module without types or operations gets no file for them: an empty glob
         // re-export would warn.
         if !own.is_empty() {
-            let impls = traits::trait_impls(module)
-                .into_iter()
-                .filter(|i| !shared.contains_key(&i.type_name))
-                .map(|i| i.tokens);
             let imports = (!borrowed.is_empty()).then(|| {
                 quote! {
                     #[allow(unused_imports)]
@@ -191,7 +195,7 @@ fn without_unit_tests(source: &str) -> String {
     }
 }
 
-fn lib_rs(api: &Api) -> proc_macro2::TokenStream {
+fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenStream {
     let mut doc = String::from(
         " Typed models for HubSpot's CRM Associations APIs, one module per API version.\n\n\
          | Module | API version | Cargo feature |\n|---|---|---|\n",
@@ -220,7 +224,6 @@ fn lib_rs(api: &Api) -> proc_macro2::TokenStream {
             pub mod #name;
         }
     });
-    let shared = share::shared_types(api);
     let shared_module = (!shared.is_empty()).then(|| {
         let users = api
             .modules

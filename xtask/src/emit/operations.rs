@@ -5,11 +5,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{doc_attrs, ident, type_tokens};
-use crate::ir::{HttpMethod, Module, Operation, Param, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{HttpMethod, Module, Operation, Param, ParamLocation, TypeRef};
 
 /// The `operations.rs` of a module.
 pub fn operations_file(module: &Module) -> TokenStream {
-    let operations = module.operations.iter().map(|op| operation(module, op));
+    let operations = module.operations.iter().map(operation);
     quote! {
         //! Request functions, one per operation. Each returns a `Request` to pass to
         //! `Client::send` (or to send with any HTTP stack).
@@ -22,7 +22,7 @@ pub fn operations_file(module: &Module) -> TokenStream {
     }
 }
 
-fn operation(module: &Module, op: &Operation) -> TokenStream {
+fn operation(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let name_text = &op.name;
     let mut doc = String::new();
@@ -58,7 +58,7 @@ fn operation(module: &Module, op: &Operation) -> TokenStream {
         .collect();
     let args = required.iter().map(|p| {
         let arg = ident(&p.name);
-        let ty = arg_type(module, &p.ty);
+        let ty = arg_type(&p.ty);
         quote!(#arg: #ty)
     });
     let query_arg = op.query_struct.as_ref().map(|q| {
@@ -158,7 +158,8 @@ fn operation(module: &Module, op: &Operation) -> TokenStream {
 }
 
 /// How a required argument of type `ty` is taken.
-fn arg_type(module: &Module, ty: &TypeRef) -> TokenStream {
+/// (Lowering has already resolved aliases of parameter types.)
+fn arg_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(&str),
         TypeRef::ObjectId => quote!(impl Into<crate::runtime::ObjectId>),
@@ -168,14 +169,6 @@ fn arg_type(module: &Module, ty: &TypeRef) -> TokenStream {
         TypeRef::List(item) => {
             let item = type_tokens(item);
             quote!(&[#item])
-        }
-        TypeRef::Named(name)
-            if matches!(
-                module.types.get(name).map(|t| &t.kind),
-                Some(TypeKind::Alias(TypeRef::String))
-            ) =>
-        {
-            quote!(&str)
         }
         other => {
             let t = type_tokens(other);
