@@ -194,15 +194,14 @@ fn account<I: ObjectIds, R: ObjectIds>(
     }
     // A result answers the input whose first id is its first id (the source record) and whose
     // other ids it also names; an id that only appears further in (a target) matches nothing.
-    let result_ids: Vec<HashSet<&str>> = results
-        .iter()
-        .map(|r| r.object_ids().into_iter().collect())
-        .collect();
+    let mut result_ids: Vec<HashSet<&str>> = Vec::with_capacity(results.len());
     let mut by_first_id: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, result) in results.iter().enumerate() {
-        if let Some(first) = result.object_ids().first() {
+        let ids = result.object_ids();
+        if let Some(first) = ids.first() {
             by_first_id.entry(first).or_default().push(i);
         }
+        result_ids.push(ids.into_iter().collect());
     }
     let error_ids: Vec<HashSet<String>> = errors.iter().map(named_ids).collect();
     let unattributed: Vec<serde_json::Value> = errors
