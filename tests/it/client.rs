@@ -200,6 +200,22 @@ macro_rules! lifecycle {
 lifecycle!(lifecycle_v4, v4);
 lifecycle!(lifecycle_v2026_03, v2026_03);
 
+/// One batch request associating contacts with companies.
+fn create_contact_companies(
+    chunk: &[v4::PublicAssociationMultiPost],
+) -> hubspot_associations::Request<
+    hubspot_associations::Outcome<
+        v4::BatchResponseLabelsBetweenObjectPair,
+        v4::BatchResponseLabelsBetweenObjectPairWithErrors,
+    >,
+> {
+    v4::batch_create(
+        "contacts",
+        "companies",
+        &v4::BatchInputPublicAssociationMultiPost::new(chunk.to_vec()),
+    )
+}
+
 fn create_inputs(count: u64) -> Vec<v4::PublicAssociationMultiPost> {
     (0..count)
         .map(|i| {
@@ -243,13 +259,7 @@ async fn batch_of_10000_under_429_and_503_accounts_for_every_input() {
         .unwrap();
 
     let report = client
-        .batch(create_inputs(10_000), |chunk| {
-            v4::batch_create(
-                "contacts",
-                "companies",
-                &v4::BatchInputPublicAssociationMultiPost::new(chunk.to_vec()),
-            )
-        })
+        .batch(create_inputs(10_000), create_contact_companies)
         .await;
 
     assert_eq!(report.requests, 10);
@@ -294,13 +304,7 @@ async fn a_failed_request_fails_each_of_its_inputs_with_the_reason() {
         .unwrap();
     server.queue(Fault::Status(400));
     let report = client
-        .batch(create_inputs(250), |chunk| {
-            v4::batch_create(
-                "contacts",
-                "companies",
-                &v4::BatchInputPublicAssociationMultiPost::new(chunk.to_vec()),
-            )
-        })
+        .batch(create_inputs(250), create_contact_companies)
         .await;
     assert_eq!(report.requests, 3);
     assert_eq!(report.succeeded, 150);
@@ -659,15 +663,7 @@ async fn batch_read_follows_each_inputs_own_paging() {
             )
         }));
     }
-    let created = client
-        .batch(inputs, |chunk| {
-            v4::batch_create(
-                "contacts",
-                "companies",
-                &v4::BatchInputPublicAssociationMultiPost::new(chunk.to_vec()),
-            )
-        })
-        .await;
+    let created = client.batch(inputs, create_contact_companies).await;
     assert!(created.is_complete());
     server.read_page_size(500);
 

@@ -78,12 +78,7 @@ fn operations(api: &OpenAPI) -> BTreeSet<String> {
                 .collect();
             params.sort();
             let body = op.request_body.as_ref().map(|b| match b {
-                ReferenceOr::Item(b) => b
-                    .content
-                    .values()
-                    .map(|m| strip_noise(&serde_json::to_string(&m.schema).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join(","),
+                ReferenceOr::Item(b) => content_facts(&b.content),
                 ReferenceOr::Reference { reference } => reference.clone(),
             });
             let mut codes: Vec<String> = op
@@ -92,12 +87,7 @@ fn operations(api: &OpenAPI) -> BTreeSet<String> {
                 .iter()
                 .map(|(code, r)| {
                     let schema = match r {
-                        ReferenceOr::Item(r) => r
-                            .content
-                            .values()
-                            .map(|m| strip_noise(&serde_json::to_string(&m.schema).unwrap()))
-                            .collect::<Vec<_>>()
-                            .join(","),
+                        ReferenceOr::Item(r) => content_facts(&r.content),
                         ReferenceOr::Reference { reference } => reference.clone(),
                     };
                     format!("{code}={schema}")
@@ -122,6 +112,15 @@ fn required_in(p: &openapiv3::Parameter) -> &'static str {
         openapiv3::Parameter::Path { .. } => "path",
         openapiv3::Parameter::Cookie { .. } => "cookie",
     }
+}
+
+/// The schemas of a body's media types, as facts.
+fn content_facts(content: &openapiv3::Content) -> String {
+    content
+        .values()
+        .map(|m| strip_noise(&serde_json::to_string(&m.schema).unwrap()))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Drops what is prose or example, keeping the facts.

@@ -413,11 +413,7 @@ fn route(
         }
         ("PUT", ["crm", "v4", "objects", ot, oid, "associations", tt, tid])
         | ("PUT", ["crm", "objects", "2026-03", ot, oid, "associations", tt, tid]) => {
-            let specs = specs(
-                body.as_array().map(Vec::as_slice).unwrap_or_default(),
-                "associationCategory",
-                "associationTypeId",
-            );
+            let specs = specs(body);
             let labels: Vec<Value> = specs
                 .iter()
                 .filter_map(|(_, id)| label_name(&state, ot, tt, *id))
@@ -450,16 +446,18 @@ fn route(
     }
 }
 
-fn specs(items: &[Value], category: &str, type_id: &str) -> Vec<(String, i64)> {
+/// The `AssociationSpec`s of a JSON array (absent or not an array: none).
+fn specs(items: &Value) -> Vec<(String, i64)> {
+    let items = items.as_array().map(Vec::as_slice).unwrap_or_default();
     items
         .iter()
         .map(|spec| {
             (
-                spec[category]
+                spec["associationCategory"]
                     .as_str()
                     .unwrap_or("HUBSPOT_DEFINED")
                     .to_owned(),
-                spec[type_id].as_i64().unwrap_or(1),
+                spec["associationTypeId"].as_i64().unwrap_or(1),
             )
         })
         .collect()
@@ -595,14 +593,7 @@ fn batch(
                     errors.push(rejection(&fid));
                     continue;
                 }
-                let specs = specs(
-                    input["types"]
-                        .as_array()
-                        .map(Vec::as_slice)
-                        .unwrap_or_default(),
-                    "associationCategory",
-                    "associationTypeId",
-                );
+                let specs = specs(&input["types"]);
                 let labels: Vec<Value> = specs
                     .iter()
                     .filter_map(|(_, t)| label_name(state, from, to, *t))
@@ -670,14 +661,7 @@ fn batch(
                 let fid = id(&input["from"]["id"]);
                 if labels_only {
                     let tid = id(&input["to"]["id"]);
-                    let only = specs(
-                        input["types"]
-                            .as_array()
-                            .map(Vec::as_slice)
-                            .unwrap_or_default(),
-                        "associationCategory",
-                        "associationTypeId",
-                    );
+                    let only = specs(&input["types"]);
                     unassociate(state, from, &fid, to, &tid, Some(&only));
                 } else {
                     for target in input["to"].as_array().cloned().unwrap_or_default() {
