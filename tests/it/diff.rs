@@ -43,6 +43,22 @@ fn diff_of_a_version_with_itself_is_empty() {
 }
 
 #[test]
+fn diff_of_several_versions_pairs_them_by_module() {
+    let both = side("spec");
+    assert!(xtask::diff::diff(&both, &both).is_empty());
+    // A version on one side only: all of it is added.
+    let report = xtask::diff::diff(&side("spec/v4"), &both).to_string();
+    assert!(
+        report.contains("(none) -> 2026-03 (v2026_03)\n  operations: 20 added"),
+        "{report}"
+    );
+    assert!(
+        report.contains("v4 (v4) -> v4 (v4)\n  operations: 0 added, 0 removed, 0 changed"),
+        "{report}"
+    );
+}
+
+#[test]
 fn diff_reports_removals_and_field_changes() {
     let Some(dir) = crate::reference_docs::reference_dir() else {
         return;

@@ -238,6 +238,13 @@ mod tests {
         assert!(next.is_ok(), "the limiter is not stuck");
     }
 
+    #[test]
+    fn a_learnt_interval_is_capped() {
+        let limiter = RateLimiter::unlimited();
+        limiter.update(0, Duration::from_secs(86_400));
+        assert_eq!(limiter.limit(), Some((1, MAX_LEARNT_INTERVAL)));
+    }
+
     #[tokio::test]
     async fn a_learnt_limit_counts_earlier_sends() {
         let limiter = RateLimiter::unlimited();
