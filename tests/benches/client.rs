@@ -9,7 +9,7 @@ use tests::fake_hubspot::{FakeHubSpot, TOKEN};
 fn overhead(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let server = runtime.block_on(async {
-        let server = FakeHubSpot::start().await;
+        let server = FakeHubSpot::start();
         let client = Client::builder()
             .token(TOKEN)
             .base_url(&server.base_url)

@@ -21,7 +21,7 @@ async fn main() {
         return;
     }
     for adaptive in [true, false] {
-        let server = FakeHubSpot::start().await;
+        let server = FakeHubSpot::start();
         server.rate_limit(LIMIT, WINDOW);
         let client = Client::builder()
             .token(TOKEN)

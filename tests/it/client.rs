@@ -32,7 +32,7 @@ macro_rules! lifecycle {
         #[tokio::test]
         async fn $test() {
             use hubspot_associations::$version as api;
-            let server = FakeHubSpot::start().await;
+            let server = FakeHubSpot::start();
             let client = client(&server);
 
             let label = api::PublicAssociationDefinitionCreateRequest::new("Manager", "manager");
@@ -233,7 +233,7 @@ fn create_inputs(count: u64) -> Vec<v4::PublicAssociationMultiPost> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_of_10000_under_429_and_503_accounts_for_every_input() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     for fault in [
         Fault::Status(503),
         Fault::RateLimit {
@@ -294,7 +294,7 @@ async fn batch_of_10000_under_429_and_503_accounts_for_every_input() {
 
 #[tokio::test]
 async fn a_failed_request_fails_each_of_its_inputs_with_the_reason() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     let client = Client::builder()
         .token(TOKEN)
         .base_url(&server.base_url)
@@ -317,7 +317,7 @@ async fn a_failed_request_fails_each_of_its_inputs_with_the_reason() {
 
 #[tokio::test]
 async fn partial_success_is_kept_apart() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.reject_ids(["1000001".to_owned()]);
     let client = client(&server);
     let body = v4::BatchInputPublicAssociationMultiPost::new(create_inputs(3));
@@ -340,7 +340,7 @@ async fn partial_success_is_kept_apart() {
 
 #[tokio::test]
 async fn status_drift_from_201_to_200_is_still_success() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.answer_create_with_200();
     let body = v4::BatchInputPublicAssociationMultiPost::new(create_inputs(2));
     let outcome = client(&server)
@@ -352,7 +352,7 @@ async fn status_drift_from_201_to_200_is_still_success() {
 
 #[tokio::test]
 async fn unknown_enum_values_from_the_server_survive() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.send_category("WORK_EXPERIMENTAL");
     let client = client(&server);
     let spec = v4::AssociationSpec::new(v4::AssociationCategory::HubspotDefined, 1);
@@ -383,7 +383,7 @@ async fn unknown_enum_values_from_the_server_survive() {
 
 #[tokio::test]
 async fn daily_limit_is_not_retried() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.queue(Fault::RateLimit {
         policy: "DAILY",
         retry_after: None,
@@ -406,7 +406,7 @@ async fn daily_limit_is_not_retried() {
 
 #[tokio::test]
 async fn secondly_limit_is_retried_after_retry_after() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.queue(Fault::RateLimit {
         policy: "SECONDLY",
         retry_after: Some(1),
@@ -425,7 +425,7 @@ async fn secondly_limit_is_retried_after_retry_after() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_policy_is_not_waited_for() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.queue(Fault::RateLimit {
         policy: "SECONDLY",
         retry_after: Some(3600),
@@ -445,7 +445,7 @@ async fn a_retry_after_beyond_the_policy_is_not_waited_for() {
 
 #[tokio::test]
 async fn server_errors_are_retried_only_when_repeating_is_safe() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     let client = client(&server);
     server.queue(Fault::Status(503));
     client
@@ -470,7 +470,7 @@ async fn server_errors_are_retried_only_when_repeating_is_safe() {
 
 #[tokio::test]
 async fn dropped_connections_and_slow_answers() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     let client = Client::builder()
         .token(TOKEN)
         .base_url(&server.base_url)
@@ -509,7 +509,7 @@ async fn dropped_connections_and_slow_answers() {
 
 #[tokio::test]
 async fn hostile_path_parameter_reaches_the_server_as_one_segment() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     let hostile = "contacts/../../crm/v4/owners?archived=true#x";
     client(&server)
         .send(&v4::list_associations(
@@ -573,7 +573,7 @@ async fn the_token_never_appears_in_debug_logs_or_errors() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.accept_token(secret);
     let client = Client::builder()
         .token(secret)
@@ -647,7 +647,7 @@ async fn the_token_never_appears_in_debug_logs_or_errors() {
 
 #[tokio::test]
 async fn the_client_keeps_under_the_limit_the_server_reports() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.rate_limit(5, Duration::from_millis(500));
     let client = client(&server);
     // The first answer reports the limit; from then on the client paces itself.
@@ -667,7 +667,7 @@ async fn the_client_keeps_under_the_limit_the_server_reports() {
 
 #[tokio::test]
 async fn batch_read_follows_each_inputs_own_paging() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     let client = client(&server);
     // Record 1 has 1,100 companies, record 2 has 3, record 3 has none.
     let mut inputs = Vec::new();
@@ -726,7 +726,7 @@ async fn batch_read_follows_each_inputs_own_paging() {
 
 #[tokio::test]
 async fn paging_that_goes_in_circles_ends() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     server.cycle_paging();
     let client = client(&server);
     let pages = client.paginate(|after| {
@@ -754,7 +754,7 @@ async fn paging_that_goes_in_circles_ends() {
 
 #[tokio::test]
 async fn a_result_that_only_mentions_an_input_does_not_answer_it() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
     let client = client(&server);
     // Contact 6 is associated with contact 5; HubSpot rejects 5.
     let link = v4::AssociationSpec::new(v4::AssociationCategory::HubspotDefined, 1);

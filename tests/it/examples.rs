@@ -41,7 +41,7 @@ async fn run(server: &FakeHubSpot, name: &str, args: &[&str]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_examples_work() {
-    let server = FakeHubSpot::start().await;
+    let server = FakeHubSpot::start();
 
     let labels = run(&server, "manage_labels", &[]).await;
     assert!(labels.contains("Invoicing contact"), "{labels}");

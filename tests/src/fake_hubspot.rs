@@ -28,6 +28,8 @@ pub enum Fault {
     Status(u16),
     /// Answer only after this delay.
     Slow(Duration),
+    /// Send the headers at once and the body only after this delay.
+    SlowBody(Duration),
     /// Send headers, then break the connection mid-body.
     Drop,
 }
@@ -40,7 +42,8 @@ pub struct Seen {
     pub raw_path: String,
     pub query: Option<String>,
     pub authorization: Option<String>,
-    pub body: Value,
+    /// The body as it arrived (shared, not copied).
+    pub body: Bytes,
 }
 
 /// (fromType, fromId, toType): whose associations.
@@ -87,15 +90,21 @@ pub struct Stats {
 }
 
 /// A running fake HubSpot; stops when dropped.
+///
+/// It runs on a runtime of its own, as HubSpot runs elsewhere: its request handling never
+/// holds up the threads (and timers) of the client under test.
 pub struct FakeHubSpot {
     pub base_url: String,
     state: Arc<Mutex<State>>,
-    task: tokio::task::JoinHandle<()>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Drop for FakeHubSpot {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(runtime) = self.runtime.take() {
+            // Allowed inside an async context, unlike dropping the runtime.
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -103,7 +112,7 @@ impl Drop for FakeHubSpot {
 pub const TOKEN: &str = "pat-na1-11111111-2222-3333-4444-555555555555";
 
 impl FakeHubSpot {
-    pub async fn start() -> FakeHubSpot {
+    pub fn start() -> FakeHubSpot {
         let state = Arc::new(Mutex::new(State {
             token: TOKEN.to_owned(),
             next_type_id: 1000,
@@ -116,17 +125,24 @@ impl FakeHubSpot {
                 async move { handle(state, method, uri, headers, body).await }
             },
         );
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
+        let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).expect("non-blocking socket");
         let address = listener.local_addr().expect("local address");
-        let task = tokio::spawn(async move {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("fake-hubspot")
+            .enable_all()
+            .build()
+            .expect("the fake HubSpot's runtime");
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
             let _ = axum::serve(listener, app).await;
         });
         FakeHubSpot {
             base_url: format!("http://{address}"),
             state,
-            task,
+            runtime: Some(runtime),
         }
     }
 
@@ -268,7 +284,7 @@ async fn handle(
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
-            body: body_json.clone(),
+            body: body.clone(),
         });
         if headers.get("authorization").and_then(|v| v.to_str().ok())
             != Some(format!("Bearer {}", s.token).as_str())
@@ -338,6 +354,15 @@ async fn handle(
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
             route(&state, &method, uri.path(), uri.query(), &body_json)
+        }
+        Some(Fault::SlowBody(delay)) => {
+            let (parts, body) =
+                route(&state, &method, uri.path(), uri.query(), &body_json).into_parts();
+            let delayed = futures_util::stream::once(async move {
+                tokio::time::sleep(delay).await;
+                axum::body::to_bytes(body, usize::MAX).await
+            });
+            Response::from_parts(parts, Body::from_stream(delayed))
         }
         None => route(&state, &method, uri.path(), uri.query(), &body_json),
     };
@@ -575,7 +600,7 @@ fn batch(
     rest: &[&str],
     body: &Value,
 ) -> Response {
-    let inputs = body["inputs"].as_array().cloned().unwrap_or_default();
+    let inputs = body["inputs"].as_array().map(Vec::as_slice).unwrap_or_default();
     if inputs.len() > 1000 {
         return error(400, "VALIDATION_ERROR", "Batch input limit is 1000.");
     }
@@ -587,7 +612,7 @@ fn batch(
     let mut errors = Vec::new();
     match rest {
         ["create"] => {
-            for input in &inputs {
+            for input in inputs {
                 let (fid, tid) = (id(&input["from"]["id"]), id(&input["to"]["id"]));
                 if state.reject_ids.contains(&fid) {
                     errors.push(rejection(&fid));
@@ -609,7 +634,7 @@ fn batch(
             response
         }
         ["associate", "default"] => {
-            for input in &inputs {
+            for input in inputs {
                 let (fid, tid) = (id(&input["from"]["id"]), id(&input["to"]["id"]));
                 associate(
                     state,
@@ -625,7 +650,7 @@ fn batch(
             batch_body(results, errors)
         }
         ["read"] => {
-            for input in &inputs {
+            for input in inputs {
                 let fid = id(&input["id"]);
                 if state.reject_ids.contains(&fid) {
                     errors.push(rejection(&fid));
@@ -657,14 +682,14 @@ fn batch(
         }
         ["archive"] | ["labels", "archive"] => {
             let labels_only = rest.len() == 2;
-            for input in &inputs {
+            for input in inputs {
                 let fid = id(&input["from"]["id"]);
                 if labels_only {
                     let tid = id(&input["to"]["id"]);
                     let only = specs(&input["types"]);
                     unassociate(state, from, &fid, to, &tid, Some(&only));
                 } else {
-                    for target in input["to"].as_array().cloned().unwrap_or_default() {
+                    for target in input["to"].as_array().map(Vec::as_slice).unwrap_or_default() {
                         unassociate(state, from, &fid, to, &id(&target["id"]), None);
                     }
                 }
