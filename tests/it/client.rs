@@ -666,6 +666,36 @@ async fn the_client_keeps_under_the_limit_the_server_reports() {
 }
 
 #[tokio::test]
+async fn a_request_gives_up_its_rate_limit_place_when_the_headers_arrive() {
+    let server = FakeHubSpot::start();
+    server.queue(Fault::SlowBody(Duration::from_millis(600)));
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(&server.base_url)
+        .rate_limit(1, Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let slow = v4::list_labels("contacts", "companies");
+    let next = v4::list_labels("contacts", "deals");
+    let order = std::sync::Mutex::new(Vec::new());
+    let send = |request, name| {
+        let (client, order) = (&client, &order);
+        async move {
+            client.send(request).await.unwrap();
+            order.lock().unwrap().push(name);
+        }
+    };
+    // The second request may go 200 ms after the first one's headers, so it is answered
+    // while the first one's body is still on its way; counting the first from its body
+    // would hold the second until 800 ms, after the first.
+    tokio::join!(send(&slow, "slow body"), async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        send(&next, "next").await
+    });
+    assert_eq!(*order.lock().unwrap(), ["next", "slow body"]);
+}
+
+#[tokio::test]
 async fn batch_read_follows_each_inputs_own_paging() {
     let server = FakeHubSpot::start();
     let client = client(&server);

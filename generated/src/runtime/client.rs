@@ -11,7 +11,7 @@ use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 
 use super::error::{api_error, snippet, Error, ErrorBody, RateLimitPolicy, RateLimited};
 use super::request::{Method, Request};
-use super::retry::{RateLimiter, RetryPolicy};
+use super::retry::{Permit, RateLimiter, RetryPolicy};
 
 /// HubSpot's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.hubapi.com";
@@ -253,10 +253,7 @@ impl Client {
                 Some(limiter) => Some(limiter.acquire().await),
                 None => None,
             };
-            let outcome = self.attempt(request, &url).await;
-            // The answer is in: from now on the request counts as sent now.
-            drop(permit);
-            let failure = match outcome {
+            let failure = match self.attempt(request, &url, permit).await {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };
@@ -278,7 +275,15 @@ impl Client {
         }
     }
 
-    async fn attempt<T>(&self, request: &Request<T>, url: &str) -> Result<T, Failure> {
+    /// One attempt. `permit` is the attempt's place in the rate limit; it is given up as soon
+    /// as the answer's headers arrive (or the attempt fails), because HubSpot has counted the
+    /// request by then, so reading and decoding the body does not hold up the next send.
+    async fn attempt<T>(
+        &self,
+        request: &Request<T>,
+        url: &str,
+        permit: Option<Permit>,
+    ) -> Result<T, Failure> {
         let operation = request.operation();
         let method = match request.method() {
             Method::Get => reqwest::Method::GET,
@@ -315,7 +320,10 @@ impl Client {
                 retry: if safe { Retry::Backoff } else { Retry::No },
             }
         };
-        let response = builder.send().await.map_err(transport)?;
+        let sent = builder.send().await;
+        // The answer has begun to arrive (or the attempt failed): the request counts from now.
+        drop(permit);
+        let response = sent.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         self.observe_limits(&headers).await;
