@@ -300,6 +300,8 @@ async fn a_failed_request_fails_each_of_its_inputs_with_the_reason() {
         .base_url(&server.base_url)
         .retry(RetryPolicy::never())
         .batch_size(100)
+        // One request at a time, so the fault meets the first chunk of 100.
+        .batch_concurrency(1)
         .build()
         .unwrap();
     server.queue(Fault::Status(400));

@@ -600,7 +600,10 @@ fn batch(
     rest: &[&str],
     body: &Value,
 ) -> Response {
-    let inputs = body["inputs"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let inputs = body["inputs"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if inputs.len() > 1000 {
         return error(400, "VALIDATION_ERROR", "Batch input limit is 1000.");
     }
@@ -689,7 +692,11 @@ fn batch(
                     let only = specs(&input["types"]);
                     unassociate(state, from, &fid, to, &tid, Some(&only));
                 } else {
-                    for target in input["to"].as_array().map(Vec::as_slice).unwrap_or_default() {
+                    for target in input["to"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                    {
                         unassociate(state, from, &fid, to, &id(&target["id"]), None);
                     }
                 }
