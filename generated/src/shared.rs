@@ -96,16 +96,13 @@ impl<'de> ::serde::Deserialize<'de> for AssociationCategory {
 /// An association type to apply, identified by its category and type id.
 ///
 /// Schema `AssociationSpec`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssociationSpec {
     /// Who defined the association type; HubSpot may send values not listed here.
-    #[serde(rename = "associationCategory")]
     pub association_category: AssociationCategory,
     /// Id of the association type within its category.
-    #[serde(rename = "associationTypeId")]
     pub association_type_id: i32,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -120,6 +117,19 @@ impl AssociationSpec {
             association_type_id: association_type_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for AssociationSpec {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("associationCategory", &self.association_category);
+        object.field("associationTypeId", &self.association_type_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -150,30 +160,35 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpec {
                                 &mut slot_association_category,
                                 &mut map,
                                 "associationCategory",
-                            )?
+                            )
                         }
                         "associationTypeId" => {
                             crate::runtime::de::field(
                                 &mut slot_association_type_id,
                                 &mut map,
                                 "associationTypeId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_association_category) = slot_association_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "associationCategory",
+                        ),
+                    );
+                };
+                let Some(slot_association_type_id) = slot_association_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "associationTypeId",
+                        ),
+                    );
+                };
                 Ok(AssociationSpec {
-                    association_category: crate::runtime::de::required(
-                        slot_association_category,
-                        "associationCategory",
-                    )?,
-                    association_type_id: crate::runtime::de::required(
-                        slot_association_type_id,
-                        "associationTypeId",
-                    )?,
+                    association_category: slot_association_category,
+                    association_type_id: slot_association_type_id,
                     extra: unknown,
                 })
             }
@@ -185,26 +200,19 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpec {
 /// An association type between two object types, with its label if it has one.
 ///
 /// Schema `AssociationSpecWithLabel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssociationSpecWithLabel {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
     /// Object type id on the source side.
-    #[serde(rename = "fromObjectTypeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_object_type_id: Option<String>,
     /// Label of the association type, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Object type id on the target side.
-    #[serde(rename = "toObjectTypeId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_object_type_id: Option<String>,
     /// Id of the association type within its category.
-    #[serde(rename = "typeId")]
     pub type_id: i32,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -222,6 +230,22 @@ impl AssociationSpecWithLabel {
             type_id: type_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for AssociationSpecWithLabel {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.optional("fromObjectTypeId", &self.from_object_type_id);
+        object.optional("label", &self.label);
+        object.optional("toObjectTypeId", &self.to_object_type_id);
+        object.field("typeId", &self.type_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -255,48 +279,51 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpecWithLabel {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "fromObjectTypeId" => {
                             crate::runtime::de::field(
                                 &mut slot_from_object_type_id,
                                 &mut map,
                                 "fromObjectTypeId",
-                            )?
+                            )
                         }
                         "label" => {
-                            crate::runtime::de::field(
-                                &mut slot_label,
-                                &mut map,
-                                "label",
-                            )?
+                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
                         }
                         "toObjectTypeId" => {
                             crate::runtime::de::field(
                                 &mut slot_to_object_type_id,
                                 &mut map,
                                 "toObjectTypeId",
-                            )?
+                            )
                         }
                         "typeId" => {
                             crate::runtime::de::field(
                                 &mut slot_type_id,
                                 &mut map,
                                 "typeId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_type_id) = slot_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
+                    );
+                };
                 Ok(AssociationSpecWithLabel {
-                    category: crate::runtime::de::required(slot_category, "category")?,
+                    category: slot_category,
                     from_object_type_id: slot_from_object_type_id.flatten(),
                     label: slot_label.flatten(),
                     to_object_type_id: slot_to_object_type_id.flatten(),
-                    type_id: crate::runtime::de::required(slot_type_id, "typeId")?,
+                    type_id: slot_type_id,
                     extra: unknown,
                 })
             }
@@ -308,12 +335,11 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpecWithLabel {
 /// A batch of association limits to set.
 ///
 /// Schema `BatchInputPublicAssociationDefinitionConfigurationCreateRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     /// One entry per association type.
     pub inputs: Vec<PublicAssociationDefinitionConfigurationCreateRequest>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -326,6 +352,19 @@ impl BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
             inputs: inputs.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize
+for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("inputs", &self.inputs);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -363,16 +402,18 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
                                 &mut slot_inputs,
                                 &mut map,
                                 "inputs",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_inputs) = slot_inputs else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
+                    );
+                };
                 Ok(BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
-                    inputs: crate::runtime::de::required(slot_inputs, "inputs")?,
+                    inputs: slot_inputs,
                     extra: unknown,
                 })
             }
@@ -384,12 +425,11 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
 /// A batch of changes to association limits.
 ///
 /// Schema `BatchInputPublicAssociationDefinitionConfigurationUpdateRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     /// One entry per association type.
     pub inputs: Vec<PublicAssociationDefinitionConfigurationUpdateRequest>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -402,6 +442,19 @@ impl BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
             inputs: inputs.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize
+for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("inputs", &self.inputs);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -439,16 +492,18 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
                                 &mut slot_inputs,
                                 &mut map,
                                 "inputs",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_inputs) = slot_inputs else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
+                    );
+                };
                 Ok(BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
-                    inputs: crate::runtime::de::required(slot_inputs, "inputs")?,
+                    inputs: slot_inputs,
                     extra: unknown,
                 })
             }
@@ -460,12 +515,11 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
 /// A batch of association removals.
 ///
 /// Schema `BatchInputPublicAssociationMultiArchive`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchInputPublicAssociationMultiArchive {
     /// One entry per source record.
     pub inputs: Vec<PublicAssociationMultiArchive>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -476,6 +530,18 @@ impl BatchInputPublicAssociationMultiArchive {
             inputs: inputs.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchInputPublicAssociationMultiArchive {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("inputs", &self.inputs);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -505,16 +571,18 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiArchive 
                                 &mut slot_inputs,
                                 &mut map,
                                 "inputs",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_inputs) = slot_inputs else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
+                    );
+                };
                 Ok(BatchInputPublicAssociationMultiArchive {
-                    inputs: crate::runtime::de::required(slot_inputs, "inputs")?,
+                    inputs: slot_inputs,
                     extra: unknown,
                 })
             }
@@ -526,12 +594,11 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiArchive 
 /// A batch of record pairs, each with the association types to add or remove.
 ///
 /// Schema `BatchInputPublicAssociationMultiPost`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchInputPublicAssociationMultiPost {
     /// One entry per record pair.
     pub inputs: Vec<PublicAssociationMultiPost>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -542,6 +609,18 @@ impl BatchInputPublicAssociationMultiPost {
             inputs: inputs.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchInputPublicAssociationMultiPost {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("inputs", &self.inputs);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -571,16 +650,18 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiPost {
                                 &mut slot_inputs,
                                 &mut map,
                                 "inputs",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_inputs) = slot_inputs else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
+                    );
+                };
                 Ok(BatchInputPublicAssociationMultiPost {
-                    inputs: crate::runtime::de::required(slot_inputs, "inputs")?,
+                    inputs: slot_inputs,
                     extra: unknown,
                 })
             }
@@ -592,12 +673,11 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiPost {
 /// A batch of association types whose limits should be removed.
 ///
 /// Schema `BatchInputPublicAssociationSpec`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchInputPublicAssociationSpec {
     /// One entry per association type.
     pub inputs: Vec<PublicAssociationSpec>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -608,6 +688,18 @@ impl BatchInputPublicAssociationSpec {
             inputs: inputs.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchInputPublicAssociationSpec {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("inputs", &self.inputs);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -637,16 +729,18 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationSpec {
                                 &mut slot_inputs,
                                 &mut map,
                                 "inputs",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_inputs) = slot_inputs else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
+                    );
+                };
                 Ok(BatchInputPublicAssociationSpec {
-                    inputs: crate::runtime::de::required(slot_inputs, "inputs")?,
+                    inputs: slot_inputs,
                     extra: unknown,
                 })
             }
@@ -658,12 +752,11 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationSpec {
 /// A batch of record pairs to link with the default association type.
 ///
 /// Schema `BatchInputPublicDefaultAssociationMultiPost`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchInputPublicDefaultAssociationMultiPost {
     /// One entry per record pair.
     pub inputs: Vec<PublicDefaultAssociationMultiPost>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -674,6 +767,18 @@ impl BatchInputPublicDefaultAssociationMultiPost {
             inputs: inputs.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchInputPublicDefaultAssociationMultiPost {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("inputs", &self.inputs);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -703,16 +808,18 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicDefaultAssociationMultiP
                                 &mut slot_inputs,
                                 &mut map,
                                 "inputs",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_inputs) = slot_inputs else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
+                    );
+                };
                 Ok(BatchInputPublicDefaultAssociationMultiPost {
-                    inputs: crate::runtime::de::required(slot_inputs, "inputs")?,
+                    inputs: slot_inputs,
                     extra: unknown,
                 })
             }
@@ -724,12 +831,11 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicDefaultAssociationMultiP
 /// A batch of source records whose associations should be read.
 ///
 /// Schema `BatchInputPublicFetchAssociationsBatchRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchInputPublicFetchAssociationsBatchRequest {
     /// One entry per source record.
     pub inputs: Vec<PublicFetchAssociationsBatchRequest>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -740,6 +846,18 @@ impl BatchInputPublicFetchAssociationsBatchRequest {
             inputs: inputs.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchInputPublicFetchAssociationsBatchRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("inputs", &self.inputs);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -769,16 +887,18 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicFetchAssociationsBatchRe
                                 &mut slot_inputs,
                                 &mut map,
                                 "inputs",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_inputs) = slot_inputs else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
+                    );
+                };
                 Ok(BatchInputPublicFetchAssociationsBatchRequest {
-                    inputs: crate::runtime::de::required(slot_inputs, "inputs")?,
+                    inputs: slot_inputs,
                     extra: unknown,
                 })
             }
@@ -790,27 +910,21 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicFetchAssociationsBatchRe
 /// Outcome of creating associations in bulk.
 ///
 /// Schema `BatchResponseLabelsBetweenObjectPair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponseLabelsBetweenObjectPair {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Labels now set for each record pair.
     pub results: Vec<LabelsBetweenObjectPair>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -831,6 +945,23 @@ impl BatchResponseLabelsBetweenObjectPair {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPair {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("links", &self.links);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -869,62 +1000,69 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPair {
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponseLabelsBetweenObjectPair {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     links: slot_links.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -936,34 +1074,25 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPair {
 /// Partly successful outcome of creating associations in bulk, including the failures.
 ///
 /// Schema `BatchResponseLabelsBetweenObjectPairWithErrors`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponseLabelsBetweenObjectPairWithErrors {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Errors for the inputs that failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<StandardError>>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Number of inputs that failed.
-    #[serde(rename = "numErrors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i32>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Labels now set for each record pair that succeeded.
     pub results: Vec<LabelsBetweenObjectPair>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -986,6 +1115,25 @@ impl BatchResponseLabelsBetweenObjectPairWithErrors {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPairWithErrors {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("errors", &self.errors);
+        object.optional("links", &self.links);
+        object.optional("numErrors", &self.num_errors);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -1026,78 +1174,85 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPairWith
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "numErrors" => {
                             crate::runtime::de::field(
                                 &mut slot_num_errors,
                                 &mut map,
                                 "numErrors",
-                            )?
+                            )
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponseLabelsBetweenObjectPairWithErrors {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     errors: slot_errors.flatten(),
                     links: slot_links.flatten(),
                     num_errors: slot_num_errors.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -1109,27 +1264,21 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPairWith
 /// Outcome of updating association limits in bulk.
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionConfigurationUpdateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Limits now in force.
     pub results: Vec<PublicAssociationDefinitionConfigurationUpdateResult>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1150,6 +1299,24 @@ impl BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize
+for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("links", &self.links);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -1196,62 +1363,69 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     links: slot_links.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -1263,34 +1437,25 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
 /// Partly successful outcome of updating association limits in bulk, including the failures.
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Errors for the inputs that failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<StandardError>>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Number of inputs that failed.
-    #[serde(rename = "numErrors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i32>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Limits now in force for the inputs that succeeded.
     pub results: Vec<PublicAssociationDefinitionConfigurationUpdateResult>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1313,6 +1478,26 @@ impl BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize
+for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("errors", &self.errors);
+        object.optional("links", &self.links);
+        object.optional("numErrors", &self.num_errors);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -1361,78 +1546,85 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "numErrors" => {
                             crate::runtime::de::field(
                                 &mut slot_num_errors,
                                 &mut map,
                                 "numErrors",
-                            )?
+                            )
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     errors: slot_errors.flatten(),
                     links: slot_links.flatten(),
                     num_errors: slot_num_errors.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -1444,27 +1636,21 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
 /// Outcome of setting association limits in bulk.
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionUserConfiguration`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponsePublicAssociationDefinitionUserConfiguration {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Limits now configured.
     pub results: Vec<PublicAssociationDefinitionUserConfiguration>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1485,6 +1671,23 @@ impl BatchResponsePublicAssociationDefinitionUserConfiguration {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchResponsePublicAssociationDefinitionUserConfiguration {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("links", &self.links);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -1531,62 +1734,69 @@ for BatchResponsePublicAssociationDefinitionUserConfiguration {
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponsePublicAssociationDefinitionUserConfiguration {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     links: slot_links.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -1598,34 +1808,25 @@ for BatchResponsePublicAssociationDefinitionUserConfiguration {
 /// Partly successful outcome of setting association limits in bulk, including the failures.
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Errors for the inputs that failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<StandardError>>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Number of inputs that failed.
-    #[serde(rename = "numErrors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i32>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Limits now configured for the inputs that succeeded.
     pub results: Vec<PublicAssociationDefinitionUserConfiguration>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1648,6 +1849,26 @@ impl BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize
+for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("errors", &self.errors);
+        object.optional("links", &self.links);
+        object.optional("numErrors", &self.num_errors);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -1696,78 +1917,85 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "numErrors" => {
                             crate::runtime::de::field(
                                 &mut slot_num_errors,
                                 &mut map,
                                 "numErrors",
-                            )?
+                            )
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     errors: slot_errors.flatten(),
                     links: slot_links.flatten(),
                     num_errors: slot_num_errors.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -1779,27 +2007,21 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
 /// Outcome of reading associations in bulk.
 ///
 /// Schema `BatchResponsePublicAssociationMultiWithLabel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponsePublicAssociationMultiWithLabel {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Associations found, one entry per source record.
     pub results: Vec<PublicAssociationMultiWithLabel>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1820,6 +2042,23 @@ impl BatchResponsePublicAssociationMultiWithLabel {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabel {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("links", &self.links);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -1858,62 +2097,69 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponsePublicAssociationMultiWithLabel {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     links: slot_links.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -1925,34 +2171,25 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
 /// Partly successful outcome of reading associations in bulk, including the failures.
 ///
 /// Schema `BatchResponsePublicAssociationMultiWithLabelWithErrors`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponsePublicAssociationMultiWithLabelWithErrors {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Errors for the inputs that failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<StandardError>>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Number of inputs that failed.
-    #[serde(rename = "numErrors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i32>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Associations found, one entry per source record that succeeded.
     pub results: Vec<PublicAssociationMultiWithLabel>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1975,6 +2212,25 @@ impl BatchResponsePublicAssociationMultiWithLabelWithErrors {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabelWithErrors {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("errors", &self.errors);
+        object.optional("links", &self.links);
+        object.optional("numErrors", &self.num_errors);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2021,78 +2277,85 @@ for BatchResponsePublicAssociationMultiWithLabelWithErrors {
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "numErrors" => {
                             crate::runtime::de::field(
                                 &mut slot_num_errors,
                                 &mut map,
                                 "numErrors",
-                            )?
+                            )
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponsePublicAssociationMultiWithLabelWithErrors {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     errors: slot_errors.flatten(),
                     links: slot_links.flatten(),
                     num_errors: slot_num_errors.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -2104,34 +2367,25 @@ for BatchResponsePublicAssociationMultiWithLabelWithErrors {
 /// Outcome of creating default associations.
 ///
 /// Schema `BatchResponsePublicDefaultAssociation`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponsePublicDefaultAssociation {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Errors for the inputs that failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<StandardError>>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Number of inputs that failed.
-    #[serde(rename = "numErrors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i32>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Associations created.
     pub results: Vec<PublicDefaultAssociation>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2154,6 +2408,25 @@ impl BatchResponsePublicDefaultAssociation {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchResponsePublicDefaultAssociation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("errors", &self.errors);
+        object.optional("links", &self.links);
+        object.optional("numErrors", &self.num_errors);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2194,78 +2467,85 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicDefaultAssociation {
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "numErrors" => {
                             crate::runtime::de::field(
                                 &mut slot_num_errors,
                                 &mut map,
                                 "numErrors",
-                            )?
+                            )
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponsePublicDefaultAssociation {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     errors: slot_errors.flatten(),
                     links: slot_links.flatten(),
                     num_errors: slot_num_errors.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -2366,12 +2646,11 @@ impl<'de> ::serde::Deserialize<'de> for BatchStatus {
 /// Association types between two object types, in one unpaged list.
 ///
 /// Schema `CollectionResponseAssociationSpecWithLabelNoPaging`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CollectionResponseAssociationSpecWithLabelNoPaging {
     /// Association types.
     pub results: Vec<AssociationSpecWithLabel>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2382,6 +2661,18 @@ impl CollectionResponseAssociationSpecWithLabelNoPaging {
             results: results.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for CollectionResponseAssociationSpecWithLabelNoPaging {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("results", &self.results);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2414,16 +2705,18 @@ for CollectionResponseAssociationSpecWithLabelNoPaging {
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
                 Ok(CollectionResponseAssociationSpecWithLabelNoPaging {
-                    results: crate::runtime::de::required(slot_results, "results")?,
+                    results: slot_results,
                     extra: unknown,
                 })
             }
@@ -2435,14 +2728,12 @@ for CollectionResponseAssociationSpecWithLabelNoPaging {
 /// One page of the associations of a record.
 ///
 /// Schema `CollectionResponseMultiAssociatedObjectWithLabelForwardPaging`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<ForwardPaging>,
     /// Associated records on this page.
     pub results: Vec<MultiAssociatedObjectWithLabel>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2454,6 +2745,20 @@ impl CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
             results: results.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize
+for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("paging", &self.paging);
+        object.field("results", &self.results);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2490,24 +2795,26 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
                                 &mut slot_paging,
                                 &mut map,
                                 "paging",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
                 Ok(CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
                     paging: slot_paging.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
+                    results: slot_results,
                     extra: unknown,
                 })
             }
@@ -2519,12 +2826,11 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
 /// Configured association limits, in one unpaged list.
 ///
 /// Schema `CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     /// Association types and their limits.
     pub results: Vec<PublicAssociationDefinitionUserConfiguration>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2537,6 +2843,19 @@ impl CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
             results: results.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize
+for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("results", &self.results);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2574,16 +2893,18 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
                 Ok(CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
-                    results: crate::runtime::de::required(slot_results, "results")?,
+                    results: slot_results,
                     extra: unknown,
                 })
             }
@@ -2595,18 +2916,15 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
 /// A timestamp with a time-zone shift and a date-only flag.
 ///
 /// Schema `DateTime`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DateTime {
     /// Whether only the date part is meaningful.
-    #[serde(rename = "dateOnly")]
     pub date_only: bool,
     /// Shift from UTC applied to the value.
-    #[serde(rename = "timeZoneShift")]
     pub time_zone_shift: i32,
     /// The instant, as an integer timestamp.
     pub value: i64,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2623,6 +2941,20 @@ impl DateTime {
             value: value.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for DateTime {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("dateOnly", &self.date_only);
+        object.field("timeZoneShift", &self.time_zone_shift);
+        object.field("value", &self.value);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2654,35 +2986,42 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
                                 &mut slot_date_only,
                                 &mut map,
                                 "dateOnly",
-                            )?
+                            )
                         }
                         "timeZoneShift" => {
                             crate::runtime::de::field(
                                 &mut slot_time_zone_shift,
                                 &mut map,
                                 "timeZoneShift",
-                            )?
+                            )
                         }
                         "value" => {
-                            crate::runtime::de::field(
-                                &mut slot_value,
-                                &mut map,
-                                "value",
-                            )?
+                            crate::runtime::de::field(&mut slot_value, &mut map, "value")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_date_only) = slot_date_only else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("dateOnly"),
+                    );
+                };
+                let Some(slot_time_zone_shift) = slot_time_zone_shift else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "timeZoneShift",
+                        ),
+                    );
+                };
+                let Some(slot_value) = slot_value else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("value"),
+                    );
+                };
                 Ok(DateTime {
-                    date_only: crate::runtime::de::required(slot_date_only, "dateOnly")?,
-                    time_zone_shift: crate::runtime::de::required(
-                        slot_time_zone_shift,
-                        "timeZoneShift",
-                    )?,
-                    value: crate::runtime::de::required(slot_value, "value")?,
+                    date_only: slot_date_only,
+                    time_zone_shift: slot_time_zone_shift,
+                    value: slot_value,
                     extra: unknown,
                 })
             }
@@ -2694,30 +3033,23 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
 /// Body of a failed request.
 ///
 /// Schema `Error`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     /// Broad error category.
     pub category: String,
     /// Extra details about the failure, as lists of strings keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Id of the failed request; quote it when contacting HubSpot support.
-    #[serde(rename = "correlationId")]
     pub correlation_id: String,
     /// Detailed errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorDetail>>,
     /// Links to documentation about the error, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Human-readable explanation of the error.
     pub message: String,
     /// Narrower error category.
-    #[serde(rename = "subCategory")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_category: Option<String>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2738,6 +3070,24 @@ impl Error {
             sub_category: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for Error {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.optional("context", &self.context);
+        object.field("correlationId", &self.correlation_id);
+        object.optional("errors", &self.errors);
+        object.optional("links", &self.links);
+        object.field("message", &self.message);
+        object.optional("subCategory", &self.sub_category);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2777,66 +3127,73 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "context" => {
                             crate::runtime::de::field(
                                 &mut slot_context,
                                 &mut map,
                                 "context",
-                            )?
+                            )
                         }
                         "correlationId" => {
                             crate::runtime::de::field(
                                 &mut slot_correlation_id,
                                 &mut map,
                                 "correlationId",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "message" => {
                             crate::runtime::de::field(
                                 &mut slot_message,
                                 &mut map,
                                 "message",
-                            )?
+                            )
                         }
                         "subCategory" => {
                             crate::runtime::de::field(
                                 &mut slot_sub_category,
                                 &mut map,
                                 "subCategory",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_correlation_id) = slot_correlation_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "correlationId",
+                        ),
+                    );
+                };
+                let Some(slot_message) = slot_message else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("message"),
+                    );
+                };
                 Ok(Error {
-                    category: crate::runtime::de::required(slot_category, "category")?,
+                    category: slot_category,
                     context: slot_context.flatten(),
-                    correlation_id: crate::runtime::de::required(
-                        slot_correlation_id,
-                        "correlationId",
-                    )?,
+                    correlation_id: slot_correlation_id,
                     errors: slot_errors.flatten(),
                     links: slot_links.flatten(),
-                    message: crate::runtime::de::required(slot_message, "message")?,
+                    message: slot_message,
                     sub_category: slot_sub_category.flatten(),
                     extra: unknown,
                 })
@@ -2857,26 +3214,19 @@ pub enum ErrorContext {
 /// One detailed error inside an error body.
 ///
 /// Schema `ErrorDetail`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ErrorDetail {
     /// Machine-readable error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Extra details about the error; usually lists of strings keyed by name, but HubSpot sometimes sends a plain string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<ErrorContext>,
     /// Field or parameter the error refers to.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub in_: Option<String>,
     /// Human-readable explanation of the error.
     pub message: String,
     /// Narrower error category.
-    #[serde(rename = "subCategory")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_category: Option<String>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2891,6 +3241,22 @@ impl ErrorDetail {
             sub_category: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for ErrorDetail {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("code", &self.code);
+        object.optional("context", &self.context);
+        object.optional("in", &self.in_);
+        object.field("message", &self.message);
+        object.optional("subCategory", &self.sub_category);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -2920,41 +3286,43 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "code" => {
-                            crate::runtime::de::field(&mut slot_code, &mut map, "code")?
+                            crate::runtime::de::field(&mut slot_code, &mut map, "code")
                         }
                         "context" => {
                             crate::runtime::de::field(
                                 &mut slot_context,
                                 &mut map,
                                 "context",
-                            )?
+                            )
                         }
-                        "in" => crate::runtime::de::field(&mut slot_in_, &mut map, "in")?,
+                        "in" => crate::runtime::de::field(&mut slot_in_, &mut map, "in"),
                         "message" => {
                             crate::runtime::de::field(
                                 &mut slot_message,
                                 &mut map,
                                 "message",
-                            )?
+                            )
                         }
                         "subCategory" => {
                             crate::runtime::de::field(
                                 &mut slot_sub_category,
                                 &mut map,
                                 "subCategory",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_message) = slot_message else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("message"),
+                    );
+                };
                 Ok(ErrorDetail {
                     code: slot_code.flatten(),
                     context: slot_context.flatten(),
                     in_: slot_in_.flatten(),
-                    message: crate::runtime::de::required(slot_message, "message")?,
+                    message: slot_message,
                     sub_category: slot_sub_category.flatten(),
                     extra: unknown,
                 })
@@ -2967,12 +3335,10 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
 /// Cursor for the next page, when there is one.
 ///
 /// Schema `ForwardPaging`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForwardPaging {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<NextPage>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -2983,6 +3349,18 @@ impl ForwardPaging {
             next: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for ForwardPaging {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("next", &self.next);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3008,13 +3386,10 @@ impl<'de> ::serde::Deserialize<'de> for ForwardPaging {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "next" => {
-                            crate::runtime::de::field(&mut slot_next, &mut map, "next")?
+                            crate::runtime::de::field(&mut slot_next, &mut map, "next")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
                 Ok(ForwardPaging {
                     next: slot_next.flatten(),
@@ -3029,24 +3404,19 @@ impl<'de> ::serde::Deserialize<'de> for ForwardPaging {
 /// The association labels set between two records.
 ///
 /// Schema `LabelsBetweenObjectPair`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LabelsBetweenObjectPair {
     /// Id of the source record.
-    #[serde(rename = "fromObjectId")]
     pub from_object_id: crate::runtime::ObjectId,
     /// Object type id of the source record.
-    #[serde(rename = "fromObjectTypeId")]
     pub from_object_type_id: String,
     /// Labels of the associations between the two records.
     pub labels: Vec<String>,
     /// Id of the target record.
-    #[serde(rename = "toObjectId")]
     pub to_object_id: crate::runtime::ObjectId,
     /// Object type id of the target record.
-    #[serde(rename = "toObjectTypeId")]
     pub to_object_type_id: String,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3067,6 +3437,22 @@ impl LabelsBetweenObjectPair {
             to_object_type_id: to_object_type_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for LabelsBetweenObjectPair {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("fromObjectId", &self.from_object_id);
+        object.field("fromObjectTypeId", &self.from_object_type_id);
+        object.field("labels", &self.labels);
+        object.field("toObjectId", &self.to_object_id);
+        object.field("toObjectTypeId", &self.to_object_type_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3100,60 +3486,74 @@ impl<'de> ::serde::Deserialize<'de> for LabelsBetweenObjectPair {
                                 &mut slot_from_object_id,
                                 &mut map,
                                 "fromObjectId",
-                            )?
+                            )
                         }
                         "fromObjectTypeId" => {
                             crate::runtime::de::field(
                                 &mut slot_from_object_type_id,
                                 &mut map,
                                 "fromObjectTypeId",
-                            )?
+                            )
                         }
                         "labels" => {
                             crate::runtime::de::field(
                                 &mut slot_labels,
                                 &mut map,
                                 "labels",
-                            )?
+                            )
                         }
                         "toObjectId" => {
                             crate::runtime::de::field(
                                 &mut slot_to_object_id,
                                 &mut map,
                                 "toObjectId",
-                            )?
+                            )
                         }
                         "toObjectTypeId" => {
                             crate::runtime::de::field(
                                 &mut slot_to_object_type_id,
                                 &mut map,
                                 "toObjectTypeId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_from_object_id) = slot_from_object_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("fromObjectId"),
+                    );
+                };
+                let Some(slot_from_object_type_id) = slot_from_object_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "fromObjectTypeId",
+                        ),
+                    );
+                };
+                let Some(slot_labels) = slot_labels else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("labels"),
+                    );
+                };
+                let Some(slot_to_object_id) = slot_to_object_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("toObjectId"),
+                    );
+                };
+                let Some(slot_to_object_type_id) = slot_to_object_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "toObjectTypeId",
+                        ),
+                    );
+                };
                 Ok(LabelsBetweenObjectPair {
-                    from_object_id: crate::runtime::de::required(
-                        slot_from_object_id,
-                        "fromObjectId",
-                    )?,
-                    from_object_type_id: crate::runtime::de::required(
-                        slot_from_object_type_id,
-                        "fromObjectTypeId",
-                    )?,
-                    labels: crate::runtime::de::required(slot_labels, "labels")?,
-                    to_object_id: crate::runtime::de::required(
-                        slot_to_object_id,
-                        "toObjectId",
-                    )?,
-                    to_object_type_id: crate::runtime::de::required(
-                        slot_to_object_type_id,
-                        "toObjectTypeId",
-                    )?,
+                    from_object_id: slot_from_object_id,
+                    from_object_type_id: slot_from_object_type_id,
+                    labels: slot_labels,
+                    to_object_id: slot_to_object_id,
+                    to_object_type_id: slot_to_object_type_id,
                     extra: unknown,
                 })
             }
@@ -3165,16 +3565,13 @@ impl<'de> ::serde::Deserialize<'de> for LabelsBetweenObjectPair {
 /// A target record with every association type that links it to the source record.
 ///
 /// Schema `MultiAssociatedObjectWithLabel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MultiAssociatedObjectWithLabel {
     /// Association types between the two records.
-    #[serde(rename = "associationTypes")]
     pub association_types: Vec<AssociationSpecWithLabel>,
     /// Id of the target record.
-    #[serde(rename = "toObjectId")]
     pub to_object_id: crate::runtime::ObjectId,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3189,6 +3586,19 @@ impl MultiAssociatedObjectWithLabel {
             to_object_id: to_object_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for MultiAssociatedObjectWithLabel {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("associationTypes", &self.association_types);
+        object.field("toObjectId", &self.to_object_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3219,30 +3629,33 @@ impl<'de> ::serde::Deserialize<'de> for MultiAssociatedObjectWithLabel {
                                 &mut slot_association_types,
                                 &mut map,
                                 "associationTypes",
-                            )?
+                            )
                         }
                         "toObjectId" => {
                             crate::runtime::de::field(
                                 &mut slot_to_object_id,
                                 &mut map,
                                 "toObjectId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_association_types) = slot_association_types else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "associationTypes",
+                        ),
+                    );
+                };
+                let Some(slot_to_object_id) = slot_to_object_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("toObjectId"),
+                    );
+                };
                 Ok(MultiAssociatedObjectWithLabel {
-                    association_types: crate::runtime::de::required(
-                        slot_association_types,
-                        "associationTypes",
-                    )?,
-                    to_object_id: crate::runtime::de::required(
-                        slot_to_object_id,
-                        "toObjectId",
-                    )?,
+                    association_types: slot_association_types,
+                    to_object_id: slot_to_object_id,
                     extra: unknown,
                 })
             }
@@ -3254,15 +3667,13 @@ impl<'de> ::serde::Deserialize<'de> for MultiAssociatedObjectWithLabel {
 /// Where the next page of results starts.
 ///
 /// Schema `NextPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NextPage {
     /// Cursor to pass as `after` to get the next page.
     pub after: String,
     /// URL of the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3274,6 +3685,19 @@ impl NextPage {
             link: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for NextPage {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("after", &self.after);
+        object.optional("link", &self.link);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3300,23 +3724,21 @@ impl<'de> ::serde::Deserialize<'de> for NextPage {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "after" => {
-                            crate::runtime::de::field(
-                                &mut slot_after,
-                                &mut map,
-                                "after",
-                            )?
+                            crate::runtime::de::field(&mut slot_after, &mut map, "after")
                         }
                         "link" => {
-                            crate::runtime::de::field(&mut slot_link, &mut map, "link")?
+                            crate::runtime::de::field(&mut slot_link, &mut map, "link")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_after) = slot_after else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("after"),
+                    );
+                };
                 Ok(NextPage {
-                    after: crate::runtime::de::required(slot_after, "after")?,
+                    after: slot_after,
                     link: slot_link.flatten(),
                     extra: unknown,
                 })
@@ -3329,14 +3751,11 @@ impl<'de> ::serde::Deserialize<'de> for NextPage {
 /// Cursors for the neighbouring pages.
 ///
 /// Schema `Paging`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Paging {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<NextPage>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<PreviousPage>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3348,6 +3767,19 @@ impl Paging {
             prev: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for Paging {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("next", &self.next);
+        object.optional("prev", &self.prev);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3374,16 +3806,13 @@ impl<'de> ::serde::Deserialize<'de> for Paging {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "next" => {
-                            crate::runtime::de::field(&mut slot_next, &mut map, "next")?
+                            crate::runtime::de::field(&mut slot_next, &mut map, "next")
                         }
                         "prev" => {
-                            crate::runtime::de::field(&mut slot_prev, &mut map, "prev")?
+                            crate::runtime::de::field(&mut slot_prev, &mut map, "prev")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
                 Ok(Paging {
                     next: slot_next.flatten(),
@@ -3399,15 +3828,13 @@ impl<'de> ::serde::Deserialize<'de> for Paging {
 /// Where the previous page of results starts.
 ///
 /// Schema `PreviousPage`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PreviousPage {
     /// Cursor for the previous page.
     pub before: String,
     /// URL of the previous page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3419,6 +3846,19 @@ impl PreviousPage {
             link: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PreviousPage {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("before", &self.before);
+        object.optional("link", &self.link);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3449,19 +3889,21 @@ impl<'de> ::serde::Deserialize<'de> for PreviousPage {
                                 &mut slot_before,
                                 &mut map,
                                 "before",
-                            )?
+                            )
                         }
                         "link" => {
-                            crate::runtime::de::field(&mut slot_link, &mut map, "link")?
+                            crate::runtime::de::field(&mut slot_link, &mut map, "link")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_before) = slot_before else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("before"),
+                    );
+                };
                 Ok(PreviousPage {
-                    before: crate::runtime::de::required(slot_before, "before")?,
+                    before: slot_before,
                     link: slot_link.flatten(),
                     extra: unknown,
                 })
@@ -3474,18 +3916,15 @@ impl<'de> ::serde::Deserialize<'de> for PreviousPage {
 /// A limit to set on an association type.
 ///
 /// Schema `PublicAssociationDefinitionConfigurationCreateRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationDefinitionConfigurationCreateRequest {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
     /// Most target records one source record may be linked to through this type.
-    #[serde(rename = "maxToObjectIds")]
     pub max_to_object_ids: i32,
     /// Id of the association type within its category.
-    #[serde(rename = "typeId")]
     pub type_id: i32,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3502,6 +3941,20 @@ impl PublicAssociationDefinitionConfigurationCreateRequest {
             type_id: type_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationDefinitionConfigurationCreateRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.field("maxToObjectIds", &self.max_to_object_ids);
+        object.field("typeId", &self.type_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3539,35 +3992,46 @@ for PublicAssociationDefinitionConfigurationCreateRequest {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "maxToObjectIds" => {
                             crate::runtime::de::field(
                                 &mut slot_max_to_object_ids,
                                 &mut map,
                                 "maxToObjectIds",
-                            )?
+                            )
                         }
                         "typeId" => {
                             crate::runtime::de::field(
                                 &mut slot_type_id,
                                 &mut map,
                                 "typeId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_max_to_object_ids) = slot_max_to_object_ids else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "maxToObjectIds",
+                        ),
+                    );
+                };
+                let Some(slot_type_id) = slot_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
+                    );
+                };
                 Ok(PublicAssociationDefinitionConfigurationCreateRequest {
-                    category: crate::runtime::de::required(slot_category, "category")?,
-                    max_to_object_ids: crate::runtime::de::required(
-                        slot_max_to_object_ids,
-                        "maxToObjectIds",
-                    )?,
-                    type_id: crate::runtime::de::required(slot_type_id, "typeId")?,
+                    category: slot_category,
+                    max_to_object_ids: slot_max_to_object_ids,
+                    type_id: slot_type_id,
                     extra: unknown,
                 })
             }
@@ -3579,18 +4043,15 @@ for PublicAssociationDefinitionConfigurationCreateRequest {
 /// A new limit for an association type.
 ///
 /// Schema `PublicAssociationDefinitionConfigurationUpdateRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationDefinitionConfigurationUpdateRequest {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
     /// Most target records one source record may be linked to through this type.
-    #[serde(rename = "maxToObjectIds")]
     pub max_to_object_ids: i32,
     /// Id of the association type within its category.
-    #[serde(rename = "typeId")]
     pub type_id: i32,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3607,6 +4068,20 @@ impl PublicAssociationDefinitionConfigurationUpdateRequest {
             type_id: type_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.field("maxToObjectIds", &self.max_to_object_ids);
+        object.field("typeId", &self.type_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3644,35 +4119,46 @@ for PublicAssociationDefinitionConfigurationUpdateRequest {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "maxToObjectIds" => {
                             crate::runtime::de::field(
                                 &mut slot_max_to_object_ids,
                                 &mut map,
                                 "maxToObjectIds",
-                            )?
+                            )
                         }
                         "typeId" => {
                             crate::runtime::de::field(
                                 &mut slot_type_id,
                                 &mut map,
                                 "typeId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_max_to_object_ids) = slot_max_to_object_ids else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "maxToObjectIds",
+                        ),
+                    );
+                };
+                let Some(slot_type_id) = slot_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
+                    );
+                };
                 Ok(PublicAssociationDefinitionConfigurationUpdateRequest {
-                    category: crate::runtime::de::required(slot_category, "category")?,
-                    max_to_object_ids: crate::runtime::de::required(
-                        slot_max_to_object_ids,
-                        "maxToObjectIds",
-                    )?,
-                    type_id: crate::runtime::de::required(slot_type_id, "typeId")?,
+                    category: slot_category,
+                    max_to_object_ids: slot_max_to_object_ids,
+                    type_id: slot_type_id,
                     extra: unknown,
                 })
             }
@@ -3684,19 +4170,15 @@ for PublicAssociationDefinitionConfigurationUpdateRequest {
 /// The limit of an association type after an update.
 ///
 /// Schema `PublicAssociationDefinitionConfigurationUpdateResult`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationDefinitionConfigurationUpdateResult {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
     /// Id of the association type within its category.
-    #[serde(rename = "typeId")]
     pub type_id: i32,
     /// Limit now in force, in target records per source record.
-    #[serde(rename = "userEnforcedMaxToObjectIds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_enforced_max_to_object_ids: Option<i32>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3712,6 +4194,24 @@ impl PublicAssociationDefinitionConfigurationUpdateResult {
             user_enforced_max_to_object_ids: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateResult {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.field("typeId", &self.type_id);
+        object
+            .optional(
+                "userEnforcedMaxToObjectIds",
+                &self.user_enforced_max_to_object_ids,
+            );
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3749,31 +4249,38 @@ for PublicAssociationDefinitionConfigurationUpdateResult {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "typeId" => {
                             crate::runtime::de::field(
                                 &mut slot_type_id,
                                 &mut map,
                                 "typeId",
-                            )?
+                            )
                         }
                         "userEnforcedMaxToObjectIds" => {
                             crate::runtime::de::field(
                                 &mut slot_user_enforced_max_to_object_ids,
                                 &mut map,
                                 "userEnforcedMaxToObjectIds",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_type_id) = slot_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
+                    );
+                };
                 Ok(PublicAssociationDefinitionConfigurationUpdateResult {
-                    category: crate::runtime::de::required(slot_category, "category")?,
-                    type_id: crate::runtime::de::required(slot_type_id, "typeId")?,
+                    category: slot_category,
+                    type_id: slot_type_id,
                     user_enforced_max_to_object_ids: slot_user_enforced_max_to_object_ids
                         .flatten(),
                     extra: unknown,
@@ -3787,18 +4294,15 @@ for PublicAssociationDefinitionConfigurationUpdateResult {
 /// A new labeled association type between two object types.
 ///
 /// Schema `PublicAssociationDefinitionCreateRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationDefinitionCreateRequest {
     /// Label for the reverse direction, for a paired label.
-    #[serde(rename = "inverseLabel")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inverse_label: Option<String>,
     /// Label of the association type.
     pub label: String,
     /// Internal name of the association type.
     pub name: String,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3811,6 +4315,20 @@ impl PublicAssociationDefinitionCreateRequest {
             name: name.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationDefinitionCreateRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("inverseLabel", &self.inverse_label);
+        object.field("label", &self.label);
+        object.field("name", &self.name);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3842,28 +4360,31 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionCreateRequest
                                 &mut slot_inverse_label,
                                 &mut map,
                                 "inverseLabel",
-                            )?
+                            )
                         }
                         "label" => {
-                            crate::runtime::de::field(
-                                &mut slot_label,
-                                &mut map,
-                                "label",
-                            )?
+                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
                         }
                         "name" => {
-                            crate::runtime::de::field(&mut slot_name, &mut map, "name")?
+                            crate::runtime::de::field(&mut slot_name, &mut map, "name")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_label) = slot_label else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("label"),
+                    );
+                };
+                let Some(slot_name) = slot_name else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("name"),
+                    );
+                };
                 Ok(PublicAssociationDefinitionCreateRequest {
                     inverse_label: slot_inverse_label.flatten(),
-                    label: crate::runtime::de::required(slot_label, "label")?,
-                    name: crate::runtime::de::required(slot_name, "name")?,
+                    label: slot_label,
+                    name: slot_name,
                     extra: unknown,
                 })
             }
@@ -3875,19 +4396,15 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionCreateRequest
 /// New labels for an existing association type.
 ///
 /// Schema `PublicAssociationDefinitionUpdateRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationDefinitionUpdateRequest {
     /// Id of the association type to change.
-    #[serde(rename = "associationTypeId")]
     pub association_type_id: i32,
     /// Label for the reverse direction, for a paired label.
-    #[serde(rename = "inverseLabel")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inverse_label: Option<String>,
     /// Label of the association type.
     pub label: String,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3900,6 +4417,20 @@ impl PublicAssociationDefinitionUpdateRequest {
             label: label.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationDefinitionUpdateRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("associationTypeId", &self.association_type_id);
+        object.optional("inverseLabel", &self.inverse_label);
+        object.field("label", &self.label);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -3931,35 +4462,37 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUpdateRequest
                                 &mut slot_association_type_id,
                                 &mut map,
                                 "associationTypeId",
-                            )?
+                            )
                         }
                         "inverseLabel" => {
                             crate::runtime::de::field(
                                 &mut slot_inverse_label,
                                 &mut map,
                                 "inverseLabel",
-                            )?
+                            )
                         }
                         "label" => {
-                            crate::runtime::de::field(
-                                &mut slot_label,
-                                &mut map,
-                                "label",
-                            )?
+                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_association_type_id) = slot_association_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "associationTypeId",
+                        ),
+                    );
+                };
+                let Some(slot_label) = slot_label else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("label"),
+                    );
+                };
                 Ok(PublicAssociationDefinitionUpdateRequest {
-                    association_type_id: crate::runtime::de::required(
-                        slot_association_type_id,
-                        "associationTypeId",
-                    )?,
+                    association_type_id: slot_association_type_id,
                     inverse_label: slot_inverse_label.flatten(),
-                    label: crate::runtime::de::required(slot_label, "label")?,
+                    label: slot_label,
                     extra: unknown,
                 })
             }
@@ -3971,22 +4504,17 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUpdateRequest
 /// An association type and the limit configured for it.
 ///
 /// Schema `PublicAssociationDefinitionUserConfiguration`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationDefinitionUserConfiguration {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
     /// Label of the association type, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Id of the association type within its category.
-    #[serde(rename = "typeId")]
     pub type_id: i32,
     /// Configured limit, in target records per source record.
-    #[serde(rename = "userEnforcedMaxToObjectIds")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_enforced_max_to_object_ids: Option<i32>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4003,6 +4531,25 @@ impl PublicAssociationDefinitionUserConfiguration {
             user_enforced_max_to_object_ids: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationDefinitionUserConfiguration {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.optional("label", &self.label);
+        object.field("typeId", &self.type_id);
+        object
+            .optional(
+                "userEnforcedMaxToObjectIds",
+                &self.user_enforced_max_to_object_ids,
+            );
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4035,39 +4582,42 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "label" => {
-                            crate::runtime::de::field(
-                                &mut slot_label,
-                                &mut map,
-                                "label",
-                            )?
+                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
                         }
                         "typeId" => {
                             crate::runtime::de::field(
                                 &mut slot_type_id,
                                 &mut map,
                                 "typeId",
-                            )?
+                            )
                         }
                         "userEnforcedMaxToObjectIds" => {
                             crate::runtime::de::field(
                                 &mut slot_user_enforced_max_to_object_ids,
                                 &mut map,
                                 "userEnforcedMaxToObjectIds",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_type_id) = slot_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
+                    );
+                };
                 Ok(PublicAssociationDefinitionUserConfiguration {
-                    category: crate::runtime::de::required(slot_category, "category")?,
+                    category: slot_category,
                     label: slot_label.flatten(),
-                    type_id: crate::runtime::de::required(slot_type_id, "typeId")?,
+                    type_id: slot_type_id,
                     user_enforced_max_to_object_ids: slot_user_enforced_max_to_object_ids
                         .flatten(),
                     extra: unknown,
@@ -4081,13 +4631,12 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
 /// A source record and the target records to unlink from it.
 ///
 /// Schema `PublicAssociationMultiArchive`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationMultiArchive {
     pub from: PublicObjectId,
     /// Target records.
     pub to: Vec<PublicObjectId>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4102,6 +4651,19 @@ impl PublicAssociationMultiArchive {
             to: to.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationMultiArchive {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from);
+        object.field("to", &self.to);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4128,18 +4690,23 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiArchive {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")?
+                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
                         }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to")?,
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_from) = slot_from else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("from"),
+                    );
+                };
+                let Some(slot_to) = slot_to else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                };
                 Ok(PublicAssociationMultiArchive {
-                    from: crate::runtime::de::required(slot_from, "from")?,
-                    to: crate::runtime::de::required(slot_to, "to")?,
+                    from: slot_from,
+                    to: slot_to,
                     extra: unknown,
                 })
             }
@@ -4151,14 +4718,13 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiArchive {
 /// A pair of records and the association types to add or remove between them.
 ///
 /// Schema `PublicAssociationMultiPost`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationMultiPost {
     pub from: PublicObjectId,
     pub to: PublicObjectId,
     /// Association types.
     pub types: Vec<AssociationSpec>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4175,6 +4741,20 @@ impl PublicAssociationMultiPost {
             types: types.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationMultiPost {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from);
+        object.field("to", &self.to);
+        object.field("types", &self.types);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4202,26 +4782,32 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiPost {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")?
+                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
                         }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to")?,
+                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
                         "types" => {
-                            crate::runtime::de::field(
-                                &mut slot_types,
-                                &mut map,
-                                "types",
-                            )?
+                            crate::runtime::de::field(&mut slot_types, &mut map, "types")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_from) = slot_from else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("from"),
+                    );
+                };
+                let Some(slot_to) = slot_to else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                };
+                let Some(slot_types) = slot_types else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("types"),
+                    );
+                };
                 Ok(PublicAssociationMultiPost {
-                    from: crate::runtime::de::required(slot_from, "from")?,
-                    to: crate::runtime::de::required(slot_to, "to")?,
-                    types: crate::runtime::de::required(slot_types, "types")?,
+                    from: slot_from,
+                    to: slot_to,
+                    types: slot_types,
                     extra: unknown,
                 })
             }
@@ -4233,15 +4819,13 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiPost {
 /// The associations of one source record, as read in a batch.
 ///
 /// Schema `PublicAssociationMultiWithLabel`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationMultiWithLabel {
     pub from: PublicObjectId,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// Associated target records.
     pub to: Vec<MultiAssociatedObjectWithLabel>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4257,6 +4841,20 @@ impl PublicAssociationMultiWithLabel {
             to: to.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationMultiWithLabel {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from);
+        object.optional("paging", &self.paging);
+        object.field("to", &self.to);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4284,26 +4882,31 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiWithLabel {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")?
+                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
                         }
                         "paging" => {
                             crate::runtime::de::field(
                                 &mut slot_paging,
                                 &mut map,
                                 "paging",
-                            )?
+                            )
                         }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to")?,
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_from) = slot_from else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("from"),
+                    );
+                };
+                let Some(slot_to) = slot_to else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                };
                 Ok(PublicAssociationMultiWithLabel {
-                    from: crate::runtime::de::required(slot_from, "from")?,
+                    from: slot_from,
                     paging: slot_paging.flatten(),
-                    to: crate::runtime::de::required(slot_to, "to")?,
+                    to: slot_to,
                     extra: unknown,
                 })
             }
@@ -4315,15 +4918,13 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiWithLabel {
 /// An association type identified by its category and type id.
 ///
 /// Schema `PublicAssociationSpec`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicAssociationSpec {
     /// Who defined the association type, for example USER_DEFINED.
     pub category: String,
     /// Id of the association type within its category.
-    #[serde(rename = "typeId")]
     pub type_id: i32,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4335,6 +4936,19 @@ impl PublicAssociationSpec {
             type_id: type_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicAssociationSpec {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.field("typeId", &self.type_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4365,24 +4979,31 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationSpec {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "typeId" => {
                             crate::runtime::de::field(
                                 &mut slot_type_id,
                                 &mut map,
                                 "typeId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_type_id) = slot_type_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
+                    );
+                };
                 Ok(PublicAssociationSpec {
-                    category: crate::runtime::de::required(slot_category, "category")?,
-                    type_id: crate::runtime::de::required(slot_type_id, "typeId")?,
+                    category: slot_category,
+                    type_id: slot_type_id,
                     extra: unknown,
                 })
             }
@@ -4394,14 +5015,12 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationSpec {
 /// A default association created between two records.
 ///
 /// Schema `PublicDefaultAssociation`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicDefaultAssociation {
-    #[serde(rename = "associationSpec")]
     pub association_spec: AssociationSpec,
     pub from: PublicObjectId,
     pub to: PublicObjectId,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4418,6 +5037,20 @@ impl PublicDefaultAssociation {
             to: to.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicDefaultAssociation {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("associationSpec", &self.association_spec);
+        object.field("from", &self.from);
+        object.field("to", &self.to);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4449,25 +5082,34 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociation {
                                 &mut slot_association_spec,
                                 &mut map,
                                 "associationSpec",
-                            )?
+                            )
                         }
                         "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")?
+                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
                         }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to")?,
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_association_spec) = slot_association_spec else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field(
+                            "associationSpec",
+                        ),
+                    );
+                };
+                let Some(slot_from) = slot_from else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("from"),
+                    );
+                };
+                let Some(slot_to) = slot_to else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                };
                 Ok(PublicDefaultAssociation {
-                    association_spec: crate::runtime::de::required(
-                        slot_association_spec,
-                        "associationSpec",
-                    )?,
-                    from: crate::runtime::de::required(slot_from, "from")?,
-                    to: crate::runtime::de::required(slot_to, "to")?,
+                    association_spec: slot_association_spec,
+                    from: slot_from,
+                    to: slot_to,
                     extra: unknown,
                 })
             }
@@ -4479,12 +5121,11 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociation {
 /// A pair of records to link with the default association type.
 ///
 /// Schema `PublicDefaultAssociationMultiPost`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicDefaultAssociationMultiPost {
     pub from: PublicObjectId,
     pub to: PublicObjectId,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4496,6 +5137,19 @@ impl PublicDefaultAssociationMultiPost {
             to: to.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicDefaultAssociationMultiPost {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from);
+        object.field("to", &self.to);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4522,18 +5176,23 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociationMultiPost {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")?
+                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
                         }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to")?,
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_from) = slot_from else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("from"),
+                    );
+                };
+                let Some(slot_to) = slot_to else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                };
                 Ok(PublicDefaultAssociationMultiPost {
-                    from: crate::runtime::de::required(slot_from, "from")?,
-                    to: crate::runtime::de::required(slot_to, "to")?,
+                    from: slot_from,
+                    to: slot_to,
                     extra: unknown,
                 })
             }
@@ -4545,15 +5204,13 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociationMultiPost {
 /// A source record whose associations should be read.
 ///
 /// Schema `PublicFetchAssociationsBatchRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicFetchAssociationsBatchRequest {
     /// Cursor from an earlier result, to continue from there.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Id of the source record.
     pub id: crate::runtime::ObjectId,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4565,6 +5222,19 @@ impl PublicFetchAssociationsBatchRequest {
             id: id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicFetchAssociationsBatchRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("after", &self.after);
+        object.field("id", &self.id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4591,22 +5261,18 @@ impl<'de> ::serde::Deserialize<'de> for PublicFetchAssociationsBatchRequest {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "after" => {
-                            crate::runtime::de::field(
-                                &mut slot_after,
-                                &mut map,
-                                "after",
-                            )?
+                            crate::runtime::de::field(&mut slot_after, &mut map, "after")
                         }
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id")?,
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_id) = slot_id else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("id"));
+                };
                 Ok(PublicFetchAssociationsBatchRequest {
                     after: slot_after.flatten(),
-                    id: crate::runtime::de::required(slot_id, "id")?,
+                    id: slot_id,
                     extra: unknown,
                 })
             }
@@ -4618,12 +5284,11 @@ impl<'de> ::serde::Deserialize<'de> for PublicFetchAssociationsBatchRequest {
 /// A reference to a record by its id.
 ///
 /// Schema `PublicObjectId`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicObjectId {
     /// Id of the record.
     pub id: crate::runtime::ObjectId,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4634,6 +5299,18 @@ impl PublicObjectId {
             id: id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicObjectId {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4658,15 +5335,15 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectId {
                 let mut unknown = ::std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id")?,
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_id) = slot_id else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("id"));
+                };
                 Ok(PublicObjectId {
-                    id: crate::runtime::de::required(slot_id, "id")?,
+                    id: slot_id,
                     extra: unknown,
                 })
             }
@@ -4678,18 +5355,14 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectId {
 /// Confirmation that a high-usage report was queued.
 ///
 /// Schema `ReportCreationResponse`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReportCreationResponse {
-    #[serde(rename = "enqueueTime")]
     pub enqueue_time: DateTime,
     /// Email address of the user the report is for.
-    #[serde(rename = "userEmail")]
     pub user_email: String,
     /// Id of the user the report is for.
-    #[serde(rename = "userId")]
     pub user_id: i32,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4706,6 +5379,20 @@ impl ReportCreationResponse {
             user_id: user_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for ReportCreationResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("enqueueTime", &self.enqueue_time);
+        object.field("userEmail", &self.user_email);
+        object.field("userId", &self.user_id);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4737,38 +5424,44 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
                                 &mut slot_enqueue_time,
                                 &mut map,
                                 "enqueueTime",
-                            )?
+                            )
                         }
                         "userEmail" => {
                             crate::runtime::de::field(
                                 &mut slot_user_email,
                                 &mut map,
                                 "userEmail",
-                            )?
+                            )
                         }
                         "userId" => {
                             crate::runtime::de::field(
                                 &mut slot_user_id,
                                 &mut map,
                                 "userId",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_enqueue_time) = slot_enqueue_time else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("enqueueTime"),
+                    );
+                };
+                let Some(slot_user_email) = slot_user_email else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("userEmail"),
+                    );
+                };
+                let Some(slot_user_id) = slot_user_id else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("userId"),
+                    );
+                };
                 Ok(ReportCreationResponse {
-                    enqueue_time: crate::runtime::de::required(
-                        slot_enqueue_time,
-                        "enqueueTime",
-                    )?,
-                    user_email: crate::runtime::de::required(
-                        slot_user_email,
-                        "userEmail",
-                    )?,
-                    user_id: crate::runtime::de::required(slot_user_id, "userId")?,
+                    enqueue_time: slot_enqueue_time,
+                    user_email: slot_user_email,
+                    user_id: slot_user_id,
                     extra: unknown,
                 })
             }
@@ -4780,7 +5473,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
 /// An error reported for one or more inputs of a batch request.
 ///
 /// Schema `StandardError`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StandardError {
     /// Broad error category.
     pub category: String,
@@ -4789,7 +5482,6 @@ pub struct StandardError {
     /// Detailed errors.
     pub errors: Vec<ErrorDetail>,
     /// Identifier of the error.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::runtime::ObjectId>,
     /// Links to documentation about the error, keyed by name.
     pub links: ::std::collections::BTreeMap<String, String>,
@@ -4798,11 +5490,8 @@ pub struct StandardError {
     /// HTTP status that applies to this error.
     pub status: String,
     /// Narrower error category, with no fixed shape.
-    #[serde(rename = "subCategory")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_category: Option<::serde_json::Value>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -4827,6 +5516,25 @@ impl StandardError {
             sub_category: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for StandardError {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.field("context", &self.context);
+        object.field("errors", &self.errors);
+        object.optional("id", &self.id);
+        object.field("links", &self.links);
+        object.field("message", &self.message);
+        object.field("status", &self.status);
+        object.optional("subCategory", &self.sub_category);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -4867,65 +5575,88 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "context" => {
                             crate::runtime::de::field(
                                 &mut slot_context,
                                 &mut map,
                                 "context",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id")?,
+                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "message" => {
                             crate::runtime::de::field(
                                 &mut slot_message,
                                 &mut map,
                                 "message",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
                         "subCategory" => {
                             crate::runtime::de::field(
                                 &mut slot_sub_category,
                                 &mut map,
                                 "subCategory",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_context) = slot_context else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("context"),
+                    );
+                };
+                let Some(slot_errors) = slot_errors else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("errors"),
+                    );
+                };
+                let Some(slot_links) = slot_links else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("links"),
+                    );
+                };
+                let Some(slot_message) = slot_message else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("message"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(StandardError {
-                    category: crate::runtime::de::required(slot_category, "category")?,
-                    context: crate::runtime::de::required(slot_context, "context")?,
-                    errors: crate::runtime::de::required(slot_errors, "errors")?,
+                    category: slot_category,
+                    context: slot_context,
+                    errors: slot_errors,
                     id: slot_id.flatten(),
-                    links: crate::runtime::de::required(slot_links, "links")?,
-                    message: crate::runtime::de::required(slot_message, "message")?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    links: slot_links,
+                    message: slot_message,
+                    status: slot_status,
                     sub_category: slot_sub_category.flatten(),
                     extra: unknown,
                 })

@@ -7,6 +7,7 @@
 //! `#[serde(flatten)]`: flatten buffers the whole object before typing it, which is several
 //! times slower, while the visitor keeps unknown keys in the struct's `extra` map as it goes.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
@@ -78,9 +79,19 @@ where
     Ok(())
 }
 
-/// Takes a required field out of its slot, or reports it missing.
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| de::Error::missing_field(name))
+/// Reads the value of a key the struct does not declare into its `extra` map.
+pub fn unknown<'de, V, A>(
+    extra: &mut BTreeMap<String, V>,
+    key: Key<'de>,
+    map: &mut A,
+) -> Result<(), A::Error>
+where
+    V: Deserialize<'de>,
+    A: MapAccess<'de>,
+{
+    let value = map.next_value()?;
+    extra.insert(key.into_string(), value);
+    Ok(())
 }
 
 /// Deserialises a string-valued enum through `From<&str>`, which maps values the crate does

@@ -10,6 +10,7 @@ pub mod de;
 mod model;
 mod object_id;
 mod request;
+pub mod ser;
 
 #[cfg(feature = "client")]
 mod batch;

@@ -10,34 +10,25 @@ use crate::shared::*;
 /// Outcome of a batch operation whose per-input results have no fixed shape.
 ///
 /// Schema `BatchResponse`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchResponse {
     /// When processing finished.
-    #[serde(rename = "completedAt")]
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
     /// Errors for the inputs that failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<StandardError>>,
     /// Related links, keyed by name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Number of inputs that failed.
-    #[serde(rename = "numErrors")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_errors: Option<i32>,
     /// When the batch was requested.
-    #[serde(rename = "requestedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Per-input results.
     pub results: Vec<::serde_json::Value>,
     /// When processing started.
-    #[serde(rename = "startedAt")]
     pub started_at: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state of the batch.
     pub status: BatchStatus,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -60,6 +51,25 @@ impl BatchResponse {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for BatchResponse {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("completedAt", &self.completed_at);
+        object.optional("errors", &self.errors);
+        object.optional("links", &self.links);
+        object.optional("numErrors", &self.num_errors);
+        object.optional("requestedAt", &self.requested_at);
+        object.field("results", &self.results);
+        object.field("startedAt", &self.started_at);
+        object.field("status", &self.status);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -100,78 +110,85 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponse {
                                 &mut slot_completed_at,
                                 &mut map,
                                 "completedAt",
-                            )?
+                            )
                         }
                         "errors" => {
                             crate::runtime::de::field(
                                 &mut slot_errors,
                                 &mut map,
                                 "errors",
-                            )?
+                            )
                         }
                         "links" => {
-                            crate::runtime::de::field(
-                                &mut slot_links,
-                                &mut map,
-                                "links",
-                            )?
+                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
                         }
                         "numErrors" => {
                             crate::runtime::de::field(
                                 &mut slot_num_errors,
                                 &mut map,
                                 "numErrors",
-                            )?
+                            )
                         }
                         "requestedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_requested_at,
                                 &mut map,
                                 "requestedAt",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "startedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_started_at,
                                 &mut map,
                                 "startedAt",
-                            )?
+                            )
                         }
                         "status" => {
                             crate::runtime::de::field(
                                 &mut slot_status,
                                 &mut map,
                                 "status",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_completed_at) = slot_completed_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
+                    );
+                };
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_started_at) = slot_started_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
+                    );
+                };
+                let Some(slot_status) = slot_status else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("status"),
+                    );
+                };
                 Ok(BatchResponse {
-                    completed_at: crate::runtime::de::required(
-                        slot_completed_at,
-                        "completedAt",
-                    )?,
+                    completed_at: slot_completed_at,
                     errors: slot_errors.flatten(),
                     links: slot_links.flatten(),
                     num_errors: slot_num_errors.flatten(),
                     requested_at: slot_requested_at.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    started_at: crate::runtime::de::required(
-                        slot_started_at,
-                        "startedAt",
-                    )?,
-                    status: crate::runtime::de::required(slot_status, "status")?,
+                    results: slot_results,
+                    started_at: slot_started_at,
+                    status: slot_status,
                     extra: unknown,
                 })
             }
@@ -183,16 +200,14 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponse {
 /// One page of search results, with the total number of matches.
 ///
 /// Schema `CollectionResponseWithTotalSimplePublicObject`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CollectionResponseWithTotalSimplePublicObject {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
     /// Matching records on this page.
     pub results: Vec<SimplePublicObject>,
     /// Total number of matching records.
     pub total: i32,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -208,6 +223,20 @@ impl CollectionResponseWithTotalSimplePublicObject {
             total: total.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for CollectionResponseWithTotalSimplePublicObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("paging", &self.paging);
+        object.field("results", &self.results);
+        object.field("total", &self.total);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -239,32 +268,35 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseWithTotalSimplePublicO
                                 &mut slot_paging,
                                 &mut map,
                                 "paging",
-                            )?
+                            )
                         }
                         "results" => {
                             crate::runtime::de::field(
                                 &mut slot_results,
                                 &mut map,
                                 "results",
-                            )?
+                            )
                         }
                         "total" => {
-                            crate::runtime::de::field(
-                                &mut slot_total,
-                                &mut map,
-                                "total",
-                            )?
+                            crate::runtime::de::field(&mut slot_total, &mut map, "total")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_results) = slot_results else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("results"),
+                    );
+                };
+                let Some(slot_total) = slot_total else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("total"),
+                    );
+                };
                 Ok(CollectionResponseWithTotalSimplePublicObject {
                     paging: slot_paging.flatten(),
-                    results: crate::runtime::de::required(slot_results, "results")?,
-                    total: crate::runtime::de::required(slot_total, "total")?,
+                    results: slot_results,
+                    total: slot_total,
                     extra: unknown,
                 })
             }
@@ -276,25 +308,19 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseWithTotalSimplePublicO
 /// One condition on a property in a search request.
 ///
 /// Schema `Filter`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Filter {
     /// Upper bound for range operators such as BETWEEN.
-    #[serde(rename = "highValue")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub high_value: Option<String>,
     /// How the property is compared with the value or values.
     pub operator: FilterOperator,
     /// Property to test.
-    #[serde(rename = "propertyName")]
     pub property_name: String,
     /// Value to compare with.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Values to compare with, for operators such as IN.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -312,6 +338,22 @@ impl Filter {
             values: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for Filter {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("highValue", &self.high_value);
+        object.field("operator", &self.operator);
+        object.field("propertyName", &self.property_name);
+        object.optional("value", &self.value);
+        object.optional("values", &self.values);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -345,49 +387,49 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
                                 &mut slot_high_value,
                                 &mut map,
                                 "highValue",
-                            )?
+                            )
                         }
                         "operator" => {
                             crate::runtime::de::field(
                                 &mut slot_operator,
                                 &mut map,
                                 "operator",
-                            )?
+                            )
                         }
                         "propertyName" => {
                             crate::runtime::de::field(
                                 &mut slot_property_name,
                                 &mut map,
                                 "propertyName",
-                            )?
+                            )
                         }
                         "value" => {
-                            crate::runtime::de::field(
-                                &mut slot_value,
-                                &mut map,
-                                "value",
-                            )?
+                            crate::runtime::de::field(&mut slot_value, &mut map, "value")
                         }
                         "values" => {
                             crate::runtime::de::field(
                                 &mut slot_values,
                                 &mut map,
                                 "values",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_operator) = slot_operator else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("operator"),
+                    );
+                };
+                let Some(slot_property_name) = slot_property_name else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("propertyName"),
+                    );
+                };
                 Ok(Filter {
                     high_value: slot_high_value.flatten(),
-                    operator: crate::runtime::de::required(slot_operator, "operator")?,
-                    property_name: crate::runtime::de::required(
-                        slot_property_name,
-                        "propertyName",
-                    )?,
+                    operator: slot_operator,
+                    property_name: slot_property_name,
                     value: slot_value.flatten(),
                     values: slot_values.flatten(),
                     extra: unknown,
@@ -401,12 +443,11 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 /// Filters that must all hold; a search matches a record when any of its groups does.
 ///
 /// Schema `FilterGroup`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FilterGroup {
     /// Conditions in this group.
     pub filters: Vec<Filter>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -417,6 +458,18 @@ impl FilterGroup {
             filters: filters.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for FilterGroup {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("filters", &self.filters);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -446,16 +499,18 @@ impl<'de> ::serde::Deserialize<'de> for FilterGroup {
                                 &mut slot_filters,
                                 &mut map,
                                 "filters",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_filters) = slot_filters else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("filters"),
+                    );
+                };
                 Ok(FilterGroup {
-                    filters: crate::runtime::de::required(slot_filters, "filters")?,
+                    filters: slot_filters,
                     extra: unknown,
                 })
             }
@@ -610,24 +665,21 @@ impl<'de> ::serde::Deserialize<'de> for FilterOperator {
 /// Criteria, paging and returned properties for a record search.
 ///
 /// Schema `PublicObjectSearchRequest`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicObjectSearchRequest {
     /// Cursor of the page to return.
     pub after: String,
     /// Filter groups; a record matches when any group matches.
-    #[serde(rename = "filterGroups")]
     pub filter_groups: Vec<FilterGroup>,
     /// Maximum number of results to return.
     pub limit: i32,
     /// Properties to return for each result.
     pub properties: Vec<String>,
     /// Free-text search string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Sort order of the results.
     pub sorts: Vec<String>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -649,6 +701,23 @@ impl PublicObjectSearchRequest {
             sorts: sorts.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicObjectSearchRequest {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("after", &self.after);
+        object.field("filterGroups", &self.filter_groups);
+        object.field("limit", &self.limit);
+        object.field("properties", &self.properties);
+        object.optional("query", &self.query);
+        object.field("sorts", &self.sorts);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -679,66 +748,66 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectSearchRequest {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "after" => {
-                            crate::runtime::de::field(
-                                &mut slot_after,
-                                &mut map,
-                                "after",
-                            )?
+                            crate::runtime::de::field(&mut slot_after, &mut map, "after")
                         }
                         "filterGroups" => {
                             crate::runtime::de::field(
                                 &mut slot_filter_groups,
                                 &mut map,
                                 "filterGroups",
-                            )?
+                            )
                         }
                         "limit" => {
-                            crate::runtime::de::field(
-                                &mut slot_limit,
-                                &mut map,
-                                "limit",
-                            )?
+                            crate::runtime::de::field(&mut slot_limit, &mut map, "limit")
                         }
                         "properties" => {
                             crate::runtime::de::field(
                                 &mut slot_properties,
                                 &mut map,
                                 "properties",
-                            )?
+                            )
                         }
                         "query" => {
-                            crate::runtime::de::field(
-                                &mut slot_query,
-                                &mut map,
-                                "query",
-                            )?
+                            crate::runtime::de::field(&mut slot_query, &mut map, "query")
                         }
                         "sorts" => {
-                            crate::runtime::de::field(
-                                &mut slot_sorts,
-                                &mut map,
-                                "sorts",
-                            )?
+                            crate::runtime::de::field(&mut slot_sorts, &mut map, "sorts")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_after) = slot_after else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("after"),
+                    );
+                };
+                let Some(slot_filter_groups) = slot_filter_groups else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("filterGroups"),
+                    );
+                };
+                let Some(slot_limit) = slot_limit else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("limit"),
+                    );
+                };
+                let Some(slot_properties) = slot_properties else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("properties"),
+                    );
+                };
+                let Some(slot_sorts) = slot_sorts else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("sorts"),
+                    );
+                };
                 Ok(PublicObjectSearchRequest {
-                    after: crate::runtime::de::required(slot_after, "after")?,
-                    filter_groups: crate::runtime::de::required(
-                        slot_filter_groups,
-                        "filterGroups",
-                    )?,
-                    limit: crate::runtime::de::required(slot_limit, "limit")?,
-                    properties: crate::runtime::de::required(
-                        slot_properties,
-                        "properties",
-                    )?,
+                    after: slot_after,
+                    filter_groups: slot_filter_groups,
+                    limit: slot_limit,
+                    properties: slot_properties,
                     query: slot_query.flatten(),
-                    sorts: crate::runtime::de::required(slot_sorts, "sorts")?,
+                    sorts: slot_sorts,
                     extra: unknown,
                 })
             }
@@ -750,7 +819,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectSearchRequest {
 /// A warning attached to a record in a response.
 ///
 /// Schema `PublicObjectWarning`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PublicObjectWarning {
     /// Warning category.
     pub category: String,
@@ -759,7 +828,6 @@ pub struct PublicObjectWarning {
     /// Human-readable explanation of the warning.
     pub message: String,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -776,6 +844,20 @@ impl PublicObjectWarning {
             message: message.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for PublicObjectWarning {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("category", &self.category);
+        object.field("context", &self.context);
+        object.field("message", &self.message);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -809,32 +891,44 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectWarning {
                                 &mut slot_category,
                                 &mut map,
                                 "category",
-                            )?
+                            )
                         }
                         "context" => {
                             crate::runtime::de::field(
                                 &mut slot_context,
                                 &mut map,
                                 "context",
-                            )?
+                            )
                         }
                         "message" => {
                             crate::runtime::de::field(
                                 &mut slot_message,
                                 &mut map,
                                 "message",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_category) = slot_category else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("category"),
+                    );
+                };
+                let Some(slot_context) = slot_context else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("context"),
+                    );
+                };
+                let Some(slot_message) = slot_message else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("message"),
+                    );
+                };
                 Ok(PublicObjectWarning {
-                    category: crate::runtime::de::required(slot_category, "category")?,
-                    context: crate::runtime::de::required(slot_context, "context")?,
-                    message: crate::runtime::de::required(slot_message, "message")?,
+                    category: slot_category,
+                    context: slot_context,
+                    message: slot_message,
                     extra: unknown,
                 })
             }
@@ -846,42 +940,31 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectWarning {
 /// A CRM record with its property values.
 ///
 /// Schema `SimplePublicObject`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SimplePublicObject {
     /// Whether the record is archived.
     pub archived: bool,
     /// When the record was archived.
-    #[serde(rename = "archivedAt")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the record was created.
-    #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Id of the record.
     pub id: crate::runtime::ObjectId,
     /// Identifier for tracing the write that produced the record.
-    #[serde(rename = "objectWriteTraceId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_write_trace_id: Option<String>,
     /// Property values keyed by property name.
     pub properties: ::std::collections::BTreeMap<String, String>,
     /// Earlier values of properties, keyed by property name.
-    #[serde(rename = "propertiesWithHistory")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties_with_history: Option<
         ::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>,
     >,
     /// When the record last changed.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// Link to the record.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Warnings about the record.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<PublicObjectWarning>>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -907,6 +990,27 @@ impl SimplePublicObject {
             warnings: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for SimplePublicObject {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.field("archived", &self.archived);
+        object.optional("archivedAt", &self.archived_at);
+        object.field("createdAt", &self.created_at);
+        object.field("id", &self.id);
+        object.optional("objectWriteTraceId", &self.object_write_trace_id);
+        object.field("properties", &self.properties);
+        object.optional("propertiesWithHistory", &self.properties_with_history);
+        object.field("updatedAt", &self.updated_at);
+        object.optional("url", &self.url);
+        object.optional("warnings", &self.warnings);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -951,85 +1055,96 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
                                 &mut slot_archived,
                                 &mut map,
                                 "archived",
-                            )?
+                            )
                         }
                         "archivedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_archived_at,
                                 &mut map,
                                 "archivedAt",
-                            )?
+                            )
                         }
                         "createdAt" => {
                             crate::runtime::de::field(
                                 &mut slot_created_at,
                                 &mut map,
                                 "createdAt",
-                            )?
+                            )
                         }
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id")?,
+                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
                         "objectWriteTraceId" => {
                             crate::runtime::de::field(
                                 &mut slot_object_write_trace_id,
                                 &mut map,
                                 "objectWriteTraceId",
-                            )?
+                            )
                         }
                         "properties" => {
                             crate::runtime::de::field(
                                 &mut slot_properties,
                                 &mut map,
                                 "properties",
-                            )?
+                            )
                         }
                         "propertiesWithHistory" => {
                             crate::runtime::de::field(
                                 &mut slot_properties_with_history,
                                 &mut map,
                                 "propertiesWithHistory",
-                            )?
+                            )
                         }
                         "updatedAt" => {
                             crate::runtime::de::field(
                                 &mut slot_updated_at,
                                 &mut map,
                                 "updatedAt",
-                            )?
+                            )
                         }
                         "url" => {
-                            crate::runtime::de::field(&mut slot_url, &mut map, "url")?
+                            crate::runtime::de::field(&mut slot_url, &mut map, "url")
                         }
                         "warnings" => {
                             crate::runtime::de::field(
                                 &mut slot_warnings,
                                 &mut map,
                                 "warnings",
-                            )?
+                            )
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_archived) = slot_archived else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("archived"),
+                    );
+                };
+                let Some(slot_created_at) = slot_created_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("createdAt"),
+                    );
+                };
+                let Some(slot_id) = slot_id else {
+                    return Err(<__A::Error as ::serde::de::Error>::missing_field("id"));
+                };
+                let Some(slot_properties) = slot_properties else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("properties"),
+                    );
+                };
+                let Some(slot_updated_at) = slot_updated_at else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("updatedAt"),
+                    );
+                };
                 Ok(SimplePublicObject {
-                    archived: crate::runtime::de::required(slot_archived, "archived")?,
+                    archived: slot_archived,
                     archived_at: slot_archived_at.flatten(),
-                    created_at: crate::runtime::de::required(
-                        slot_created_at,
-                        "createdAt",
-                    )?,
-                    id: crate::runtime::de::required(slot_id, "id")?,
+                    created_at: slot_created_at,
+                    id: slot_id,
                     object_write_trace_id: slot_object_write_trace_id.flatten(),
-                    properties: crate::runtime::de::required(
-                        slot_properties,
-                        "properties",
-                    )?,
+                    properties: slot_properties,
                     properties_with_history: slot_properties_with_history.flatten(),
-                    updated_at: crate::runtime::de::required(
-                        slot_updated_at,
-                        "updatedAt",
-                    )?,
+                    updated_at: slot_updated_at,
                     url: slot_url.flatten(),
                     warnings: slot_warnings.flatten(),
                     extra: unknown,
@@ -1043,29 +1158,21 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
 /// One value a property held, with when and by what it was set.
 ///
 /// Schema `ValueWithTimestamp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ValueWithTimestamp {
     /// Identifier of what set the value.
-    #[serde(rename = "sourceId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Readable name of what set the value.
-    #[serde(rename = "sourceLabel")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_label: Option<String>,
     /// Kind of source that set the value.
-    #[serde(rename = "sourceType")]
     pub source_type: String,
     /// When the value was set.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Id of the user who set the value.
-    #[serde(rename = "updatedByUserId")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by_user_id: Option<i32>,
     /// The value.
     pub value: String,
     /// Properties the schema does not declare, kept so that they survive a round trip.
-    #[serde(flatten)]
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -1085,6 +1192,23 @@ impl ValueWithTimestamp {
             value: value.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ::serde::Serialize for ValueWithTimestamp {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut object = crate::runtime::ser::Object::new(serializer)?;
+        object.optional("sourceId", &self.source_id);
+        object.optional("sourceLabel", &self.source_label);
+        object.field("sourceType", &self.source_type);
+        object.field("timestamp", &self.timestamp);
+        object.optional("updatedByUserId", &self.updated_by_user_id);
+        object.field("value", &self.value);
+        object.extra(&self.extra);
+        object.end()
     }
 }
 
@@ -1119,62 +1243,64 @@ impl<'de> ::serde::Deserialize<'de> for ValueWithTimestamp {
                                 &mut slot_source_id,
                                 &mut map,
                                 "sourceId",
-                            )?
+                            )
                         }
                         "sourceLabel" => {
                             crate::runtime::de::field(
                                 &mut slot_source_label,
                                 &mut map,
                                 "sourceLabel",
-                            )?
+                            )
                         }
                         "sourceType" => {
                             crate::runtime::de::field(
                                 &mut slot_source_type,
                                 &mut map,
                                 "sourceType",
-                            )?
+                            )
                         }
                         "timestamp" => {
                             crate::runtime::de::field(
                                 &mut slot_timestamp,
                                 &mut map,
                                 "timestamp",
-                            )?
+                            )
                         }
                         "updatedByUserId" => {
                             crate::runtime::de::field(
                                 &mut slot_updated_by_user_id,
                                 &mut map,
                                 "updatedByUserId",
-                            )?
+                            )
                         }
                         "value" => {
-                            crate::runtime::de::field(
-                                &mut slot_value,
-                                &mut map,
-                                "value",
-                            )?
+                            crate::runtime::de::field(&mut slot_value, &mut map, "value")
                         }
-                        _ => {
-                            let value: ::serde_json::Value = map.next_value()?;
-                            unknown.insert(key.into_string(), value);
-                        }
-                    }
+                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
+                    }?;
                 }
+                let Some(slot_source_type) = slot_source_type else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("sourceType"),
+                    );
+                };
+                let Some(slot_timestamp) = slot_timestamp else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("timestamp"),
+                    );
+                };
+                let Some(slot_value) = slot_value else {
+                    return Err(
+                        <__A::Error as ::serde::de::Error>::missing_field("value"),
+                    );
+                };
                 Ok(ValueWithTimestamp {
                     source_id: slot_source_id.flatten(),
                     source_label: slot_source_label.flatten(),
-                    source_type: crate::runtime::de::required(
-                        slot_source_type,
-                        "sourceType",
-                    )?,
-                    timestamp: crate::runtime::de::required(
-                        slot_timestamp,
-                        "timestamp",
-                    )?,
+                    source_type: slot_source_type,
+                    timestamp: slot_timestamp,
                     updated_by_user_id: slot_updated_by_user_id.flatten(),
-                    value: crate::runtime::de::required(slot_value, "value")?,
+                    value: slot_value,
                     extra: unknown,
                 })
             }

@@ -7,6 +7,7 @@ pub mod de;
 mod model;
 mod object_id;
 mod request;
+pub mod ser;
 
 #[cfg(feature = "client")]
 mod batch;

@@ -66,16 +66,8 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
         let docs = doc_attrs(f.doc.as_deref());
         let field = ident(&f.name);
         let ty = field_type(&f.ty, f.is_option());
-        let rename = (f.name != f.wire_name).then(|| {
-            let wire = &f.wire_name;
-            quote!(#[serde(rename = #wire)])
-        });
-        // Absent and null mean the same for an optional field; say nothing rather than null.
-        let skip = (!f.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
         quote! {
             #docs
-            #rename
-            #skip
             pub #field: #ty,
         }
     });
@@ -84,7 +76,6 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
         let value = type_tokens(&extra.value);
         quote! {
             /// Properties the schema does not declare, kept so that they survive a round trip.
-            #[serde(flatten)]
             pub #field: ::std::collections::BTreeMap<String, #value>,
         }
     });
@@ -107,12 +98,13 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
         let field = ident(&extra.name);
         quote!(#field: ::std::collections::BTreeMap::new(),)
     });
+    let serialize = serialize_struct(&name, s);
     let deserialize = deserialize_struct(type_name, s);
     // Without required fields every field has a natural empty value.
     let default = required.is_empty().then(|| quote!(Default,));
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name {
             #(#fields)*
             #extra_field
@@ -128,12 +120,51 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
             }
         }
 
+        #serialize
+
         #deserialize
+    }
+}
+
+/// One object: fields in order (an optional one only when set, since absent and null mean
+/// the same for it), then the extra map. See `runtime::ser` for why not a derive.
+fn serialize_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let entries = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        if f.required {
+            quote!(object.field(#wire, &self.#field);)
+        } else {
+            quote!(object.optional(#wire, &self.#field);)
+        }
+    });
+    let extra = s.extra.as_ref().map(|extra| {
+        let field = ident(&extra.name);
+        quote!(object.extra(&self.#field);)
+    });
+    let body = if s.fields.is_empty() && extra.is_none() {
+        quote!(crate::runtime::ser::Object::new(serializer)?.end())
+    } else {
+        quote! {
+            let mut object = crate::runtime::ser::Object::new(serializer)?;
+            #(#entries)*
+            #extra
+            object.end()
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                #body
+            }
+        }
     }
 }
 
 /// A map visitor: known keys fill their fields, unknown keys go to the extra map (or are
 /// rejected when the schema forbids them). See `runtime::de` for why not `#[serde(flatten)]`.
+/// Each key's arm is a plain call and the loop has one `?`, and required fields are checked
+/// with `let`-`else`: that shape type-checks markedly faster than a `?` in every arm.
 fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
     let name = ident(type_name);
     let expecting = format!("a {type_name} object");
@@ -146,33 +177,33 @@ fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
     let arms = s.fields.iter().map(|f| {
         let slot = slot(f);
         let wire = &f.wire_name;
-        quote!(#wire => crate::runtime::de::field(&mut #slot, &mut map, #wire)?,)
+        quote!(#wire => crate::runtime::de::field(&mut #slot, &mut map, #wire),)
     });
     let fallback_arm = match &s.extra {
-        Some(extra) => {
-            let value = type_tokens(&extra.value);
-            quote!(_ => {
-                let value: #value = map.next_value()?;
-                unknown.insert(key.into_string(), value);
-            })
-        }
+        Some(_) => quote!(_ => crate::runtime::de::unknown(&mut unknown, key, &mut map),),
         None => {
             let known = s.fields.iter().map(|f| &f.wire_name);
-            quote!(other => {
-                return Err(::serde::de::Error::unknown_field(other, &[#(#known),*]));
-            })
+            quote!(other => Err(::serde::de::Error::unknown_field(other, &[#(#known),*])),)
         }
     };
     let extra_slot = s
         .extra
         .as_ref()
         .map(|_| quote!(let mut unknown = ::std::collections::BTreeMap::new();));
+    let required = s.fields.iter().filter(|f| f.required).map(|f| {
+        let slot = slot(f);
+        let wire = &f.wire_name;
+        quote! {
+            let Some(#slot) = #slot else {
+                return Err(<__A::Error as ::serde::de::Error>::missing_field(#wire));
+            };
+        }
+    });
     let finish = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let slot = slot(f);
-        let wire = &f.wire_name;
         if f.required {
-            quote!(#field: crate::runtime::de::required(#slot, #wire)?,)
+            quote!(#field: #slot,)
         } else {
             quote!(#field: #slot.flatten(),)
         }
@@ -181,11 +212,6 @@ fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
         let field = ident(&e.name);
         quote!(#field: unknown,)
     });
-    let key_match = if s.fields.is_empty() && s.extra.is_some() {
-        quote!(match key.as_str() { #fallback_arm })
-    } else {
-        quote!(match key.as_str() { #(#arms)* #fallback_arm })
-    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
@@ -199,8 +225,9 @@ fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
                         #(#slots)*
                         #extra_slot
                         while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                            #key_match
+                            match key.as_str() { #(#arms)* #fallback_arm }?;
                         }
+                        #(#required)*
                         Ok(#name {
                             #(#finish)*
                             #extra_finish
