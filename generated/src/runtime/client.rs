@@ -325,8 +325,9 @@ impl Client {
         drop(permit);
         let response = sent.map_err(transport)?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        self.observe_limits(&headers).await;
+        self.observe_limits(response.headers());
+        // What a 429 says in its headers, read before the body takes the response.
+        let limited = (status == 429).then(|| rate_limited(operation, response.headers()));
         let body = response.bytes().await.map_err(transport)?;
         tracing::debug!(operation, status, bytes = body.len(), "HubSpot answered");
 
@@ -341,8 +342,8 @@ impl Client {
                 retry: Retry::No,
             });
         }
-        if status == 429 {
-            let limited = rate_limited(operation, &headers, &body);
+        if let Some(mut limited) = limited {
+            add_rate_limit_body(&mut limited, &body);
             let retry = match (
                 &limited.policy,
                 limited.retry_after,
@@ -375,7 +376,7 @@ impl Client {
     }
 
     /// Keeps the client-side limiter in step with the limit HubSpot reports.
-    async fn observe_limits(&self, headers: &HeaderMap) {
+    fn observe_limits(&self, headers: &HeaderMap) {
         let (Some(limiter), true) = (&self.inner.limiter, self.inner.adapt_to_headers) else {
             return;
         };
@@ -399,17 +400,13 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
-// Inline, like `api_error`: error parsing is compiled where requests are sent.
-#[inline]
-fn rate_limited(operation: &'static str, headers: &HeaderMap, body: &[u8]) -> RateLimited {
-    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+/// A 429's headers; [`add_rate_limit_body`] adds what its body says.
+fn rate_limited(operation: &'static str, headers: &HeaderMap) -> RateLimited {
     RateLimited {
         operation,
-        policy: RateLimitPolicy::from_name(parsed.policy_name.as_deref().unwrap_or("")),
-        message: parsed
-            .message
-            .unwrap_or_else(|| "too many requests".to_owned()),
-        correlation_id: parsed.correlation_id,
+        policy: RateLimitPolicy::Other(String::new()),
+        message: String::new(),
+        correlation_id: None,
         retry_after: header_u64(headers, RETRY_AFTER.as_str()).map(Duration::from_secs),
         interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
             .map(Duration::from_millis),
@@ -418,4 +415,15 @@ fn rate_limited(operation: &'static str, headers: &HeaderMap, body: &[u8]) -> Ra
         daily: header_u64(headers, "x-hubspot-ratelimit-daily"),
         daily_remaining: header_u64(headers, "x-hubspot-ratelimit-daily-remaining"),
     }
+}
+
+// Inline, like `api_error`: error parsing is compiled where requests are sent.
+#[inline]
+fn add_rate_limit_body(limited: &mut RateLimited, body: &[u8]) {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    limited.policy = RateLimitPolicy::from_name(parsed.policy_name.as_deref().unwrap_or(""));
+    limited.message = parsed
+        .message
+        .unwrap_or_else(|| "too many requests".to_owned());
+    limited.correlation_id = parsed.correlation_id;
 }

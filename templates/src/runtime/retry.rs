@@ -61,8 +61,9 @@ impl RetryPolicy {
 /// Allows at most `max` requests in any window of `interval`.
 ///
 /// HubSpot counts a request when it arrives: after we decide to send it, before its answer
-/// comes back. So a request counts from the moment it is sent until its answer arrives, and
-/// from then on as if it had been sent at that moment; the window never holds more requests
+/// comes back. So a request counts from the moment it is sent until its answer arrives (the
+/// client drops the [`Permit`] when the headers are in), and from then on as if it had been
+/// sent at that moment; the window never holds more requests
 /// than HubSpot's, however long requests take on the way. Sends are recorded before a limit
 /// is known too, so a limit learnt from HubSpot's headers counts the requests already made.
 #[derive(Debug)]
@@ -92,8 +93,9 @@ impl Drop for Permit {
     fn drop(&mut self) {
         let mut window = lock(&self.state);
         let now = Instant::now();
-        if let Some(entry) = window.sent.iter_mut().find(|(p, _)| *p == self.id) {
-            entry.1 = Some(now);
+        // Permits are counted in increasing order and only ever removed, so `sent` is sorted.
+        if let Ok(i) = window.sent.binary_search_by_key(&self.id, |(p, _)| *p) {
+            window.sent[i].1 = Some(now);
         }
     }
 }
