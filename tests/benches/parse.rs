@@ -1,10 +1,14 @@
 //! Typed parsing of a realistic batch read response against `serde_json::Value`: 1,000
-//! results, and a ~10 MB body. `cargo bench -p tests --bench parse`.
+//! results, and a ~10 MB body; and the other way, writing a 1,000-input batch create body.
+//! `cargo bench -p tests --bench parse`.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hubspot_associations::v4::BatchResponsePublicAssociationMultiWithLabel;
+use hubspot_associations::v4::{
+    AssociationCategory, AssociationSpec, BatchInputPublicAssociationMultiPost,
+    BatchResponsePublicAssociationMultiWithLabel, PublicAssociationMultiPost, PublicObjectId,
+};
 use serde_json::{json, Value};
 
 /// A batch read answer as the live API sends it: numeric ids, labels, per-input paging.
@@ -65,5 +69,37 @@ fn parse(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, parse);
+/// What the client writes for every batch create request: 1,000 pairs with two labels each.
+fn write(c: &mut Criterion) {
+    let typed = BatchInputPublicAssociationMultiPost::new(
+        (0..1_000u64)
+            .map(|i| {
+                PublicAssociationMultiPost::new(
+                    PublicObjectId::new(10_000_000_000 + i),
+                    PublicObjectId::new(30_000_000_000 + i),
+                    vec![
+                        AssociationSpec::new(AssociationCategory::HubspotDefined, 279),
+                        AssociationSpec::new(AssociationCategory::UserDefined, 1042),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let value = serde_json::to_value(&typed).expect("serialises");
+    let size = serde_json::to_vec(&typed).expect("serialises").len();
+    let mut group = c.benchmark_group(format!(
+        "batch create body, 1,000 inputs ({} KB)",
+        size / 1024
+    ));
+    group.throughput(Throughput::Bytes(size as u64));
+    group.bench_function("typed", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&typed)).expect("serialises"))
+    });
+    group.bench_function("serde_json::Value", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&value)).expect("serialises"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse, write);
 criterion_main!(benches);
