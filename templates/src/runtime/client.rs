@@ -323,8 +323,8 @@ impl Client {
         let response = sent.map_err(transport)?;
         let status = response.status().as_u16();
         self.observe_limits(response.headers());
-        // What a 429 says in its headers, read before the body takes the response.
-        let limited = (status == 429).then(|| rate_limited(operation, response.headers()));
+        // A 429's headers say how long to wait; reading the body takes the response.
+        let limit_headers = (status == 429).then(|| response.headers().clone());
         let body = response.bytes().await.map_err(transport)?;
         tracing::debug!(operation, status, bytes = body.len(), "HubSpot answered");
 
@@ -339,8 +339,8 @@ impl Client {
                 retry: Retry::No,
             });
         }
-        if let Some(mut limited) = limited {
-            add_rate_limit_body(&mut limited, &body);
+        if let Some(headers) = limit_headers {
+            let limited = rate_limited(operation, &headers, &body);
             let retry = match (
                 &limited.policy,
                 limited.retry_after,
@@ -397,13 +397,17 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
-/// A 429's headers; [`add_rate_limit_body`] adds what its body says.
-fn rate_limited(operation: &'static str, headers: &HeaderMap) -> RateLimited {
+// Inline, like `api_error`: error parsing is compiled where requests are sent.
+#[inline]
+fn rate_limited(operation: &'static str, headers: &HeaderMap, body: &[u8]) -> RateLimited {
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
     RateLimited {
         operation,
-        policy: RateLimitPolicy::Other(String::new()),
-        message: String::new(),
-        correlation_id: None,
+        policy: RateLimitPolicy::from_name(parsed.policy_name.as_deref().unwrap_or("")),
+        message: parsed
+            .message
+            .unwrap_or_else(|| "too many requests".to_owned()),
+        correlation_id: parsed.correlation_id,
         retry_after: header_u64(headers, RETRY_AFTER.as_str()).map(Duration::from_secs),
         interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
             .map(Duration::from_millis),
@@ -412,15 +416,4 @@ fn rate_limited(operation: &'static str, headers: &HeaderMap) -> RateLimited {
         daily: header_u64(headers, "x-hubspot-ratelimit-daily"),
         daily_remaining: header_u64(headers, "x-hubspot-ratelimit-daily-remaining"),
     }
-}
-
-// Inline, like `api_error`: error parsing is compiled where requests are sent.
-#[inline]
-fn add_rate_limit_body(limited: &mut RateLimited, body: &[u8]) {
-    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
-    limited.policy = RateLimitPolicy::from_name(parsed.policy_name.as_deref().unwrap_or(""));
-    limited.message = parsed
-        .message
-        .unwrap_or_else(|| "too many requests".to_owned());
-    limited.correlation_id = parsed.correlation_id;
 }

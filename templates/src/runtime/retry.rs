@@ -63,9 +63,9 @@ impl RetryPolicy {
 /// HubSpot counts a request when it arrives: after we decide to send it, before its answer
 /// comes back. So a request counts from the moment it is sent until its answer arrives (the
 /// client drops the [`Permit`] when the headers are in), and from then on as if it had been
-/// sent at that moment; the window never holds more requests
-/// than HubSpot's, however long requests take on the way. Sends are recorded before a limit
-/// is known too, so a limit learnt from HubSpot's headers counts the requests already made.
+/// sent at that moment; the window never holds more requests than HubSpot's, however long
+/// requests take on the way. Sends are recorded before a limit is known too, so a limit
+/// learnt from HubSpot's headers counts the requests already made.
 #[derive(Debug)]
 pub struct RateLimiter {
     state: Arc<Mutex<Window>>,
