@@ -118,3 +118,34 @@ fn a_bodiless_success_decodes_even_where_207_is_possible() {
     // An operation that promises a body still fails on an empty one.
     assert!(decode::json::<v4::PublicObjectId>(200, b"").is_err());
 }
+
+#[test]
+fn bodies_are_written_in_field_order_with_wire_names() {
+    // Exact text, not `Value` equality: key order and the absence of unset optional
+    // properties are part of what is sent.
+    let mut spec = v4::AssociationSpecWithLabel::new(v4::AssociationCategory::UserDefined, 1042);
+    spec.label = Some("Decision maker".to_owned());
+    spec.extra.insert("added".to_owned(), json!(true));
+    assert_eq!(
+        serde_json::to_string(&spec).unwrap(),
+        r#"{"category":"USER_DEFINED","label":"Decision maker","typeId":1042,"added":true}"#
+    );
+
+    let body = v2026_03::BatchInputPublicAssociationMultiPost::new(vec![
+        v2026_03::PublicAssociationMultiPost::new(
+            v2026_03::PublicObjectId::new(101u64),
+            v2026_03::PublicObjectId::new("202"),
+            vec![v2026_03::AssociationSpec::new(
+                v2026_03::AssociationCategory::HubspotDefined,
+                279,
+            )],
+        ),
+    ]);
+    assert_eq!(
+        serde_json::to_string(&body).unwrap(),
+        concat!(
+            r#"{"inputs":[{"from":{"id":"101"},"to":{"id":"202"},"#,
+            r#""types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":279}]}]}"#
+        )
+    );
+}

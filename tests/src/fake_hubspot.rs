@@ -42,8 +42,6 @@ pub struct Seen {
     pub raw_path: String,
     pub query: Option<String>,
     pub authorization: Option<String>,
-    /// The body as it arrived (shared, not copied).
-    pub body: Bytes,
 }
 
 /// (fromType, fromId, toType): whose associations.
@@ -284,7 +282,6 @@ async fn handle(
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
-            body: body.clone(),
         });
         if headers.get("authorization").and_then(|v| v.to_str().ok())
             != Some(format!("Bearer {}", s.token).as_str())

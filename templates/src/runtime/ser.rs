@@ -103,16 +103,23 @@ mod tests {
                 Err(serde::ser::Error::custom("first"))
             }
         }
-        struct Two;
-        impl Serialize for Two {
+        struct FailsToo;
+        impl Serialize for FailsToo {
+            fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("second"))
+            }
+        }
+        struct Three;
+        impl Serialize for Three {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let mut object = Object::new(serializer)?;
                 object.field("a", &Fails);
-                object.field("b", &1);
+                object.field("b", &FailsToo);
+                object.field("c", &1);
                 object.end()
             }
         }
-        let error = serde_json::to_string(&Two).unwrap_err();
+        let error = serde_json::to_string(&Three).unwrap_err();
         assert_eq!(error.to_string(), "first");
     }
 }

@@ -163,8 +163,8 @@ fn serialize_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 
 /// A map visitor: known keys fill their fields, unknown keys go to the extra map (or are
 /// rejected when the schema forbids them). See `runtime::de` for why not `#[serde(flatten)]`.
-/// Each key's arm is a plain call and the loop has one `?`, and required fields are checked
-/// with `let`-`else`: that shape type-checks markedly faster than a `?` in every arm.
+/// Each key's arm is a plain call whose result meets one shared `?`, and required fields are
+/// checked with `let`-`else`: that shape type-checks markedly faster than a `?` in every arm.
 fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
     let name = ident(type_name);
     let expecting = format!("a {type_name} object");
