@@ -76,13 +76,22 @@ impl<T, P> Outcome<T, P> {
 /// Reads a successful response of type `T` from its status and body.
 pub type Decode<T> = fn(u16, &[u8]) -> Result<T, serde_json::Error>;
 
+/// One query parameter as the request function set it.
+#[derive(Debug)]
+struct QueryParam {
+    name: &'static str,
+    value: String,
+    /// A paging cursor, already percent-encoded by HubSpot: its `%XX` sequences are kept.
+    cursor: bool,
+}
+
 /// One API call, ready to send.
 pub struct Request<T> {
     operation: &'static str,
     method: Method,
     template: &'static str,
     path_params: Vec<(&'static str, String)>,
-    query: Vec<(&'static str, String)>,
+    query: Vec<QueryParam>,
     body: Option<Result<Vec<u8>, String>>,
     idempotent: bool,
     decode: Decode<T>,
@@ -130,8 +139,33 @@ impl<T> Request<T> {
 
     /// Adds a query parameter.
     pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.query.push((name, value.to_string()));
+        self.query.push(QueryParam {
+            name,
+            value: value.to_string(),
+            cursor: false,
+        });
         self
+    }
+
+    /// Adds a paging cursor (`after`, `before`): a value HubSpot handed out already
+    /// percent-encoded (`Mw%3D%3D`), so its `%XX` sequences are sent as they are and only bytes
+    /// that cannot stand in a query value are encoded. Encoding the `%` again would send HubSpot
+    /// another cursor.
+    pub fn cursor(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.query.push(QueryParam {
+            name,
+            value: value.to_string(),
+            cursor: true,
+        });
+        self
+    }
+
+    /// Adds a paging cursor if it is set.
+    pub fn cursor_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.cursor(name, value),
+            None => self,
+        }
     }
 
     /// Adds a query parameter if it is set.
@@ -149,7 +183,7 @@ impl<T> Request<T> {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         for value in values {
-            self.query.push((name, value.to_string()));
+            self = self.query(name, value);
         }
         self
     }
@@ -215,19 +249,25 @@ impl<T> Request<T> {
         Ok(path)
     }
 
-    /// Query parameters in the order they were added, not yet encoded.
-    pub fn query_pairs(&self) -> &[(&'static str, String)] {
-        &self.query
+    /// Query parameters in the order they were added, as given: most are not yet encoded,
+    /// but paging cursors already are (see [`cursor`](Self::cursor)). Use
+    /// [`path_and_query`](Self::path_and_query) to get each encoded as it must be.
+    pub fn query_pairs(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.query.iter().map(|q| (q.name, q.value.as_str()))
     }
 
     /// The path and the encoded query string.
     pub fn path_and_query(&self) -> Result<String, InvalidRequest> {
         let mut out = self.path()?;
-        for (i, (name, value)) in self.query.iter().enumerate() {
+        for (i, param) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
-            encode_segment(name, &mut out);
+            encode_segment(param.name, &mut out);
             out.push('=');
-            encode_segment(value, &mut out);
+            if param.cursor {
+                encode_cursor(&param.value, &mut out);
+            } else {
+                encode_segment(&param.value, &mut out);
+            }
         }
         Ok(out)
     }
@@ -262,17 +302,50 @@ impl<T> Request<T> {
     }
 }
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+fn push_encoded(byte: u8, out: &mut String) {
+    out.push('%');
+    out.push(HEX[usize::from(byte >> 4)] as char);
+    out.push(HEX[usize::from(byte & 0xF)] as char);
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value can never
 /// add a segment, a query or a fragment.
 fn encode_segment(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if is_unreserved(byte) {
             out.push(byte as char);
         } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 0xF)] as char);
+            push_encoded(byte, out);
+        }
+    }
+}
+
+/// Encodes a cursor that is already percent-encoded: `%XX` sequences stay as they are, as do
+/// the characters a query may hold as they are; what would end the value (`&`, `#`), change
+/// its meaning (`=`, `+`, `;`), or cannot stand in a URL (spaces, controls, non-ASCII, a `%`
+/// that starts no sequence) is encoded.
+fn encode_cursor(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape = byte == b'%'
+            && bytes.len() > i + 2
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit();
+        let plain = is_unreserved(byte)
+            || matches!(
+                byte,
+                b'!' | b'$' | b'\'' | b'(' | b')' | b'*' | b',' | b':' | b'@' | b'/' | b'?'
+            );
+        if escape || plain {
+            out.push(byte as char);
+        } else {
+            push_encoded(byte, out);
         }
     }
 }

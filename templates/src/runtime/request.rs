@@ -73,13 +73,22 @@ impl<T, P> Outcome<T, P> {
 /// Reads a successful response of type `T` from its status and body.
 pub type Decode<T> = fn(u16, &[u8]) -> Result<T, serde_json::Error>;
 
+/// One query parameter as the request function set it.
+#[derive(Debug)]
+struct QueryParam {
+    name: &'static str,
+    value: String,
+    /// A paging cursor, already percent-encoded by HubSpot: its `%XX` sequences are kept.
+    cursor: bool,
+}
+
 /// One API call, ready to send.
 pub struct Request<T> {
     operation: &'static str,
     method: Method,
     template: &'static str,
     path_params: Vec<(&'static str, String)>,
-    query: Vec<(&'static str, String)>,
+    query: Vec<QueryParam>,
     body: Option<Result<Vec<u8>, String>>,
     idempotent: bool,
     decode: Decode<T>,
@@ -127,8 +136,33 @@ impl<T> Request<T> {
 
     /// Adds a query parameter.
     pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.query.push((name, value.to_string()));
+        self.query.push(QueryParam {
+            name,
+            value: value.to_string(),
+            cursor: false,
+        });
         self
+    }
+
+    /// Adds a paging cursor (`after`, `before`): a value HubSpot handed out already
+    /// percent-encoded (`Mw%3D%3D`), so its `%XX` sequences are sent as they are and only bytes
+    /// that cannot stand in a query value are encoded. Encoding the `%` again would send HubSpot
+    /// another cursor.
+    pub fn cursor(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.query.push(QueryParam {
+            name,
+            value: value.to_string(),
+            cursor: true,
+        });
+        self
+    }
+
+    /// Adds a paging cursor if it is set.
+    pub fn cursor_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.cursor(name, value),
+            None => self,
+        }
     }
 
     /// Adds a query parameter if it is set.
@@ -146,7 +180,7 @@ impl<T> Request<T> {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         for value in values {
-            self.query.push((name, value.to_string()));
+            self = self.query(name, value);
         }
         self
     }
@@ -212,19 +246,25 @@ impl<T> Request<T> {
         Ok(path)
     }
 
-    /// Query parameters in the order they were added, not yet encoded.
-    pub fn query_pairs(&self) -> &[(&'static str, String)] {
-        &self.query
+    /// Query parameters in the order they were added, as given: most are not yet encoded,
+    /// but paging cursors already are (see [`cursor`](Self::cursor)). Use
+    /// [`path_and_query`](Self::path_and_query) to get each encoded as it must be.
+    pub fn query_pairs(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.query.iter().map(|q| (q.name, q.value.as_str()))
     }
 
     /// The path and the encoded query string.
     pub fn path_and_query(&self) -> Result<String, InvalidRequest> {
         let mut out = self.path()?;
-        for (i, (name, value)) in self.query.iter().enumerate() {
+        for (i, param) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
-            encode_segment(name, &mut out);
+            encode_segment(param.name, &mut out);
             out.push('=');
-            encode_segment(value, &mut out);
+            if param.cursor {
+                encode_cursor(&param.value, &mut out);
+            } else {
+                encode_segment(&param.value, &mut out);
+            }
         }
         Ok(out)
     }
@@ -259,17 +299,50 @@ impl<T> Request<T> {
     }
 }
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+fn push_encoded(byte: u8, out: &mut String) {
+    out.push('%');
+    out.push(HEX[usize::from(byte >> 4)] as char);
+    out.push(HEX[usize::from(byte & 0xF)] as char);
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value can never
 /// add a segment, a query or a fragment.
 fn encode_segment(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if is_unreserved(byte) {
             out.push(byte as char);
         } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 0xF)] as char);
+            push_encoded(byte, out);
+        }
+    }
+}
+
+/// Encodes a cursor that is already percent-encoded: `%XX` sequences stay as they are, as do
+/// the characters a query may hold as they are; what would end the value (`&`, `#`), change
+/// its meaning (`=`, `+`, `;`), or cannot stand in a URL (spaces, controls, non-ASCII, a `%`
+/// that starts no sequence) is encoded.
+fn encode_cursor(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape = byte == b'%'
+            && bytes.len() > i + 2
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit();
+        let plain = is_unreserved(byte)
+            || matches!(
+                byte,
+                b'!' | b'$' | b'\'' | b'(' | b')' | b'*' | b',' | b':' | b'@' | b'/' | b'?'
+            );
+        if escape || plain {
+            out.push(byte as char);
+        } else {
+            push_encoded(byte, out);
         }
     }
 }
@@ -308,5 +381,52 @@ pub mod decode {
         } else {
             serde_json::from_slice(body_or_null(body)).map(Outcome::Complete)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list() -> Request<serde_json::Value> {
+        Request::new("list", Method::Get, "/items", decode::json)
+    }
+
+    fn query_of(request: &Request<serde_json::Value>) -> String {
+        request.path_and_query().unwrap()
+    }
+
+    #[test]
+    fn cursors_keep_their_percent_sequences() {
+        let live = "MTcxMjY5MDQ1MDM2MnwwLTF8NzA4MDM5NjM0NXw2LTI3NTgyNDU5fC03NTgwNjg4Mjk%3D";
+        assert_eq!(
+            query_of(&list().cursor("after", live)),
+            format!("/items?after={live}")
+        );
+        assert_eq!(
+            query_of(&list().cursor_opt("before", Some("Mw%3D%3D"))),
+            "/items?before=Mw%3D%3D"
+        );
+        assert_eq!(
+            query_of(&list().cursor_opt("after", None::<&str>)),
+            "/items"
+        );
+    }
+
+    #[test]
+    fn cursors_encode_what_cannot_stand_in_a_query_value() {
+        // A decoded cursor (`=`, `+`), separators, spaces, non-ASCII and a lone `%`.
+        assert_eq!(
+            query_of(&list().cursor("after", "a+b/c==&x=1#f é 50%!%4")),
+            "/items?after=a%2Bb/c%3D%3D%26x%3D1%23f%20%C3%A9%2050%25!%254"
+        );
+    }
+
+    #[test]
+    fn other_query_values_are_fully_encoded() {
+        let request = list().query("q", "Mw%3D%3D").cursor("after", "Mw%3D%3D");
+        assert_eq!(query_of(&request), "/items?q=Mw%253D%253D&after=Mw%3D%3D");
+        let pairs: Vec<_> = request.query_pairs().collect();
+        assert_eq!(pairs, [("q", "Mw%3D%3D"), ("after", "Mw%3D%3D")]);
     }
 }
