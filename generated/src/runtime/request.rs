@@ -6,12 +6,16 @@
 //! A `Request` knows its method, path, query and JSON body, and how to read a successful
 //! response. It needs no network to build or inspect, so it can be tested as data or sent
 //! with another HTTP stack: send `method()`, `path_and_query()` and `body()`, then hand the
-//! status and body to `decode`.
+//! status, headers and body to `decode_response`, which gives the value or the same `Error`
+//! `Client::send` would.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use super::error::Error;
+use super::response::{self, ResponseHeaders};
 
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -289,9 +293,34 @@ impl<T> Request<T> {
         Ok(())
     }
 
-    /// Reads a successful (2xx) response.
-    pub fn decode(&self, status: u16, body: &[u8]) -> Result<T, serde_json::Error> {
+    /// Reads an answer from its status and body alone; like
+    /// [`decode_response`](Self::decode_response) without headers, so a 429 cannot say how
+    /// long to wait.
+    pub fn decode(&self, status: u16, body: &[u8]) -> Result<T, Error> {
+        self.decode_response(status, &[] as &[(&str, &str)], body)
+    }
+
+    /// Reads an answer, whatever its status: a 2xx body as `T`, anything else as the
+    /// [`Error`] that `Client::send` returns for it, classified the same way
+    /// ([`Error::is_retryable`], [`Error::may_have_been_applied`]). `headers` are the
+    /// answer's (`Retry-After`, rate limits, `Content-Type`); see [`ResponseHeaders`].
+    pub fn decode_response<H: ResponseHeaders + ?Sized>(
+        &self,
+        status: u16,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        if !(200..300).contains(&status) {
+            return Err(response::failure(
+                self.operation,
+                self.idempotent,
+                status,
+                headers,
+                body,
+            ));
+        }
         (self.decode)(status, body)
+            .map_err(|e| response::undecodable(self.operation, status, headers, body, &e))
     }
 
     fn invalid(&self, message: String) -> InvalidRequest {
@@ -380,7 +409,7 @@ pub mod decode {
         body: &[u8],
     ) -> Result<Outcome<T, P>, serde_json::Error> {
         if status == 207 {
-            serde_json::from_slice(body).map(Outcome::Partial)
+            serde_json::from_slice(body_or_null(body)).map(Outcome::Partial)
         } else {
             serde_json::from_slice(body_or_null(body)).map(Outcome::Complete)
         }

@@ -3,12 +3,16 @@
 //! A `Request` knows its method, path, query and JSON body, and how to read a successful
 //! response. It needs no network to build or inspect, so it can be tested as data or sent
 //! with another HTTP stack: send `method()`, `path_and_query()` and `body()`, then hand the
-//! status and body to `decode`.
+//! status, headers and body to `decode_response`, which gives the value or the same `Error`
+//! `Client::send` would.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use super::error::Error;
+use super::response::{self, ResponseHeaders};
 
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -286,9 +290,34 @@ impl<T> Request<T> {
         Ok(())
     }
 
-    /// Reads a successful (2xx) response.
-    pub fn decode(&self, status: u16, body: &[u8]) -> Result<T, serde_json::Error> {
+    /// Reads an answer from its status and body alone; like
+    /// [`decode_response`](Self::decode_response) without headers, so a 429 cannot say how
+    /// long to wait.
+    pub fn decode(&self, status: u16, body: &[u8]) -> Result<T, Error> {
+        self.decode_response(status, &[] as &[(&str, &str)], body)
+    }
+
+    /// Reads an answer, whatever its status: a 2xx body as `T`, anything else as the
+    /// [`Error`] that `Client::send` returns for it, classified the same way
+    /// ([`Error::is_retryable`], [`Error::may_have_been_applied`]). `headers` are the
+    /// answer's (`Retry-After`, rate limits, `Content-Type`); see [`ResponseHeaders`].
+    pub fn decode_response<H: ResponseHeaders + ?Sized>(
+        &self,
+        status: u16,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        if !(200..300).contains(&status) {
+            return Err(response::failure(
+                self.operation,
+                self.idempotent,
+                status,
+                headers,
+                body,
+            ));
+        }
         (self.decode)(status, body)
+            .map_err(|e| response::undecodable(self.operation, status, headers, body, &e))
     }
 
     fn invalid(&self, message: String) -> InvalidRequest {
@@ -377,7 +406,7 @@ pub mod decode {
         body: &[u8],
     ) -> Result<Outcome<T, P>, serde_json::Error> {
         if status == 207 {
-            serde_json::from_slice(body).map(Outcome::Partial)
+            serde_json::from_slice(body_or_null(body)).map(Outcome::Partial)
         } else {
             serde_json::from_slice(body_or_null(body)).map(Outcome::Complete)
         }
@@ -428,5 +457,62 @@ mod tests {
         assert_eq!(query_of(&request), "/items?q=Mw%253D%253D&after=Mw%3D%3D");
         let pairs: Vec<_> = request.query_pairs().collect();
         assert_eq!(pairs, [("q", "Mw%3D%3D"), ("after", "Mw%3D%3D")]);
+    }
+
+    #[test]
+    fn decode_reads_an_error_answer_as_the_error_it_is() {
+        let request = list();
+        let limited = request
+            .decode(
+                429,
+                br#"{"status":"error","message":"Daily limit","policyName":"DAILY"}"#,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&limited, Error::RateLimited(l) if l.message == "Daily limit"),
+            "{limited:?}"
+        );
+        let refused = request.decode(404, b"").unwrap_err();
+        assert_eq!(refused.status(), Some(404));
+        assert_eq!(request.decode(200, b"[1]").unwrap(), serde_json::json!([1]));
+    }
+
+    #[test]
+    fn decode_response_reads_headers_too() {
+        let request = Request::<()>::new("op", Method::Post, "/x", decode::empty);
+        let headers = vec![("retry-after".to_owned(), "7".to_owned())];
+        let error = request.decode_response(429, &headers, b"").unwrap_err();
+        let Error::RateLimited(limited) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(limited.retry_after, Some(std::time::Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn text_where_json_was_expected_says_so() {
+        let request = list();
+        let error = request
+            .decode_response(200, &[("Content-Type", "text/plain")], b"OK")
+            .unwrap_err();
+        assert!(error.may_have_been_applied() && !error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "list: HubSpot answered 200 with 2 bytes of text/plain: OK, where JSON was expected \
+             (the request went through)"
+        );
+    }
+
+    #[test]
+    fn an_empty_207_reads_like_any_other_empty_body() {
+        let request: Request<Outcome<serde_json::Map<String, serde_json::Value>, Vec<u8>>> =
+            Request::new("batch", Method::Post, "/b", decode::outcome);
+        let partial = request.decode(207, b"").unwrap_err().to_string();
+        let complete = request.decode(200, b"").unwrap_err().to_string();
+        assert_eq!(
+            partial,
+            "batch: HubSpot answered 207 with an empty body, where JSON was expected (the \
+             request went through)"
+        );
+        assert_eq!(complete, partial.replace("207", "200"));
     }
 }
