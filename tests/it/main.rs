@@ -11,4 +11,5 @@ mod reference_docs;
 mod requests;
 mod robustness;
 mod round_trip;
+mod transport;
 mod up_to_date;

@@ -4,6 +4,11 @@
 //! Both versions are served: `/crm/v4/...` and `/crm/associations/v4/...`, and
 //! `/crm/associations/2026-03/...` and `/crm/objects/2026-03/...`, where 2026-03 answers
 //! archive calls with 200 and a body as the 2026-03 documents say.
+//!
+//! As the live API does, it hands out paging cursors already percent-encoded (ending in
+//! `%3D`) and reads the cursor it receives literally, so one encoded again pages wrong; and
+//! its faults include redirects, error bodies with `errors: null`, HTML pages from a proxy and
+//! connections reset after the request was read.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -11,10 +16,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
+
+use crate::resettable::{ResetSwitch, ResettableListener};
 
 /// A fault to inject into one response.
 #[derive(Clone, Debug)]
@@ -32,6 +40,71 @@ pub enum Fault {
     SlowBody(Duration),
     /// Send headers, then break the connection mid-body.
     Drop,
+    /// Carry the request out, then reset the connection before answering: the change is made
+    /// and the client hears nothing.
+    Reset,
+    /// `302 Found` to this `Location`.
+    Redirect(String),
+    /// This status, `Content-Type` and body, as they are.
+    Answer {
+        status: u16,
+        content_type: &'static str,
+        body: String,
+    },
+}
+
+impl Fault {
+    /// An error body of the live API's looser kind: `errors`, `links` and `context` `null`.
+    pub fn errors_null(status: u16) -> Fault {
+        let body = json!({
+            "status": "error",
+            "message": "Property values were not valid",
+            "correlationId": "0a1b2c3d-0000-4000-8000-00000000e4e0",
+            "category": "VALIDATION_ERROR",
+            "subCategory": null,
+            "errors": null,
+            "context": null,
+            "links": null,
+        });
+        Fault::Answer {
+            status,
+            content_type: "application/json;charset=utf-8",
+            body: body.to_string(),
+        }
+    }
+
+    /// A 429 of the daily cap whose body has odd fields beside `policyName`.
+    pub fn odd_daily_limit() -> Fault {
+        let body = json!({
+            "status": "error",
+            "message": "You have reached your daily limit.",
+            "errorType": "RATE_LIMIT",
+            "correlationId": "c0ffee00-0000-4000-8000-0000000da1e0",
+            "policyName": "DAILY",
+            "errors": null,
+            "links": null,
+            "context": "daily",
+            "category": null,
+        });
+        Fault::Answer {
+            status: 429,
+            content_type: "application/json;charset=utf-8",
+            body: body.to_string(),
+        }
+    }
+
+    /// The HTML error page a proxy in front of HubSpot sends.
+    pub fn proxy_page(status: u16) -> Fault {
+        Fault::Answer {
+            status,
+            content_type: "text/html",
+            body: format!(
+                "<!DOCTYPE html>\n<html>\n<head><title>{status} Bad Gateway</title></head>\n\
+                 <body><center><h1>{status} Bad Gateway</h1></center><hr><center>nginx</center>\n\
+                 </body>\n</html>\n"
+            ),
+        }
+    }
 }
 
 /// One request as the server saw it.
@@ -118,9 +191,13 @@ impl FakeHubSpot {
         }));
         let app_state = state.clone();
         let app = Router::new().fallback(
-            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            move |ConnectInfo(reset): ConnectInfo<ResetSwitch>,
+                  method: Method,
+                  uri: Uri,
+                  headers: HeaderMap,
+                  body: Bytes| {
                 let state = app_state.clone();
-                async move { handle(state, method, uri, headers, body).await }
+                async move { handle(state, reset, method, uri, headers, body).await }
             },
         );
         let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -135,7 +212,8 @@ impl FakeHubSpot {
             .expect("the fake HubSpot's runtime");
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            let _ = axum::serve(listener, app).await;
+            let app = app.into_make_service_with_connect_info::<ResetSwitch>();
+            let _ = axum::serve(ResettableListener::new(listener), app).await;
         });
         FakeHubSpot {
             base_url: format!("http://{address}"),
@@ -265,6 +343,7 @@ fn rate_limited(policy: &str, retry_after: Option<u64>) -> Response {
 
 async fn handle(
     state: Arc<Mutex<State>>,
+    reset: ResetSwitch,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -347,6 +426,26 @@ async fn handle(
                 .status(200)
                 .body(Body::from_stream(broken))
                 .expect("response");
+        }
+        Some(Fault::Reset) => {
+            let carried_out = route(&state, &method, uri.path(), uri.query(), &body_json);
+            reset.reset();
+            carried_out
+        }
+        Some(Fault::Redirect(location)) => {
+            let mut response = StatusCode::FOUND.into_response();
+            response
+                .headers_mut()
+                .insert("location", location.parse().expect("header"));
+            response
+        }
+        Some(Fault::Answer {
+            status,
+            content_type,
+            body,
+        }) => {
+            let status = StatusCode::from_u16(status).expect("status");
+            (status, [("content-type", content_type)], body).into_response()
         }
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
@@ -661,10 +760,11 @@ fn batch(
                     .get(&(from.to_owned(), fid.clone(), to.to_owned()))
                     .cloned()
                     .unwrap_or_default();
-                let after: usize = input["after"]
-                    .as_str()
-                    .and_then(|a| a.parse().ok())
-                    .unwrap_or(0);
+                let after = match input["after"].as_str() {
+                    None => 0,
+                    // A cursor it did not hand out pages past the end, as the live API does.
+                    Some(cursor) => read_cursor(cursor).unwrap_or(usize::MAX),
+                };
                 let size = state.read_page_size.unwrap_or(usize::MAX);
                 let to_list: Vec<Value> = targets
                     .iter()
@@ -674,7 +774,9 @@ fn batch(
                     .collect();
                 let mut result = json!({"from": {"id": id_value(&fid)}, "to": to_list});
                 if after.saturating_add(size) < targets.len() {
-                    result["paging"] = json!({"next": {"after": (after + size).to_string()}});
+                    let next = cursor(after + size);
+                    result["paging"] =
+                        json!({"next": {"after": next, "link": format!("?after={next}")}});
                 }
                 results.push(result);
             }
@@ -714,7 +816,8 @@ fn list(state: &State, ot: &str, oid: &str, tt: &str, query: Option<&str>) -> Re
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
-            "after" => after = value.parse().unwrap_or(0),
+            // Read literally: a cursor encoded again pages past the end, as on the live API.
+            "after" => after = read_cursor(value).unwrap_or(usize::MAX),
             "limit" => limit = value.parse::<usize>().unwrap_or(500).clamp(1, 500),
             _ => {}
         }
@@ -732,13 +835,33 @@ fn list(state: &State, ot: &str, oid: &str, tt: &str, query: Option<&str>) -> Re
         .collect();
     let mut body = json!({"results": page});
     if state.cycle_paging {
-        let next = if after == 0 { "1" } else { "0" };
+        let next = cursor(if after == 0 { 1 } else { 0 });
         body["paging"] = json!({"next": {"after": next}});
-    } else if after + limit < targets.len() {
-        let next = (after + limit).to_string();
+    } else if after.saturating_add(limit) < targets.len() {
+        let next = cursor(after + limit);
         body["paging"] = json!({"next": {"after": next, "link": format!("?after={next}")}});
     }
     axum::Json(body).into_response()
+}
+
+/// The start of every cursor: `OFFSET` in base64.
+const CURSOR_PREFIX: &str = "T0ZGU0VU";
+/// Its end: base64 padding, percent-encoded as HubSpot hands it out.
+const CURSOR_PADDING: &str = "%3D%3D";
+
+/// The cursor of the page that starts at `offset`, shaped like HubSpot's: base64-looking text
+/// whose `=` padding comes already percent-encoded.
+pub fn cursor(offset: usize) -> String {
+    format!("{CURSOR_PREFIX}{offset}{CURSOR_PADDING}")
+}
+
+/// The offset of a cursor exactly as [`cursor`] wrote it; anything else (a cursor whose `%`
+/// was encoded again, or decoded) is not one.
+pub fn read_cursor(text: &str) -> Option<usize> {
+    text.strip_prefix(CURSOR_PREFIX)?
+        .strip_suffix(CURSOR_PADDING)?
+        .parse()
+        .ok()
 }
 
 fn labels(

@@ -6,6 +6,7 @@
 mod readme {}
 
 pub mod fake_hubspot;
+pub mod resettable;
 pub mod sample;
 pub mod semantic;
 

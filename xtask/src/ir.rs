@@ -76,6 +76,9 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// A paging cursor HubSpot hands out already percent-encoded: sent as given, not
+    /// encoded again.
+    pub cursor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

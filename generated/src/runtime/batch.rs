@@ -54,6 +54,27 @@ pub enum FailureReason {
     Missing,
 }
 
+impl<I> BatchFailure<I> {
+    /// Whether HubSpot may have applied this input although it is listed as failed; see
+    /// [`FailureReason::may_have_been_applied`].
+    pub fn may_have_been_applied(&self) -> bool {
+        self.reason.may_have_been_applied()
+    }
+}
+
+impl FailureReason {
+    /// Whether the input may have taken effect: its request broke or timed out after being
+    /// sent, or HubSpot answered without saying what became of it. `false` when nothing was
+    /// sent or HubSpot rejected it; such an input can be sent again as it is.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            FailureReason::Request(error) => error.may_have_been_applied(),
+            FailureReason::Rejected(_) => false,
+            FailureReason::Unattributed(_) | FailureReason::Missing => true,
+        }
+    }
+}
+
 impl Client {
     /// Sends `inputs` through a batch endpoint. `request` builds one request from at most
     /// [`batch_size`](super::ClientBuilder::batch_size) inputs.

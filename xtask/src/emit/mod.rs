@@ -242,9 +242,9 @@ fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenSt
         pub mod runtime;
         #shared_module
 
-        pub use runtime::{ObjectId, Outcome, Request};
+        pub use runtime::{Error, ObjectId, Outcome, Request};
         #[cfg(feature = "client")]
-        pub use runtime::{BatchReport, Client, ClientBuilder, Error, RetryPolicy};
+        pub use runtime::{BatchReport, Client, ClientBuilder, RetryPolicy};
 
         #(#modules)*
     }

@@ -121,10 +121,12 @@ fn operation(op: &Operation) -> TokenStream {
             },
             (ParamLocation::Query, true) => match &p.ty {
                 TypeRef::List(_) => quote!(.queries(#wire, #value.iter())),
+                _ if p.cursor => quote!(.cursor(#wire, #value)),
                 _ => quote!(.query(#wire, #value)),
             },
             (ParamLocation::Query, false) => match &p.ty {
                 TypeRef::List(_) => quote!(.queries(#wire, query.#value.iter().flatten())),
+                _ if p.cursor => quote!(.cursor_opt(#wire, query.#value.as_ref())),
                 _ => quote!(.query_opt(#wire, query.#value.as_ref())),
             },
         }

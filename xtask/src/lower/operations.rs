@@ -245,6 +245,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
+                cursor: location == ParamLocation::Query && naming::is_paging_cursor(&data.name),
             };
             match location {
                 ParamLocation::Path => path_params.push(lowered),
