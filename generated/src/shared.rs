@@ -128,7 +128,11 @@ impl ::serde::Serialize for AssociationSpec {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("associationCategory", &self.association_category);
         object.field("associationTypeId", &self.association_type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("associationCategory", true), ("associationTypeId", true)],
+            );
         object.end()
     }
 }
@@ -244,7 +248,17 @@ impl ::serde::Serialize for AssociationSpecWithLabel {
         object.optional("label", &self.label);
         object.optional("toObjectTypeId", &self.to_object_type_id);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("fromObjectTypeId", self.from_object_type_id.is_some()),
+                    ("label", self.label.is_some()),
+                    ("toObjectTypeId", self.to_object_type_id.is_some()),
+                    ("typeId", true),
+                ],
+            );
         object.end()
     }
 }
@@ -363,7 +377,7 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -453,7 +467,7 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -540,7 +554,7 @@ impl ::serde::Serialize for BatchInputPublicAssociationMultiArchive {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -619,7 +633,7 @@ impl ::serde::Serialize for BatchInputPublicAssociationMultiPost {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -698,7 +712,7 @@ impl ::serde::Serialize for BatchInputPublicAssociationSpec {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -777,7 +791,7 @@ impl ::serde::Serialize for BatchInputPublicDefaultAssociationMultiPost {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -856,7 +870,7 @@ impl ::serde::Serialize for BatchInputPublicFetchAssociationsBatchRequest {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -960,7 +974,18 @@ impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPair {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1132,7 +1157,20 @@ impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPairWithErrors {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1315,7 +1353,18 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1496,7 +1545,20 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1686,7 +1748,18 @@ impl ::serde::Serialize for BatchResponsePublicAssociationDefinitionUserConfigur
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1867,7 +1940,20 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2057,7 +2143,18 @@ impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabel {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2229,7 +2326,20 @@ impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabelWithErro
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2425,7 +2535,20 @@ impl ::serde::Serialize for BatchResponsePublicDefaultAssociation {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2671,7 +2794,7 @@ impl ::serde::Serialize for CollectionResponseAssociationSpecWithLabelNoPaging {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("results", &self.results);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("results", true)]);
         object.end()
     }
 }
@@ -2757,7 +2880,8 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("paging", &self.paging);
         object.field("results", &self.results);
-        object.extra(&self.extra);
+        object
+            .extra(&self.extra, &[("paging", self.paging.is_some()), ("results", true)]);
         object.end()
     }
 }
@@ -2854,7 +2978,7 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("results", &self.results);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("results", true)]);
         object.end()
     }
 }
@@ -2953,7 +3077,11 @@ impl ::serde::Serialize for DateTime {
         object.field("dateOnly", &self.date_only);
         object.field("timeZoneShift", &self.time_zone_shift);
         object.field("value", &self.value);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("dateOnly", true), ("timeZoneShift", true), ("value", true)],
+            );
         object.end()
     }
 }
@@ -3086,7 +3214,19 @@ impl ::serde::Serialize for Error {
         object.optional("links", &self.links);
         object.field("message", &self.message);
         object.optional("subCategory", &self.sub_category);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("context", self.context.is_some()),
+                    ("correlationId", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("message", true),
+                    ("subCategory", self.sub_category.is_some()),
+                ],
+            );
         object.end()
     }
 }
@@ -3255,7 +3395,17 @@ impl ::serde::Serialize for ErrorDetail {
         object.optional("in", &self.in_);
         object.field("message", &self.message);
         object.optional("subCategory", &self.sub_category);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("code", self.code.is_some()),
+                    ("context", self.context.is_some()),
+                    ("in", self.in_.is_some()),
+                    ("message", true),
+                    ("subCategory", self.sub_category.is_some()),
+                ],
+            );
         object.end()
     }
 }
@@ -3359,7 +3509,7 @@ impl ::serde::Serialize for ForwardPaging {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("next", self.next.is_some())]);
         object.end()
     }
 }
@@ -3451,7 +3601,17 @@ impl ::serde::Serialize for LabelsBetweenObjectPair {
         object.field("labels", &self.labels);
         object.field("toObjectId", &self.to_object_id);
         object.field("toObjectTypeId", &self.to_object_type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("fromObjectId", true),
+                    ("fromObjectTypeId", true),
+                    ("labels", true),
+                    ("toObjectId", true),
+                    ("toObjectTypeId", true),
+                ],
+            );
         object.end()
     }
 }
@@ -3597,7 +3757,7 @@ impl ::serde::Serialize for MultiAssociatedObjectWithLabel {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("associationTypes", &self.association_types);
         object.field("toObjectId", &self.to_object_id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("associationTypes", true), ("toObjectId", true)]);
         object.end()
     }
 }
@@ -3696,7 +3856,7 @@ impl ::serde::Serialize for NextPage {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("after", &self.after);
         object.optional("link", &self.link);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("after", true), ("link", self.link.is_some())]);
         object.end()
     }
 }
@@ -3778,7 +3938,11 @@ impl ::serde::Serialize for Paging {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next);
         object.optional("prev", &self.prev);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("next", self.next.is_some()), ("prev", self.prev.is_some())],
+            );
         object.end()
     }
 }
@@ -3857,7 +4021,7 @@ impl ::serde::Serialize for PreviousPage {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("before", &self.before);
         object.optional("link", &self.link);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("before", true), ("link", self.link.is_some())]);
         object.end()
     }
 }
@@ -3953,7 +4117,11 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationCreateReques
         object.field("category", &self.category);
         object.field("maxToObjectIds", &self.max_to_object_ids);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("category", true), ("maxToObjectIds", true), ("typeId", true)],
+            );
         object.end()
     }
 }
@@ -4080,7 +4248,11 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateReques
         object.field("category", &self.category);
         object.field("maxToObjectIds", &self.max_to_object_ids);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("category", true), ("maxToObjectIds", true), ("typeId", true)],
+            );
         object.end()
     }
 }
@@ -4210,7 +4382,18 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateResult
                 "userEnforcedMaxToObjectIds",
                 &self.user_enforced_max_to_object_ids,
             );
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("typeId", true),
+                    (
+                        "userEnforcedMaxToObjectIds",
+                        self.user_enforced_max_to_object_ids.is_some(),
+                    ),
+                ],
+            );
         object.end()
     }
 }
@@ -4327,7 +4510,15 @@ impl ::serde::Serialize for PublicAssociationDefinitionCreateRequest {
         object.optional("inverseLabel", &self.inverse_label);
         object.field("label", &self.label);
         object.field("name", &self.name);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("inverseLabel", self.inverse_label.is_some()),
+                    ("label", true),
+                    ("name", true),
+                ],
+            );
         object.end()
     }
 }
@@ -4429,7 +4620,15 @@ impl ::serde::Serialize for PublicAssociationDefinitionUpdateRequest {
         object.field("associationTypeId", &self.association_type_id);
         object.optional("inverseLabel", &self.inverse_label);
         object.field("label", &self.label);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("associationTypeId", true),
+                    ("inverseLabel", self.inverse_label.is_some()),
+                    ("label", true),
+                ],
+            );
         object.end()
     }
 }
@@ -4548,7 +4747,19 @@ impl ::serde::Serialize for PublicAssociationDefinitionUserConfiguration {
                 "userEnforcedMaxToObjectIds",
                 &self.user_enforced_max_to_object_ids,
             );
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("label", self.label.is_some()),
+                    ("typeId", true),
+                    (
+                        "userEnforcedMaxToObjectIds",
+                        self.user_enforced_max_to_object_ids.is_some(),
+                    ),
+                ],
+            );
         object.end()
     }
 }
@@ -4662,7 +4873,7 @@ impl ::serde::Serialize for PublicAssociationMultiArchive {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("from", true), ("to", true)]);
         object.end()
     }
 }
@@ -4753,7 +4964,7 @@ impl ::serde::Serialize for PublicAssociationMultiPost {
         object.field("from", &self.from);
         object.field("to", &self.to);
         object.field("types", &self.types);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("from", true), ("to", true), ("types", true)]);
         object.end()
     }
 }
@@ -4853,7 +5064,11 @@ impl ::serde::Serialize for PublicAssociationMultiWithLabel {
         object.field("from", &self.from);
         object.optional("paging", &self.paging);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("from", true), ("paging", self.paging.is_some()), ("to", true)],
+            );
         object.end()
     }
 }
@@ -4947,7 +5162,7 @@ impl ::serde::Serialize for PublicAssociationSpec {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("category", &self.category);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("category", true), ("typeId", true)]);
         object.end()
     }
 }
@@ -5049,7 +5264,11 @@ impl ::serde::Serialize for PublicDefaultAssociation {
         object.field("associationSpec", &self.association_spec);
         object.field("from", &self.from);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("associationSpec", true), ("from", true), ("to", true)],
+            );
         object.end()
     }
 }
@@ -5148,7 +5367,7 @@ impl ::serde::Serialize for PublicDefaultAssociationMultiPost {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("from", true), ("to", true)]);
         object.end()
     }
 }
@@ -5233,7 +5452,7 @@ impl ::serde::Serialize for PublicFetchAssociationsBatchRequest {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("after", &self.after);
         object.field("id", &self.id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("after", self.after.is_some()), ("id", true)]);
         object.end()
     }
 }
@@ -5309,7 +5528,7 @@ impl ::serde::Serialize for PublicObjectId {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("id", true)]);
         object.end()
     }
 }
@@ -5391,7 +5610,11 @@ impl ::serde::Serialize for ReportCreationResponse {
         object.field("enqueueTime", &self.enqueue_time);
         object.field("userEmail", &self.user_email);
         object.field("userId", &self.user_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("enqueueTime", true), ("userEmail", true), ("userId", true)],
+            );
         object.end()
     }
 }
@@ -5533,7 +5756,20 @@ impl ::serde::Serialize for StandardError {
         object.field("message", &self.message);
         object.field("status", &self.status);
         object.optional("subCategory", &self.sub_category);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("context", true),
+                    ("errors", true),
+                    ("id", self.id.is_some()),
+                    ("links", true),
+                    ("message", true),
+                    ("status", true),
+                    ("subCategory", self.sub_category.is_some()),
+                ],
+            );
         object.end()
     }
 }

@@ -6,6 +6,7 @@
 mod readme {}
 
 pub mod fake_hubspot;
+pub mod repeated_keys;
 pub mod sample;
 pub mod semantic;
 

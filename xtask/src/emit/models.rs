@@ -127,7 +127,8 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
 }
 
 /// One object: fields in order (an optional one only when set, since absent and null mean
-/// the same for it), then the extra map. See `runtime::ser` for why not a derive.
+/// the same for it), then the extra map, which never repeats a key a field wrote. See
+/// `runtime::ser` for why not a derive.
 fn serialize_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let entries = s.fields.iter().map(|f| {
         let field = ident(&f.name);
@@ -140,7 +141,16 @@ fn serialize_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     });
     let extra = s.extra.as_ref().map(|extra| {
         let field = ident(&extra.name);
-        quote!(object.extra(&self.#field);)
+        let declared = s.fields.iter().map(|f| {
+            let wire = &f.wire_name;
+            if f.required {
+                quote!((#wire, true))
+            } else {
+                let value = ident(&f.name);
+                quote!((#wire, self.#value.is_some()))
+            }
+        });
+        quote!(object.extra(&self.#field, &[#(#declared),*]);)
     });
     let body = if s.fields.is_empty() && extra.is_none() {
         quote!(crate::runtime::ser::Object::new(serializer)?.end())
