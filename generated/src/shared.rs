@@ -6055,6 +6055,12 @@ impl crate::runtime::ObjectIds for LabelsBetweenObjectPair {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from_object_id.as_str(),
+            keys: &["fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for MultiAssociatedObjectWithLabel {
@@ -6065,6 +6071,12 @@ impl crate::runtime::ObjectIds for MultiAssociatedObjectWithLabel {
             ids.push(value.as_str());
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.to_object_id.as_str(),
+            keys: &["toObjectId"],
+        })
     }
 }
 
@@ -6083,6 +6095,12 @@ impl crate::runtime::ObjectIds for PublicAssociationMultiArchive {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for PublicAssociationMultiPost {
@@ -6097,6 +6115,12 @@ impl crate::runtime::ObjectIds for PublicAssociationMultiPost {
             ids.extend(crate::runtime::ObjectIds::object_ids(value));
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
     }
 }
 
@@ -6114,6 +6138,12 @@ impl crate::runtime::ObjectIds for PublicAssociationMultiWithLabel {
             }
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
     }
 }
 
@@ -6140,6 +6170,12 @@ impl crate::runtime::ObjectIds for PublicDefaultAssociation {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for PublicDefaultAssociationMultiPost {
@@ -6154,6 +6190,12 @@ impl crate::runtime::ObjectIds for PublicDefaultAssociationMultiPost {
             ids.extend(crate::runtime::ObjectIds::object_ids(value));
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
     }
 }
 
@@ -6174,6 +6216,12 @@ impl crate::runtime::ObjectIds for PublicFetchAssociationsBatchRequest {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.id.as_str(),
+            keys: &["id", "fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for PublicObjectId {
@@ -6184,5 +6232,11 @@ impl crate::runtime::ObjectIds for PublicObjectId {
             ids.push(value.as_str());
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.id.as_str(),
+            keys: &["id", "fromObjectId"],
+        })
     }
 }

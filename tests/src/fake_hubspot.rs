@@ -5,7 +5,7 @@
 //! `/crm/associations/2026-03/...` and `/crm/objects/2026-03/...`, where 2026-03 answers
 //! archive calls with 200 and a body as the 2026-03 documents say.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,6 +32,15 @@ pub enum Fault {
     SlowBody(Duration),
     /// Send headers, then break the connection mid-body.
     Drop,
+}
+
+/// How the fake words the 207 error item of one rejected batch input. The live API may
+/// name the input's target (an id other inputs share) next to its source.
+#[derive(Clone, Debug)]
+pub struct Rejection {
+    pub category: String,
+    /// Also name the input's target under `toObjectId` (batch create).
+    pub names_target: bool,
 }
 
 /// One request as the server saw it.
@@ -65,8 +74,8 @@ struct State {
     /// At most this many requests in any window of this length; more get 429.
     limit: Option<(usize, Duration)>,
     window: VecDeque<Instant>,
-    /// Inputs whose source id is here are rejected in a 207 answer.
-    reject_ids: HashSet<String>,
+    /// Inputs whose source id is here are rejected in a 207 answer, worded so.
+    rejections: HashMap<String, Rejection>,
     /// Answer batch create with 200 instead of the documented 201.
     create_status_200: bool,
     /// List pages point back and forth between two cursors forever.
@@ -163,9 +172,25 @@ impl FakeHubSpot {
         self.with(|s| s.limit = Some((max, interval)));
     }
 
-    /// Rejects (in a 207 answer) every batch input whose source id is one of these.
+    /// Rejects (in a 207 answer) every batch input whose source id is one of these, as a
+    /// `VALIDATION_ERROR` that also names the target.
     pub fn reject_ids(&self, ids: impl IntoIterator<Item = String>) {
-        self.with(|s| s.reject_ids.extend(ids));
+        self.with(|s| {
+            for id in ids {
+                let rejection = Rejection {
+                    category: "VALIDATION_ERROR".to_owned(),
+                    names_target: true,
+                };
+                s.rejections.insert(id, rejection);
+            }
+        });
+    }
+
+    /// Rejects (in a 207 answer) every batch input whose source id is `id`, worded so.
+    pub fn reject(&self, id: impl Into<String>, rejection: Rejection) {
+        self.with(|s| {
+            s.rejections.insert(id.into(), rejection);
+        });
     }
 
     /// Accepts `token` instead of [`TOKEN`].
@@ -578,12 +603,23 @@ fn batch_body(results: Vec<Value>, errors: Vec<Value>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-fn rejection(id: &str) -> Value {
+/// The error item for a rejected input with source `id` and, for a pair, `target`.
+fn rejection(id: &str, target: Option<&str>, how: &Rejection) -> Value {
+    let category = how.category.as_str();
+    let message = match category {
+        "VALIDATION_ERROR" => format!("Record {id} cannot be associated."),
+        "OBJECT_NOT_FOUND" => format!("Record {id} does not exist."),
+        other => format!("Record {id} was rejected: {other}."),
+    };
+    let mut context = json!({"fromObjectId": [id]});
+    if let (true, Some(target)) = (how.names_target, target) {
+        context["toObjectId"] = json!([target]);
+    }
     json!({
         "status": "error",
-        "category": "VALIDATION_ERROR",
-        "message": format!("Record {id} cannot be associated."),
-        "context": {"fromObjectId": [id]},
+        "category": category,
+        "message": message,
+        "context": context,
         "errors": [],
         "links": {},
     })
@@ -614,8 +650,8 @@ fn batch(
         ["create"] => {
             for input in inputs {
                 let (fid, tid) = (id(&input["from"]["id"]), id(&input["to"]["id"]));
-                if state.reject_ids.contains(&fid) {
-                    errors.push(rejection(&fid));
+                if let Some(how) = state.rejections.get(&fid) {
+                    errors.push(rejection(&fid, Some(&tid), how));
                     continue;
                 }
                 let specs = specs(&input["types"]);
@@ -652,8 +688,8 @@ fn batch(
         ["read"] => {
             for input in inputs {
                 let fid = id(&input["id"]);
-                if state.reject_ids.contains(&fid) {
-                    errors.push(rejection(&fid));
+                if let Some(how) = state.rejections.get(&fid) {
+                    errors.push(rejection(&fid, None, how));
                     continue;
                 }
                 let targets = state

@@ -13,6 +13,8 @@ mod request;
 pub mod ser;
 
 #[cfg(feature = "client")]
+mod attribution;
+#[cfg(feature = "client")]
 mod batch;
 #[cfg(feature = "client")]
 mod client;
@@ -23,7 +25,7 @@ mod paging;
 #[cfg(feature = "client")]
 mod retry;
 
-pub use model::{BatchOutput, ContinueFrom, ObjectIds, Page, PagedResult};
+pub use model::{BatchOutput, ContinueFrom, ObjectIds, OwnId, Page, PagedResult};
 pub use object_id::ObjectId;
 pub use request::{decode, Decode, InvalidRequest, Method, Outcome, Request};
 
