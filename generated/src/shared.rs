@@ -3158,15 +3158,15 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
     }
 }
 
-/// Body of a failed request.
+/// Body of a failed request. Only `correlationId` and `message` are always sent; each other property is read on its own, and a value that does not fit its type is kept in `extra`.
 ///
 /// Schema `Error`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
-    /// Broad error category.
-    pub category: String,
-    /// Extra details about the failure, as lists of strings keyed by name.
-    pub context: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    /// Broad error category; a 429 body has none.
+    pub category: Option<String>,
+    /// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
+    pub context: Option<ErrorContext>,
     /// Id of the failed request; quote it when contacting HubSpot support.
     pub correlation_id: String,
     /// Detailed errors.
@@ -3177,19 +3177,16 @@ pub struct Error {
     pub message: String,
     /// Narrower error category.
     pub sub_category: Option<String>,
-    /// Properties the schema does not declare, kept so that they survive a round trip.
+    /// Properties the schema does not declare, and values of optional properties that do not
+    /// fit their type, kept so that they survive a round trip.
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 impl Error {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        category: impl Into<String>,
-        correlation_id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(correlation_id: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            category: category.into(),
+            category: None,
             context: None,
             correlation_id: correlation_id.into(),
             errors: None,
@@ -3207,7 +3204,7 @@ impl ::serde::Serialize for Error {
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
-        object.field("category", &self.category);
+        object.optional("category", &self.category);
         object.optional("context", &self.context);
         object.field("correlationId", &self.correlation_id);
         object.optional("errors", &self.errors);
@@ -3218,7 +3215,7 @@ impl ::serde::Serialize for Error {
             .extra(
                 &self.extra,
                 &[
-                    ("category", true),
+                    ("category", self.category.is_some()),
                     ("context", self.context.is_some()),
                     ("correlationId", true),
                     ("errors", self.errors.is_some()),
@@ -3248,10 +3245,8 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 self,
                 mut map: __A,
             ) -> Result<Error, __A::Error> {
-                let mut slot_category: Option<String> = None;
-                let mut slot_context: Option<
-                    Option<::std::collections::BTreeMap<String, Vec<String>>>,
-                > = None;
+                let mut slot_category: Option<Option<String>> = None;
+                let mut slot_context: Option<Option<ErrorContext>> = None;
                 let mut slot_correlation_id: Option<String> = None;
                 let mut slot_errors: Option<Option<Vec<ErrorDetail>>> = None;
                 let mut slot_links: Option<
@@ -3263,15 +3258,17 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "category" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_category,
+                                &mut unknown,
                                 &mut map,
                                 "category",
                             )
                         }
                         "context" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_context,
+                                &mut unknown,
                                 &mut map,
                                 "context",
                             )
@@ -3284,14 +3281,20 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                             )
                         }
                         "errors" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_errors,
+                                &mut unknown,
                                 &mut map,
                                 "errors",
                             )
                         }
                         "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
+                            crate::runtime::de::lenient_field(
+                                &mut slot_links,
+                                &mut unknown,
+                                &mut map,
+                                "links",
+                            )
                         }
                         "message" => {
                             crate::runtime::de::field(
@@ -3301,8 +3304,9 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                             )
                         }
                         "subCategory" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_sub_category,
+                                &mut unknown,
                                 &mut map,
                                 "subCategory",
                             )
@@ -3310,11 +3314,6 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                         _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
                     }?;
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
-                };
                 let Some(slot_correlation_id) = slot_correlation_id else {
                     return Err(
                         <__A::Error as ::serde::de::Error>::missing_field(
@@ -3328,7 +3327,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                     );
                 };
                 Ok(Error {
-                    category: slot_category,
+                    category: slot_category.flatten(),
                     context: slot_context.flatten(),
                     correlation_id: slot_correlation_id,
                     errors: slot_errors.flatten(),
@@ -3343,7 +3342,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
     }
 }
 
-/// Extra details about the error; usually lists of strings keyed by name, but HubSpot sometimes sends a plain string.
+/// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ErrorContext {
@@ -3351,14 +3350,14 @@ pub enum ErrorContext {
     Text(String),
 }
 
-/// One detailed error inside an error body.
+/// One detailed error inside an error body. Only `message` is always sent; each other property is read on its own, and a value that does not fit its type is kept in `extra`.
 ///
 /// Schema `ErrorDetail`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorDetail {
     /// Machine-readable error code.
     pub code: Option<String>,
-    /// Extra details about the error; usually lists of strings keyed by name, but HubSpot sometimes sends a plain string.
+    /// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
     pub context: Option<ErrorContext>,
     /// Field or parameter the error refers to.
     pub in_: Option<String>,
@@ -3366,7 +3365,8 @@ pub struct ErrorDetail {
     pub message: String,
     /// Narrower error category.
     pub sub_category: Option<String>,
-    /// Properties the schema does not declare, kept so that they survive a round trip.
+    /// Properties the schema does not declare, and values of optional properties that do not
+    /// fit their type, kept so that they survive a round trip.
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3436,16 +3436,29 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "code" => {
-                            crate::runtime::de::field(&mut slot_code, &mut map, "code")
+                            crate::runtime::de::lenient_field(
+                                &mut slot_code,
+                                &mut unknown,
+                                &mut map,
+                                "code",
+                            )
                         }
                         "context" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_context,
+                                &mut unknown,
                                 &mut map,
                                 "context",
                             )
                         }
-                        "in" => crate::runtime::de::field(&mut slot_in_, &mut map, "in"),
+                        "in" => {
+                            crate::runtime::de::lenient_field(
+                                &mut slot_in_,
+                                &mut unknown,
+                                &mut map,
+                                "in",
+                            )
+                        }
                         "message" => {
                             crate::runtime::de::field(
                                 &mut slot_message,
@@ -3454,8 +3467,9 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                             )
                         }
                         "subCategory" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_sub_category,
+                                &mut unknown,
                                 &mut map,
                                 "subCategory",
                             )
@@ -5693,47 +5707,41 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
     }
 }
 
-/// An error reported for one or more inputs of a batch request.
+/// An error reported for one or more inputs of a batch request, which it names in `context`. Only `status` and `message` are always sent (`errors` and `links` may be missing or null); each other property is read on its own, and a value that does not fit its type is kept in `extra`.
 ///
 /// Schema `StandardError`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StandardError {
     /// Broad error category.
-    pub category: String,
-    /// Extra details about the failure, as lists of strings keyed by name.
-    pub context: ::std::collections::BTreeMap<String, Vec<String>>,
+    pub category: Option<String>,
+    /// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
+    pub context: Option<ErrorContext>,
     /// Detailed errors.
-    pub errors: Vec<ErrorDetail>,
+    pub errors: Option<Vec<ErrorDetail>>,
     /// Identifier of the error.
     pub id: Option<crate::runtime::ObjectId>,
     /// Links to documentation about the error, keyed by name.
-    pub links: ::std::collections::BTreeMap<String, String>,
+    pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Human-readable explanation of the error.
     pub message: String,
     /// HTTP status that applies to this error.
     pub status: String,
     /// Narrower error category, with no fixed shape.
     pub sub_category: Option<::serde_json::Value>,
-    /// Properties the schema does not declare, kept so that they survive a round trip.
+    /// Properties the schema does not declare, and values of optional properties that do not
+    /// fit their type, kept so that they survive a round trip.
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 impl StandardError {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        category: impl Into<String>,
-        context: impl Into<::std::collections::BTreeMap<String, Vec<String>>>,
-        errors: impl Into<Vec<ErrorDetail>>,
-        links: impl Into<::std::collections::BTreeMap<String, String>>,
-        message: impl Into<String>,
-        status: impl Into<String>,
-    ) -> Self {
+    pub fn new(message: impl Into<String>, status: impl Into<String>) -> Self {
         Self {
-            category: category.into(),
-            context: context.into(),
-            errors: errors.into(),
+            category: None,
+            context: None,
+            errors: None,
             id: None,
-            links: links.into(),
+            links: None,
             message: message.into(),
             status: status.into(),
             sub_category: None,
@@ -5748,11 +5756,11 @@ impl ::serde::Serialize for StandardError {
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
-        object.field("category", &self.category);
-        object.field("context", &self.context);
-        object.field("errors", &self.errors);
+        object.optional("category", &self.category);
+        object.optional("context", &self.context);
+        object.optional("errors", &self.errors);
         object.optional("id", &self.id);
-        object.field("links", &self.links);
+        object.optional("links", &self.links);
         object.field("message", &self.message);
         object.field("status", &self.status);
         object.optional("subCategory", &self.sub_category);
@@ -5760,11 +5768,11 @@ impl ::serde::Serialize for StandardError {
             .extra(
                 &self.extra,
                 &[
-                    ("category", true),
-                    ("context", true),
-                    ("errors", true),
+                    ("category", self.category.is_some()),
+                    ("context", self.context.is_some()),
+                    ("errors", self.errors.is_some()),
                     ("id", self.id.is_some()),
-                    ("links", true),
+                    ("links", self.links.is_some()),
                     ("message", true),
                     ("status", true),
                     ("subCategory", self.sub_category.is_some()),
@@ -5791,14 +5799,12 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                 self,
                 mut map: __A,
             ) -> Result<StandardError, __A::Error> {
-                let mut slot_category: Option<String> = None;
-                let mut slot_context: Option<
-                    ::std::collections::BTreeMap<String, Vec<String>>,
-                > = None;
-                let mut slot_errors: Option<Vec<ErrorDetail>> = None;
+                let mut slot_category: Option<Option<String>> = None;
+                let mut slot_context: Option<Option<ErrorContext>> = None;
+                let mut slot_errors: Option<Option<Vec<ErrorDetail>>> = None;
                 let mut slot_id: Option<Option<crate::runtime::ObjectId>> = None;
                 let mut slot_links: Option<
-                    ::std::collections::BTreeMap<String, String>,
+                    Option<::std::collections::BTreeMap<String, String>>,
                 > = None;
                 let mut slot_message: Option<String> = None;
                 let mut slot_status: Option<String> = None;
@@ -5807,29 +5813,44 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "category" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_category,
+                                &mut unknown,
                                 &mut map,
                                 "category",
                             )
                         }
                         "context" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_context,
+                                &mut unknown,
                                 &mut map,
                                 "context",
                             )
                         }
                         "errors" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_errors,
+                                &mut unknown,
                                 &mut map,
                                 "errors",
                             )
                         }
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
+                        "id" => {
+                            crate::runtime::de::lenient_field(
+                                &mut slot_id,
+                                &mut unknown,
+                                &mut map,
+                                "id",
+                            )
+                        }
                         "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
+                            crate::runtime::de::lenient_field(
+                                &mut slot_links,
+                                &mut unknown,
+                                &mut map,
+                                "links",
+                            )
                         }
                         "message" => {
                             crate::runtime::de::field(
@@ -5846,8 +5867,9 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                             )
                         }
                         "subCategory" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_sub_category,
+                                &mut unknown,
                                 &mut map,
                                 "subCategory",
                             )
@@ -5855,26 +5877,6 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                         _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
                     }?;
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
-                };
-                let Some(slot_context) = slot_context else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("context"),
-                    );
-                };
-                let Some(slot_errors) = slot_errors else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("errors"),
-                    );
-                };
-                let Some(slot_links) = slot_links else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("links"),
-                    );
-                };
                 let Some(slot_message) = slot_message else {
                     return Err(
                         <__A::Error as ::serde::de::Error>::missing_field("message"),
@@ -5886,11 +5888,11 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                     );
                 };
                 Ok(StandardError {
-                    category: slot_category,
-                    context: slot_context,
-                    errors: slot_errors,
+                    category: slot_category.flatten(),
+                    context: slot_context.flatten(),
+                    errors: slot_errors.flatten(),
                     id: slot_id.flatten(),
-                    links: slot_links,
+                    links: slot_links.flatten(),
                     message: slot_message,
                     status: slot_status,
                     sub_category: slot_sub_category.flatten(),

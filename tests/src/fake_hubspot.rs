@@ -34,13 +34,30 @@ pub enum Fault {
     Drop,
 }
 
-/// How the fake words the 207 error item of one rejected batch input. The live API may
-/// name the input's target (an id other inputs share) next to its source.
+/// How the fake words the 207 error item of one rejected batch input. The live API varies
+/// it: the documents require `errors` and `links`, but HubSpot leaves them out or sends
+/// `null`, and it may name the input's target (an id other inputs share) next to its source.
 #[derive(Clone, Debug)]
 pub struct Rejection {
     pub category: String,
     /// Also name the input's target under `toObjectId` (batch create).
     pub names_target: bool,
+    pub shape: ItemShape,
+}
+
+/// Which of an error item's optional parts are sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemShape {
+    /// `errors: []` and `links: {}`, as the documents say.
+    Full,
+    /// Only `status`, `category`, `message` and `context`.
+    Bare,
+    /// `errors: null`, and no `links`.
+    NullErrors,
+}
+
+impl ItemShape {
+    pub const ALL: [ItemShape; 3] = [ItemShape::Full, ItemShape::Bare, ItemShape::NullErrors];
 }
 
 /// One request as the server saw it.
@@ -173,13 +190,15 @@ impl FakeHubSpot {
     }
 
     /// Rejects (in a 207 answer) every batch input whose source id is one of these, as a
-    /// `VALIDATION_ERROR` that also names the target.
+    /// `VALIDATION_ERROR` that also names the target; the item shapes take turns.
     pub fn reject_ids(&self, ids: impl IntoIterator<Item = String>) {
+        let shapes = ItemShape::ALL.into_iter().cycle();
         self.with(|s| {
-            for id in ids {
+            for (id, shape) in ids.into_iter().zip(shapes) {
                 let rejection = Rejection {
                     category: "VALIDATION_ERROR".to_owned(),
                     names_target: true,
+                    shape,
                 };
                 s.rejections.insert(id, rejection);
             }
@@ -615,14 +634,21 @@ fn rejection(id: &str, target: Option<&str>, how: &Rejection) -> Value {
     if let (true, Some(target)) = (how.names_target, target) {
         context["toObjectId"] = json!([target]);
     }
-    json!({
+    let mut item = json!({
         "status": "error",
         "category": category,
         "message": message,
         "context": context,
-        "errors": [],
-        "links": {},
-    })
+    });
+    match how.shape {
+        ItemShape::Full => {
+            item["errors"] = json!([]);
+            item["links"] = json!({});
+        }
+        ItemShape::Bare => {}
+        ItemShape::NullErrors => item["errors"] = Value::Null,
+    }
+    item
 }
 
 fn batch(

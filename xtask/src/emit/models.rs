@@ -74,8 +74,14 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
     let extra_field = s.extra.as_ref().map(|extra| {
         let field = ident(&extra.name);
         let value = type_tokens(&extra.value);
+        let docs = doc_attrs(Some(if s.lenient {
+            "Properties the schema does not declare, and values of optional properties that do not\n\
+             fit their type, kept so that they survive a round trip."
+        } else {
+            "Properties the schema does not declare, kept so that they survive a round trip."
+        }));
         quote! {
-            /// Properties the schema does not declare, kept so that they survive a round trip.
+            #docs
             pub #field: ::std::collections::BTreeMap<String, #value>,
         }
     });
@@ -184,10 +190,16 @@ fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
         let ty = field_type(&f.ty, f.is_option());
         quote!(let mut #slot: Option<#ty> = None;)
     });
+    // A lenient struct keeps an optional field's odd value in its extra map (of any JSON).
+    let lenient = s.lenient && s.extra.is_some();
     let arms = s.fields.iter().map(|f| {
         let slot = slot(f);
         let wire = &f.wire_name;
-        quote!(#wire => crate::runtime::de::field(&mut #slot, &mut map, #wire),)
+        if lenient && !f.required {
+            quote!(#wire => crate::runtime::de::lenient_field(&mut #slot, &mut unknown, &mut map, #wire),)
+        } else {
+            quote!(#wire => crate::runtime::de::field(&mut #slot, &mut map, #wire),)
+        }
     });
     let fallback_arm = match &s.extra {
         Some(_) => quote!(_ => crate::runtime::de::unknown(&mut unknown, key, &mut map),),

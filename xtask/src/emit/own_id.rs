@@ -130,6 +130,7 @@ mod tests {
                 name: "extra".to_owned(),
                 value: TypeRef::Json,
             }),
+            lenient: false,
         })
     }
 
