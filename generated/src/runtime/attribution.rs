@@ -33,6 +33,12 @@ pub(super) struct Attribution {
 }
 
 pub(super) fn attribute<I: ObjectIds>(inputs: &[I], errors: &[Value]) -> Attribution {
+    if errors.is_empty() {
+        return Attribution {
+            verdicts: inputs.iter().map(|_| Verdict::Unnamed).collect(),
+            unclaimed: Vec::new(),
+        };
+    }
     let named: Vec<NamedIds> = errors.iter().map(NamedIds::of).collect();
     let own: Vec<_> = inputs.iter().map(ObjectIds::own_id).collect();
     let mut by_own_id: HashMap<&str, Vec<usize>> = HashMap::new();
