@@ -10,7 +10,7 @@
 //! its faults include redirects, error bodies with `errors: null`, HTML pages from a proxy and
 //! connections reset after the request was read.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -107,6 +107,32 @@ impl Fault {
     }
 }
 
+/// How the fake words the 207 error item of one rejected batch input. The live API varies
+/// it: the documents require `errors` and `links`, but HubSpot leaves them out or sends
+/// `null`, and it may name the input's target (an id other inputs share) next to its source.
+#[derive(Clone, Debug)]
+pub struct Rejection {
+    pub category: String,
+    /// Also name the input's target under `toObjectId` (batch create).
+    pub names_target: bool,
+    pub shape: ItemShape,
+}
+
+/// Which of an error item's optional parts are sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemShape {
+    /// `errors: []` and `links: {}`, as the documents say.
+    Full,
+    /// Only `status`, `category`, `message` and `context`.
+    Bare,
+    /// `errors: null`, and no `links`.
+    NullErrors,
+}
+
+impl ItemShape {
+    pub const ALL: [ItemShape; 3] = [ItemShape::Full, ItemShape::Bare, ItemShape::NullErrors];
+}
+
 /// One request as the server saw it.
 #[derive(Clone, Debug)]
 pub struct Seen {
@@ -138,8 +164,8 @@ struct State {
     /// At most this many requests in any window of this length; more get 429.
     limit: Option<(usize, Duration)>,
     window: VecDeque<Instant>,
-    /// Inputs whose source id is here are rejected in a 207 answer.
-    reject_ids: HashSet<String>,
+    /// Inputs whose source id is here are rejected in a 207 answer, worded so.
+    rejections: HashMap<String, Rejection>,
     /// Answer batch create with 200 instead of the documented 201.
     create_status_200: bool,
     /// List pages point back and forth between two cursors forever.
@@ -241,9 +267,27 @@ impl FakeHubSpot {
         self.with(|s| s.limit = Some((max, interval)));
     }
 
-    /// Rejects (in a 207 answer) every batch input whose source id is one of these.
+    /// Rejects (in a 207 answer) every batch input whose source id is one of these, as a
+    /// `VALIDATION_ERROR` that also names the target; the item shapes take turns.
     pub fn reject_ids(&self, ids: impl IntoIterator<Item = String>) {
-        self.with(|s| s.reject_ids.extend(ids));
+        let shapes = ItemShape::ALL.into_iter().cycle();
+        self.with(|s| {
+            for (id, shape) in ids.into_iter().zip(shapes) {
+                let rejection = Rejection {
+                    category: "VALIDATION_ERROR".to_owned(),
+                    names_target: true,
+                    shape,
+                };
+                s.rejections.insert(id, rejection);
+            }
+        });
+    }
+
+    /// Rejects (in a 207 answer) every batch input whose source id is `id`, worded so.
+    pub fn reject(&self, id: impl Into<String>, rejection: Rejection) {
+        self.with(|s| {
+            s.rejections.insert(id.into(), rejection);
+        });
     }
 
     /// Accepts `token` instead of [`TOKEN`].
@@ -677,15 +721,33 @@ fn batch_body(results: Vec<Value>, errors: Vec<Value>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-fn rejection(id: &str) -> Value {
-    json!({
+/// The error item for a rejected input with source `id` and, for a pair, `target`.
+fn rejection(id: &str, target: Option<&str>, how: &Rejection) -> Value {
+    let category = how.category.as_str();
+    let message = match category {
+        "VALIDATION_ERROR" => format!("Record {id} cannot be associated."),
+        "OBJECT_NOT_FOUND" => format!("Record {id} does not exist."),
+        other => format!("Record {id} was rejected: {other}."),
+    };
+    let mut context = json!({"fromObjectId": [id]});
+    if let (true, Some(target)) = (how.names_target, target) {
+        context["toObjectId"] = json!([target]);
+    }
+    let mut item = json!({
         "status": "error",
-        "category": "VALIDATION_ERROR",
-        "message": format!("Record {id} cannot be associated."),
-        "context": {"fromObjectId": [id]},
-        "errors": [],
-        "links": {},
-    })
+        "category": category,
+        "message": message,
+        "context": context,
+    });
+    match how.shape {
+        ItemShape::Full => {
+            item["errors"] = json!([]);
+            item["links"] = json!({});
+        }
+        ItemShape::Bare => {}
+        ItemShape::NullErrors => item["errors"] = Value::Null,
+    }
+    item
 }
 
 fn batch(
@@ -713,8 +775,8 @@ fn batch(
         ["create"] => {
             for input in inputs {
                 let (fid, tid) = (id(&input["from"]["id"]), id(&input["to"]["id"]));
-                if state.reject_ids.contains(&fid) {
-                    errors.push(rejection(&fid));
+                if let Some(how) = state.rejections.get(&fid) {
+                    errors.push(rejection(&fid, Some(&tid), how));
                     continue;
                 }
                 let specs = specs(&input["types"]);
@@ -751,8 +813,8 @@ fn batch(
         ["read"] => {
             for input in inputs {
                 let fid = id(&input["id"]);
-                if state.reject_ids.contains(&fid) {
-                    errors.push(rejection(&fid));
+                if let Some(how) = state.rejections.get(&fid) {
+                    errors.push(rejection(&fid, None, how));
                     continue;
                 }
                 let targets = state

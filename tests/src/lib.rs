@@ -7,6 +7,7 @@ mod readme {}
 
 pub mod fake_hubspot;
 pub mod resettable;
+pub mod repeated_keys;
 pub mod sample;
 pub mod semantic;
 

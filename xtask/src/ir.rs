@@ -112,6 +112,9 @@ pub struct Struct {
     /// Where properties the schema does not name are kept; `None` when the schema forbids
     /// them (`additionalProperties: false`).
     pub extra: Option<ExtraField>,
+    /// Optional fields whose value does not fit are kept in `extra` instead of failing the
+    /// whole value (`x-lenient: true`, for error schemas).
+    pub lenient: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -15,6 +15,8 @@ mod response;
 pub mod ser;
 
 #[cfg(feature = "client")]
+mod attribution;
+#[cfg(feature = "client")]
 mod batch;
 #[cfg(feature = "client")]
 mod client;
@@ -24,7 +26,7 @@ mod paging;
 mod retry;
 
 pub use error::{ApiError, BodySummary, Error, RateLimitPolicy, RateLimited, Retry};
-pub use model::{BatchOutput, ContinueFrom, ObjectIds, Page, PagedResult};
+pub use model::{BatchOutput, ContinueFrom, ObjectIds, OwnId, Page, PagedResult};
 pub use object_id::ObjectId;
 pub use request::{decode, Decode, InvalidRequest, Method, Outcome, Request};
 pub use response::ResponseHeaders;

@@ -6,6 +6,7 @@
 mod format;
 mod models;
 mod operations;
+mod own_id;
 mod registry;
 mod share;
 mod traits;

@@ -309,6 +309,7 @@ fn object_ids_impl(module: &Module, name: &str, set: &BTreeSet<String>) -> Optio
             quote!({ let value = &self.#field; #collect })
         }
     });
+    let own_id = super::own_id::own_id_method(module, s);
     let ty = ident(name);
     Some(quote! {
         impl crate::runtime::ObjectIds for #ty {
@@ -317,6 +318,7 @@ fn object_ids_impl(module: &Module, name: &str, set: &BTreeSet<String>) -> Optio
                 #(#pushes)*
                 ids
             }
+            #own_id
         }
     })
 }

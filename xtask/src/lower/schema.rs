@@ -17,6 +17,10 @@ use crate::naming::{self, Namespace};
 /// Vendor extension that names the Rust type of an inline schema.
 pub const X_RUST_NAME: &str = "x-rust-name";
 
+/// Vendor extension that makes an object schema's optional properties lenient: a value that
+/// does not fit is kept in `extra` instead of failing the whole object.
+pub const X_LENIENT: &str = "x-lenient";
+
 const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 
 /// How deep `$ref` chains and nested `allOf`s may go before we call them cyclic.
@@ -344,7 +348,7 @@ impl<'a> Lowerer<'a> {
         at: &Pointer,
         hint: &Hint,
     ) -> Result<Shape> {
-        Ok(match &schema.schema_kind {
+        let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
@@ -417,7 +421,8 @@ impl<'a> Lowerer<'a> {
                 Shape::Ref(TypeRef::Json)
             }
             SchemaKind::Any(any) => self.any_shape(doc, any, at, hint)?,
-        })
+        };
+        apply_lenient(doc, schema, at, shape)
     }
 
     fn object_shape(
@@ -713,6 +718,7 @@ impl<'a> Lowerer<'a> {
                 name: names.claim("extra"),
                 value,
             }),
+            lenient: false,
         })
     }
 
@@ -809,6 +815,38 @@ impl AsSchema for Schema {
 impl AsSchema for Box<Schema> {
     fn as_schema(&self) -> &Schema {
         self
+    }
+}
+
+/// `x-lenient: true` on an object schema whose undeclared properties are kept as any JSON:
+/// values that do not fit go there.
+fn apply_lenient(doc: &Document, schema: &Schema, at: &Pointer, shape: Shape) -> Result<Shape> {
+    let at = at.join(X_LENIENT);
+    match schema.schema_data.extensions.get(X_LENIENT) {
+        None | Some(serde_json::Value::Bool(false)) => return Ok(shape),
+        Some(serde_json::Value::Bool(true)) => {}
+        Some(_) => {
+            return Err(Error::spec(
+                &doc.file,
+                &at,
+                "`x-lenient` must be true or false",
+            ))
+        }
+    }
+    match shape {
+        Shape::Nominal(TypeKind::Struct(mut s))
+            if s.extra.as_ref().is_some_and(|e| e.value == TypeRef::Json) =>
+        {
+            s.lenient = true;
+            Ok(Shape::Nominal(TypeKind::Struct(s)))
+        }
+        _ => Err(Error::spec(
+            &doc.file,
+            &at,
+            "`x-lenient` needs an object schema with properties that keeps undeclared ones \
+             (no `additionalProperties` or `additionalProperties: true`): that is where values \
+             that do not fit are kept",
+        )),
     }
 }
 
