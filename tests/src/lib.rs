@@ -6,8 +6,8 @@
 mod readme {}
 
 pub mod fake_hubspot;
-pub mod resettable;
 pub mod repeated_keys;
+pub mod resettable;
 pub mod sample;
 pub mod semantic;
 
