@@ -3,14 +3,12 @@
 
 use openapiv3::{Components, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
-use super::schema::{component_pointer, is_json_media_type, Hint, Lowerer, X_RUST_NAME};
+use super::extensions;
+use super::schema::{component_pointer, is_json_media_type, Hint, Lowerer};
 use crate::error::{Error, Pointer, Result};
 use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
-
-/// Vendor extension on an operation that says whether repeating it is safe.
-pub const X_IDEMPOTENT: &str = "x-idempotent";
 
 /// POSTs whose last path word is one of these only read, or delete what is named: repeating
 /// them changes nothing.
@@ -38,7 +36,7 @@ impl<'a> Lowerer<'a> {
                 };
                 for (method, op) in item.iter() {
                     let at = at_path.join(method);
-                    let Some(http_method) = http_method(method) else {
+                    let Some(http_method) = HttpMethod::from_key(method) else {
                         self.warn(doc, &at, format!("{method} operations are not generated"));
                         continue;
                     };
@@ -64,17 +62,8 @@ impl<'a> Lowerer<'a> {
                         matches!(p, Parameter::Query { .. })
                             && p.parameter_data_ref().name == "after"
                     }) || returns_collection(doc, op);
-                    let wanted = match op.extensions.get(X_RUST_NAME) {
-                        Some(serde_json::Value::String(name)) if !name.trim().is_empty() => {
-                            naming::value_name(name)
-                        }
-                        Some(_) => {
-                            return Err(Error::spec(
-                                &doc.file,
-                                &at.join(X_RUST_NAME),
-                                "`x-rust-name` must be a non-empty string",
-                            ))
-                        }
+                    let wanted = match extensions::rust_name(doc, &op.extensions, &at)? {
+                        Some(name) => naming::value_name(name),
                         None => naming::operation_name(method, path, lists),
                     };
                     let name = names.claim(&wanted);
@@ -82,17 +71,8 @@ impl<'a> Lowerer<'a> {
                     let params = self.lower_params(doc, path, &params, &type_base, &at)?;
                     let (body, batch_input) = self.lower_body(doc, op, &type_base, &at)?;
                     let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
-                    let idempotent = match op.extensions.get(X_IDEMPOTENT) {
-                        Some(serde_json::Value::Bool(b)) => *b,
-                        Some(_) => {
-                            return Err(Error::spec(
-                                &doc.file,
-                                &at.join(X_IDEMPOTENT),
-                                "`x-idempotent` must be true or false",
-                            ))
-                        }
-                        None => default_idempotence(http_method, path),
-                    };
+                    let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
+                        .unwrap_or_else(|| default_idempotence(http_method, path));
                     let query_struct = params
                         .iter()
                         .any(|p| p.location == ParamLocation::Query && !p.required)
@@ -470,17 +450,6 @@ fn returns_collection(doc: &Document, op: &openapiv3::Operation) -> bool {
                     _ => false,
                 })
         })
-    })
-}
-
-fn http_method(method: &str) -> Option<HttpMethod> {
-    Some(match method {
-        "get" => HttpMethod::Get,
-        "post" => HttpMethod::Post,
-        "put" => HttpMethod::Put,
-        "patch" => HttpMethod::Patch,
-        "delete" => HttpMethod::Delete,
-        _ => return None,
     })
 }
 

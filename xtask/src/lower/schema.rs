@@ -7,15 +7,13 @@ use openapiv3::{
     ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
+use super::extensions::{self, X_RUST_NAME};
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::ir::{
     Enum, ExtraField, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::load::Document;
 use crate::naming::{self, Namespace};
-
-/// Vendor extension that names the Rust type of an inline schema.
-pub const X_RUST_NAME: &str = "x-rust-name";
 
 const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
 
@@ -271,19 +269,8 @@ impl<'a> Lowerer<'a> {
             }
             ReferenceOr::Item(schema) => schema.as_schema(),
         };
-        let explicit = match schema.schema_data.extensions.get(X_RUST_NAME) {
-            None => None,
-            Some(serde_json::Value::String(name)) if !name.trim().is_empty() => {
-                Some(naming::type_name(name))
-            }
-            Some(_) => {
-                return Err(Error::spec(
-                    &doc.file,
-                    &at.join(X_RUST_NAME),
-                    "`x-rust-name` must be a non-empty string",
-                ))
-            }
-        };
+        let explicit = extensions::rust_name(doc, &schema.schema_data.extensions, at)?
+            .map(naming::type_name);
         let hint = match &explicit {
             Some(name) => Hint {
                 name: name.clone(),
