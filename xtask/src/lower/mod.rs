@@ -9,6 +9,7 @@
 mod cycles;
 mod extensions;
 mod operations;
+mod refs;
 mod schema;
 
 use std::collections::BTreeMap;

@@ -1,10 +1,14 @@
 //! Operations to request functions: parameters, body and success responses, with every
 //! inline schema typed and named after the function.
 
-use openapiv3::{Components, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, ReferenceOr, Response, Schema, SchemaKind, StatusCode,
+    Type,
+};
 
 use super::extensions;
-use super::schema::{component_pointer, is_json_media_type, Hint, Lowerer};
+use super::refs;
+use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
 use crate::error::{Error, Pointer, Result};
 use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef};
 use crate::load::Document;
@@ -42,15 +46,11 @@ impl<'a> Lowerer<'a> {
                     };
                     let mut params = Vec::new();
                     for (i, param) in item.parameters.iter().enumerate() {
-                        params.push(self.resolve_parameter(
-                            doc,
-                            param,
-                            &at_path.join("parameters").join(i),
-                        )?);
+                        params.push(refs::item(doc, param, &at_path.join("parameters").join(i))?);
                     }
                     for (i, param) in op.parameters.iter().enumerate() {
                         let (param, param_at) =
-                            self.resolve_parameter(doc, param, &at.join("parameters").join(i))?;
+                            refs::item(doc, param, &at.join("parameters").join(i))?;
                         // An operation's parameter replaces the path item's of the same name and place.
                         params.retain(|(p, _): &(&Parameter, Pointer)| {
                             p.parameter_data_ref().name != param.parameter_data_ref().name
@@ -131,27 +131,6 @@ impl<'a> Lowerer<'a> {
             t if scalar(t) => Ok(resolved),
             TypeRef::List(item) if scalar(item) => Ok(resolved),
             _ => Err(ty),
-        }
-    }
-
-    fn resolve_parameter(
-        &mut self,
-        doc: &'a Document,
-        param: &'a ReferenceOr<Parameter>,
-        at: &Pointer,
-    ) -> Result<(&'a Parameter, Pointer)> {
-        match param {
-            ReferenceOr::Item(param) => Ok((param, at.clone())),
-            ReferenceOr::Reference { reference } => {
-                let (name, param) = self.resolve_component(
-                    doc,
-                    reference,
-                    "parameters",
-                    |c: &'a Components| &c.parameters,
-                    at,
-                )?;
-                Ok((param, component_pointer("parameters", &name)))
-            }
         }
     }
 
@@ -267,19 +246,7 @@ impl<'a> Lowerer<'a> {
         let Some(body) = &op.request_body else {
             return Ok((None, None));
         };
-        let (body, body_at) = match body {
-            ReferenceOr::Item(body) => (body, at.join("requestBody")),
-            ReferenceOr::Reference { reference } => {
-                let (name, body) = self.resolve_component(
-                    doc,
-                    reference,
-                    "requestBodies",
-                    |c: &'a Components| &c.request_bodies,
-                    &at.join("requestBody"),
-                )?;
-                (body, component_pointer("requestBodies", &name))
-            }
-        };
+        let (body, body_at) = refs::item(doc, body, &at.join("requestBody"))?;
         let Some((media, content)) = body
             .content
             .iter()
@@ -361,17 +328,11 @@ impl<'a> Lowerer<'a> {
                     )
                 }
                 ReferenceOr::Reference { reference } => {
-                    let (name, response) = self.resolve_component(
-                        doc,
-                        reference,
-                        "responses",
-                        |c: &'a Components| &c.responses,
-                        &response_at,
-                    )?;
+                    let found = refs::deref::<Response>(doc, reference, &response_at)?;
                     (
-                        response,
-                        component_pointer("responses", &name),
-                        Hint::new(format!("{}Response", naming::type_name(&name))),
+                        found.value,
+                        found.at,
+                        Hint::new(format!("{}Response", naming::type_name(&found.name))),
                     )
                 }
             };
@@ -417,40 +378,49 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Whether the success body is a collection (`{ "results": [...] }`), which makes a GET a
-/// `list_*` even when its path ends in a parameter.
+/// `list_*` even when its path ends in a parameter. Read before the operation is lowered (its
+/// name comes first), so a reference it cannot follow just does not count here: lowering the
+/// responses reports it. A schema `$ref` counts as the component it names, not as what that
+/// component is an alias of: following aliases would rename functions generated today.
 fn returns_collection(doc: &Document, op: &openapiv3::Operation) -> bool {
-    let components = doc.api.components.as_ref();
-    let schema_of = |reference: &str| {
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        components?.schemas.get(name)?.as_item()
-    };
     op.responses.responses.iter().any(|(code, response)| {
-        let ok = matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2));
-        let Some(response) = response.as_item() else {
-            return false;
-        };
-        ok && response.content.iter().any(|(media, content)| {
-            let schema = match &content.schema {
-                Some(ReferenceOr::Reference { reference }) => schema_of(reference),
-                Some(ReferenceOr::Item(schema)) => Some(schema),
-                None => None,
-            };
-            is_json_media_type(media)
-                && schema.is_some_and(|s| match &s.schema_kind {
-                    openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => object
-                        .properties
-                        .get("results")
-                        .and_then(ReferenceOr::as_item)
-                        .is_some_and(|r| {
-                            matches!(
-                                r.schema_kind,
-                                openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
-                            )
-                        }),
-                    _ => false,
+        matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2))
+            && refs::item(doc, response, &Pointer::root()).is_ok_and(|(response, _)| {
+                response.content.iter().any(|(media, content)| {
+                    is_json_media_type(media)
+                        && content
+                            .schema
+                            .as_ref()
+                            .and_then(|schema| as_named(doc, schema))
+                            .is_some_and(|schema| lists_results(doc, schema))
                 })
-        })
+            })
     })
+}
+
+/// An object schema whose `results` property is an array.
+fn lists_results(doc: &Document, schema: &Schema) -> bool {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return false;
+    };
+    object
+        .properties
+        .get("results")
+        .and_then(|results| as_named(doc, results))
+        .is_some_and(|results| matches!(results.schema_kind, SchemaKind::Type(Type::Array(_))))
+}
+
+/// A schema as written, or the component schema its `$ref` names if that is written out.
+fn as_named<'a, S: AsSchema>(doc: &'a Document, schema: &'a ReferenceOr<S>) -> Option<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema.as_schema()),
+        ReferenceOr::Reference { reference } => {
+            refs::component::<Schema>(doc, reference, &Pointer::root())
+                .ok()?
+                .value
+                .as_item()
+        }
+    }
 }
 
 fn default_idempotence(method: HttpMethod, path: &str) -> bool {

@@ -3,22 +3,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, Components, IntegerFormat, NumberFormat, ObjectType,
-    ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::extensions::{self, X_RUST_NAME};
+use super::refs::{self, MAX_REF_DEPTH};
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::ir::{
     Enum, ExtraField, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::load::Document;
 use crate::naming::{self, Namespace};
-
-const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
-
-/// How deep `$ref` chains and nested `allOf`s may go before we call them cyclic.
-const MAX_REF_DEPTH: usize = 64;
 
 /// What a schema becomes: a type of its own, or a use of an existing or built-in type.
 enum Shape {
@@ -116,7 +112,7 @@ impl<'a> Lowerer<'a> {
                 let (doc_text, kind) = match schema {
                     ReferenceOr::Reference { reference } => (
                         None,
-                        TypeKind::Alias(TypeRef::Named(self.resolve_ref(doc, reference, &at)?)),
+                        TypeKind::Alias(TypeRef::Named(self.named_by(doc, reference, &at)?)),
                     ),
                     ReferenceOr::Item(schema) => {
                         let kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
@@ -138,91 +134,10 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// Follows a `$ref` to `#/components/<kind>/<name>`, through chains of such refs.
-    pub(super) fn resolve_component<T>(
-        &self,
-        doc: &'a Document,
-        reference: &str,
-        kind: &str,
-        section: impl Fn(&'a Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
-        at: &Pointer,
-    ) -> Result<(String, &'a T)> {
-        let prefix = format!("#/components/{kind}/");
-        let mut reference = reference;
-        for _ in 0..MAX_REF_DEPTH {
-            let Some(name) = local_ref_name(reference, &prefix) else {
-                return Err(Error::spec(
-                    &doc.file,
-                    at,
-                    format!(
-                        "unsupported $ref '{reference}': expected a reference to {prefix}<name>"
-                    ),
-                ));
-            };
-            let found = doc
-                .api
-                .components
-                .as_ref()
-                .and_then(|c| section(c).get(&name));
-            match found {
-                Some(ReferenceOr::Item(item)) => return Ok((name, item)),
-                Some(ReferenceOr::Reference { reference: next }) => reference = next,
-                None => {
-                    return Err(Error::spec(
-                        &doc.file,
-                        at,
-                        format!("unknown $ref '{reference}'"),
-                    ))
-                }
-            }
-        }
-        Err(Error::spec(
-            &doc.file,
-            at,
-            format!("cyclic $ref '{reference}'"),
-        ))
-    }
-
-    /// The Rust name of the component schema a `$ref` points at.
-    fn resolve_ref(&self, doc: &Document, reference: &str, at: &Pointer) -> Result<String> {
-        let Some(name) = local_ref_name(reference, SCHEMA_REF_PREFIX) else {
-            return Err(Error::spec(
-                &doc.file,
-                at,
-                format!("unsupported $ref '{reference}': only references to {SCHEMA_REF_PREFIX}<name> are supported"),
-            ));
-        };
-        let exists = doc
-            .api
-            .components
-            .as_ref()
-            .is_some_and(|c| c.schemas.contains_key(&name));
-        if !exists {
-            return Err(Error::spec(
-                &doc.file,
-                at,
-                format!("unknown $ref '{reference}'"),
-            ));
-        }
-        Ok(self.components[&name].clone())
-    }
-
-    /// The component schema a `$ref` points at, with its location.
-    fn referenced_schema(
-        &self,
-        doc: &'a Document,
-        reference: &str,
-        at: &Pointer,
-    ) -> Result<(&'a ReferenceOr<Schema>, Pointer)> {
-        self.resolve_ref(doc, reference, at)?;
-        let name = local_ref_name(reference, SCHEMA_REF_PREFIX).unwrap_or_default();
-        let schema = doc
-            .api
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(&name))
-            .ok_or_else(|| Error::spec(&doc.file, at, format!("unknown $ref '{reference}'")))?;
-        Ok((schema, component_pointer("schemas", &name)))
+    /// The Rust name of the component schema a `$ref` names.
+    fn named_by(&self, doc: &'a Document, reference: &str, at: &Pointer) -> Result<String> {
+        let found = refs::component::<Schema>(doc, reference, at)?;
+        Ok(self.components[&found.name].clone())
     }
 
     fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
@@ -265,12 +180,12 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeRef> {
         let schema = match schema {
             ReferenceOr::Reference { reference } => {
-                return Ok(TypeRef::Named(self.resolve_ref(doc, reference, at)?))
+                return Ok(TypeRef::Named(self.named_by(doc, reference, at)?))
             }
             ReferenceOr::Item(schema) => schema.as_schema(),
         };
-        let explicit = extensions::rust_name(doc, &schema.schema_data.extensions, at)?
-            .map(naming::type_name);
+        let explicit =
+            extensions::rust_name(doc, &schema.schema_data.extensions, at)?.map(naming::type_name);
         let hint = match &explicit {
             Some(name) => Hint {
                 name: name.clone(),
@@ -623,8 +538,8 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
                 seen.push(reference.clone());
-                let (target, target_at) = self.referenced_schema(doc, reference, at)?;
-                let result = self.collect_part(doc, target, &target_at, merged, seen);
+                let target = refs::component::<Schema>(doc, reference, at)?;
+                let result = self.collect_part(doc, target.value, &target.at, merged, seen);
                 seen.pop();
                 return result;
             }
@@ -671,9 +586,13 @@ impl<'a> Lowerer<'a> {
                     schema.schema_data.nullable,
                     schema.schema_data.description.clone(),
                 ),
-                ReferenceOr::Reference { reference } => {
-                    (self.ref_is_nullable(doc, reference), None)
-                }
+                // A reference is nullable when what it leads to is; an unusable reference
+                // was refused by `type_ref` above.
+                ReferenceOr::Reference { reference } => (
+                    refs::deref::<Schema>(doc, reference, prop_at)
+                        .is_ok_and(|found| found.value.schema_data.nullable),
+                    None,
+                ),
             };
             fields.push(Field {
                 name: names.claim(&naming::value_name(wire)),
@@ -701,24 +620,6 @@ impl<'a> Lowerer<'a> {
                 value,
             }),
         })
-    }
-
-    fn ref_is_nullable(&self, doc: &Document, reference: &str) -> bool {
-        let mut reference = reference;
-        for _ in 0..MAX_REF_DEPTH {
-            let name = local_ref_name(reference, SCHEMA_REF_PREFIX).unwrap_or_default();
-            match doc
-                .api
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(&name))
-            {
-                Some(ReferenceOr::Item(schema)) => return schema.schema_data.nullable,
-                Some(ReferenceOr::Reference { reference: next }) => reference = next,
-                None => return false,
-            }
-        }
-        false
     }
 }
 
@@ -833,19 +734,6 @@ fn union_variant_name(ty: &TypeRef) -> String {
         TypeRef::Map(_) => "Map".to_owned(),
         TypeRef::Boxed(inner) => union_variant_name(inner),
     }
-}
-
-/// `#/components/schemas/Foo` with prefix `#/components/schemas/` is `Foo` (unescaped).
-fn local_ref_name(reference: &str, prefix: &str) -> Option<String> {
-    let rest = reference.strip_prefix(prefix)?;
-    if rest.is_empty() || rest.contains('/') {
-        return None;
-    }
-    Some(rest.replace("~1", "/").replace("~0", "~"))
-}
-
-pub(super) fn component_pointer(kind: &str, name: &str) -> Pointer {
-    Pointer::root().join("components").join(kind).join(name)
 }
 
 /// JSON bodies, including HubSpot's `*/*` for its shared error response.
