@@ -49,8 +49,75 @@ pub struct Operation {
     /// Sending it twice has the effect of sending it once, so it may be retried after an
     /// ambiguous failure.
     pub idempotent: bool,
-    /// The item type of the batch inputs (`inputs: [...]` in the body), for batch helpers.
-    pub batch_input: Option<TypeRef>,
+    /// How to ask for the next page, when the operation takes an `after` cursor and its
+    /// success body names the next one.
+    pub paging: Option<Page>,
+    /// When the body is a batch of inputs (`inputs: [...]`): what the batch helpers need.
+    pub batch: Option<Batch>,
+}
+
+/// A list response that names the cursor of the next page (the runtime's `Page`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// The struct that holds one page (the success body, aliases followed).
+    pub type_name: String,
+    /// Its required list of items (`results`).
+    pub items: String,
+    pub item: TypeRef,
+    pub next: Cursor,
+}
+
+/// Where the cursor of the next page is, as fields from the struct: `paging.next.after`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub paging: FieldStep,
+    pub next: FieldStep,
+    pub after: FieldStep,
+}
+
+/// One field on the way to a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldStep {
+    /// The Rust field name.
+    pub field: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+}
+
+/// What the batch helpers need to split, send and merge a batch operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    /// One input: the item type of the body's required `inputs` list.
+    pub input: TypeRef,
+    /// When an input can ask for the next page of its own results (the runtime's
+    /// `ContinueFrom`): the input struct and its optional `after` field.
+    pub input_after: Option<(String, String)>,
+    /// The success and 207 bodies that list results (the runtime's `BatchOutput`).
+    pub outputs: Vec<BatchOutput>,
+}
+
+/// A batch response: results, and errors when it lists them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchOutput {
+    /// The struct (aliases followed).
+    pub type_name: String,
+    /// Its required list of results (`results`).
+    pub results: String,
+    pub item: TypeRef,
+    /// Its list of errors (`errors`), if it has one.
+    pub errors: Option<FieldStep>,
+    /// When each result pages a list of its own (batch reads), how to follow it.
+    pub item_paging: Option<ResultPage>,
+}
+
+/// A batch result that pages its own list (the runtime's `PagedResult`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultPage {
+    /// The result struct (aliases followed).
+    pub type_name: String,
+    /// Its one required list, which later pages extend.
+    pub items: String,
+    pub next: Cursor,
 }
 
 /// The methods the generator makes request functions for; the runtime's `Method` has a

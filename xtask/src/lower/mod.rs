@@ -8,6 +8,7 @@
 
 mod cycles;
 mod extensions;
+mod helpers;
 mod operations;
 mod refs;
 mod schema;

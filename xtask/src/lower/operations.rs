@@ -7,10 +7,11 @@ use openapiv3::{
 };
 
 use super::extensions;
+use super::helpers;
 use super::refs;
 use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
 use crate::error::{Error, Pointer, Result};
-use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef, Types};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
 
@@ -60,7 +61,7 @@ impl<'a> Lowerer<'a> {
                     }
                     let lists = params.iter().any(|(p, _)| {
                         matches!(p, Parameter::Query { .. })
-                            && p.parameter_data_ref().name == "after"
+                            && p.parameter_data_ref().name == helpers::CURSOR
                     }) || returns_collection(doc, op);
                     let wanted = match extensions::rust_name(doc, &op.extensions, &at)? {
                         Some(name) => naming::value_name(name),
@@ -69,8 +70,11 @@ impl<'a> Lowerer<'a> {
                     let name = names.claim(&wanted);
                     let type_base = naming::type_name(&name);
                     let params = self.lower_params(doc, path, &params, &type_base, &at)?;
-                    let (body, batch_input) = self.lower_body(doc, op, &type_base, &at)?;
+                    let body = self.lower_body(doc, op, &type_base, &at)?;
                     let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
+                    let types = self.types_ref();
+                    let paging = helpers::page(types, &params, ok.as_ref());
+                    let batch = helpers::batch(types, body.as_ref(), ok.as_ref(), partial.as_ref());
                     let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
                         .unwrap_or_else(|| default_idempotence(http_method, path));
                     let query_struct = params
@@ -89,7 +93,8 @@ impl<'a> Lowerer<'a> {
                         ok,
                         partial,
                         idempotent,
-                        batch_input,
+                        paging,
+                        batch,
                     });
                 }
             }
@@ -103,17 +108,10 @@ impl<'a> Lowerer<'a> {
     /// as repeated keys in the query). `Err` with the type otherwise.
     fn parameter_type(&self, ty: TypeRef) -> Result<TypeRef, TypeRef> {
         let types = self.types_ref();
-        let mut resolved = ty.clone();
-        for _ in 0..=types.len() {
-            match &resolved {
-                TypeRef::Named(name) => match types.get(name).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(target)) => resolved = target.clone(),
-                    Some(TypeKind::Enum(_)) => return Ok(resolved),
-                    _ => return Err(ty),
-                },
-                _ => break,
-            }
-        }
+        let is_enum = |t: &TypeRef| {
+            let def = t.as_named().and_then(|name| types.get(name));
+            matches!(def.map(|d| &d.kind), Some(TypeKind::Enum(_)))
+        };
         let scalar = |t: &TypeRef| {
             matches!(
                 t,
@@ -125,11 +123,12 @@ impl<'a> Lowerer<'a> {
                     | TypeRef::F64
                     | TypeRef::Date
                     | TypeRef::ObjectId
-            ) || matches!(t, TypeRef::Named(n) if matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::Enum(_))))
+            ) || is_enum(t)
         };
-        match &resolved {
-            t if scalar(t) => Ok(resolved),
-            TypeRef::List(item) if scalar(item) => Ok(resolved),
+        let resolved = types.resolve(&ty);
+        match resolved {
+            t if scalar(t) => Ok(resolved.clone()),
+            TypeRef::List(item) if scalar(item) => Ok(resolved.clone()),
             _ => Err(ty),
         }
     }
@@ -242,9 +241,9 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         type_base: &str,
         at: &Pointer,
-    ) -> Result<(Option<Body>, Option<TypeRef>)> {
+    ) -> Result<Option<Body>> {
         let Some(body) = &op.request_body else {
-            return Ok((None, None));
+            return Ok(None);
         };
         let (body, body_at) = refs::item(doc, body, &at.join("requestBody"))?;
         let Some((media, content)) = body
@@ -268,31 +267,10 @@ impl<'a> Lowerer<'a> {
             )?,
             None => TypeRef::Json,
         };
-        let batch_input = self.batch_input_item(&ty);
-        Ok((
-            Some(Body {
-                ty,
-                required: body.required,
-            }),
-            batch_input,
-        ))
-    }
-
-    /// The item type of a body shaped `{ "inputs": [...] }`, HubSpot's batch request.
-    fn batch_input_item(&self, body: &TypeRef) -> Option<TypeRef> {
-        let TypeRef::Named(name) = body else {
-            return None;
-        };
-        let TypeKind::Struct(s) = &self.types_ref().get(name)?.kind else {
-            return None;
-        };
-        s.fields
-            .iter()
-            .find(|f| f.wire_name == "inputs" && f.required)
-            .and_then(|f| match &f.ty {
-                TypeRef::List(item) => Some((**item).clone()),
-                _ => None,
-            })
+        Ok(Some(Body {
+            ty,
+            required: body.required,
+        }))
     }
 
     /// The bodies of a full success and of a 207 partial success.
