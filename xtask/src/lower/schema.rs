@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema,
-    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ObjectType, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use super::extensions::{self, X_RUST_NAME};
@@ -252,12 +252,11 @@ impl<'a> Lowerer<'a> {
                 if !values.is_empty() {
                     Shape::Nominal(TypeKind::Enum(lower_enum(&values)))
                 } else {
-                    Shape::Ref(match &string.format {
-                        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
-                        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-                        VariantOrUnknownOrEmpty::Empty if hint.object_id => TypeRef::ObjectId,
-                        _ => TypeRef::String,
-                    })
+                    Shape::Ref(scalar(
+                        "string",
+                        format_text(&string.format).as_deref(),
+                        hint,
+                    ))
                 }
             }
             SchemaKind::Type(Type::Integer(integer)) => {
@@ -268,16 +267,18 @@ impl<'a> Lowerer<'a> {
                         "integer enums are typed as plain integers",
                     );
                 }
-                Shape::Ref(match integer.format {
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                    _ => TypeRef::I64,
-                })
+                Shape::Ref(scalar(
+                    "integer",
+                    format_text(&integer.format).as_deref(),
+                    hint,
+                ))
             }
-            SchemaKind::Type(Type::Number(number)) => Shape::Ref(match number.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            }),
-            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Boolean),
+            SchemaKind::Type(Type::Number(number)) => Shape::Ref(scalar(
+                "number",
+                format_text(&number.format).as_deref(),
+                hint,
+            )),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(scalar("boolean", None, hint)),
             SchemaKind::Type(Type::Array(array)) => {
                 Shape::Ref(TypeRef::List(Box::new(match &array.items {
                     Some(items) => {
@@ -480,18 +481,8 @@ impl<'a> Lowerer<'a> {
             return Ok(Shape::Ref(TypeRef::Json));
         }
         Ok(Shape::Ref(match typ {
-            Some("string") => match any.format.as_deref() {
-                Some("date-time") => TypeRef::DateTime,
-                Some("date") => TypeRef::Date,
-                None if hint.object_id => TypeRef::ObjectId,
-                _ => TypeRef::String,
-            },
-            Some("integer") if any.format.as_deref() == Some("int32") => TypeRef::I32,
-            Some("integer") => TypeRef::I64,
-            Some("number") if any.format.as_deref() == Some("float") => TypeRef::F32,
-            Some("number") => TypeRef::F64,
-            Some("boolean") => TypeRef::Boolean,
-            _ => TypeRef::Json,
+            Some(typ) => scalar(typ, any.format.as_deref(), hint),
+            None => TypeRef::Json,
         }))
     }
 
@@ -717,6 +708,32 @@ fn lower_enum(values: &[String]) -> Enum {
         names.claim("UnknownValue")
     };
     Enum { variants, fallback }
+}
+
+/// The one table of scalar types: a schema's `type` and `format` (and whether it holds a
+/// record id) to a type. Anything else is any JSON value.
+fn scalar(typ: &str, format: Option<&str>, hint: &Hint) -> TypeRef {
+    match (typ, format) {
+        ("string", Some("date-time")) => TypeRef::DateTime,
+        ("string", Some("date")) => TypeRef::Date,
+        ("string", None) if hint.object_id => TypeRef::ObjectId,
+        ("string", _) => TypeRef::String,
+        ("integer", Some("int32")) => TypeRef::I32,
+        ("integer", _) => TypeRef::I64,
+        ("number", Some("float")) => TypeRef::F32,
+        ("number", _) => TypeRef::F64,
+        ("boolean", _) => TypeRef::Boolean,
+        _ => TypeRef::Json,
+    }
+}
+
+/// A `format` as the document writes it (`openapiv3` parses the ones it knows into enums,
+/// which serialise back to the same text).
+fn format_text<T: serde::Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
+    match serde_json::to_value(format).ok()? {
+        serde_json::Value::String(text) => Some(text),
+        _ => None,
+    }
 }
 
 fn union_variant_name(ty: &TypeRef) -> String {
