@@ -2,8 +2,8 @@
 //! inline schema typed and named after the function.
 
 use openapiv3::{
-    Parameter, ParameterSchemaOrContent, ReferenceOr, Response, Schema, SchemaKind, StatusCode,
-    Type,
+    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Response, Schema, SchemaKind,
+    StatusCode, Type,
 };
 
 use super::extensions;
@@ -19,88 +19,138 @@ use crate::naming::{self, Namespace};
 /// them changes nothing.
 const IDEMPOTENT_POST_WORDS: &[&str] = &["read", "search", "archive", "purge"];
 
+/// An operation where the document writes it.
+struct Site<'a> {
+    doc: &'a Document,
+    path: &'a str,
+    item: &'a PathItem,
+    /// The path item's key for it: `get`, `post`, ...
+    key: &'a str,
+    op: &'a openapiv3::Operation,
+}
+
+impl<'a> Site<'a> {
+    fn path_at(&self) -> Pointer {
+        Pointer::root().join("paths").join(self.path)
+    }
+
+    fn at(&self) -> Pointer {
+        self.path_at().join(self.key)
+    }
+
+    /// The path item's parameters and the operation's, which replace those of the same name
+    /// and place.
+    fn parameters(&self) -> Result<Vec<(&'a Parameter, Pointer)>> {
+        let doc = self.doc;
+        let (path_at, at) = (self.path_at(), self.at());
+        let mut params = Vec::new();
+        for (i, param) in self.item.parameters.iter().enumerate() {
+            params.push(refs::item(doc, param, &path_at.join("parameters").join(i))?);
+        }
+        for (i, param) in self.op.parameters.iter().enumerate() {
+            let (param, param_at) = refs::item(doc, param, &at.join("parameters").join(i))?;
+            params.retain(|(p, _): &(&Parameter, Pointer)| {
+                p.parameter_data_ref().name != param.parameter_data_ref().name
+                    || std::mem::discriminant(*p) != std::mem::discriminant(param)
+            });
+            params.push((param, param_at));
+        }
+        Ok(params)
+    }
+}
+
 impl<'a> Lowerer<'a> {
+    /// Every operation of the module's documents, sorted by function name.
     pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>> {
         let mut names = Namespace::new();
         let mut operations = Vec::new();
         let docs = self.docs;
         for doc in docs {
             for (path, item) in &doc.api.paths.paths {
-                let at_path = Pointer::root().join("paths").join(path);
                 let item = match item {
                     ReferenceOr::Item(item) => item,
                     ReferenceOr::Reference { reference } => {
                         return Err(Error::spec(
                             &doc.file,
-                            &at_path,
+                            &Pointer::root().join("paths").join(path),
                             format!(
                                 "unsupported $ref '{reference}': path items must be written out"
                             ),
                         ))
                     }
                 };
-                for (method, op) in item.iter() {
-                    let at = at_path.join(method);
-                    let Some(http_method) = HttpMethod::from_key(method) else {
-                        self.warn(doc, &at, format!("{method} operations are not generated"));
+                for (key, op) in item.iter() {
+                    let site = Site {
+                        doc,
+                        path,
+                        item,
+                        key,
+                        op,
+                    };
+                    let Some(method) = HttpMethod::from_key(key) else {
+                        self.warn(
+                            doc,
+                            &site.at(),
+                            format!("{key} operations are not generated"),
+                        );
                         continue;
                     };
-                    let mut params = Vec::new();
-                    for (i, param) in item.parameters.iter().enumerate() {
-                        params.push(refs::item(doc, param, &at_path.join("parameters").join(i))?);
-                    }
-                    for (i, param) in op.parameters.iter().enumerate() {
-                        let (param, param_at) =
-                            refs::item(doc, param, &at.join("parameters").join(i))?;
-                        // An operation's parameter replaces the path item's of the same name and place.
-                        params.retain(|(p, _): &(&Parameter, Pointer)| {
-                            p.parameter_data_ref().name != param.parameter_data_ref().name
-                                || std::mem::discriminant(*p) != std::mem::discriminant(param)
-                        });
-                        params.push((param, param_at));
-                    }
-                    let lists = params.iter().any(|(p, _)| {
-                        matches!(p, Parameter::Query { .. })
-                            && p.parameter_data_ref().name == helpers::CURSOR
-                    }) || returns_collection(doc, op);
-                    let wanted = match extensions::rust_name(doc, &op.extensions, &at)? {
-                        Some(name) => naming::value_name(name),
-                        None => naming::operation_name(method, path, lists),
-                    };
-                    let name = names.claim(&wanted);
-                    let type_base = naming::type_name(&name);
-                    let params = self.lower_params(doc, path, &params, &type_base, &at)?;
-                    let body = self.lower_body(doc, op, &type_base, &at)?;
-                    let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
-                    let types = self.types_ref();
-                    let paging = helpers::page(types, &params, ok.as_ref());
-                    let batch = helpers::batch(types, body.as_ref(), ok.as_ref(), partial.as_ref());
-                    let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
-                        .unwrap_or_else(|| default_idempotence(http_method, path));
-                    let query_struct = params
-                        .iter()
-                        .any(|p| p.location == ParamLocation::Query && !p.required)
-                        .then(|| self.claim_type_name(&format!("{type_base}Query")));
-                    operations.push(Operation {
-                        name,
-                        method: http_method,
-                        path: path.clone(),
-                        summary: op.summary.clone(),
-                        doc: op.description.clone(),
-                        query_struct,
-                        params,
-                        body,
-                        ok,
-                        partial,
-                        idempotent,
-                        paging,
-                        batch,
-                    });
+                    operations.push(self.lower_operation(&site, method, &mut names)?);
                 }
             }
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(operations)
+    }
+
+    /// One operation: its function's name, parameters, body and responses, and the facts the
+    /// client needs (idempotence, paging, batching).
+    fn lower_operation(
+        &mut self,
+        site: &Site<'a>,
+        method: HttpMethod,
+        names: &mut Namespace,
+    ) -> Result<Operation> {
+        let Site { doc, path, op, .. } = *site;
+        let at = site.at();
+        let raw_params = site.parameters()?;
+        let lists = raw_params.iter().any(|(p, _)| {
+            matches!(p, Parameter::Query { .. }) && p.parameter_data_ref().name == helpers::CURSOR
+        }) || returns_collection(doc, op);
+        let wanted = match extensions::rust_name(doc, &op.extensions, &at)? {
+            Some(name) => naming::value_name(name),
+            None => naming::operation_name(site.key, path, lists),
+        };
+        let name = names.claim(&wanted);
+        // Inline types of the operation are named after its function.
+        let type_base = naming::type_name(&name);
+        let params = self.lower_params(doc, path, &raw_params, &type_base, &at)?;
+        let body = self.lower_body(doc, op, &type_base, &at)?;
+        let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
+        let types = self.types_ref();
+        let paging = helpers::page(types, &params, ok.as_ref());
+        let batch = helpers::batch(types, body.as_ref(), ok.as_ref(), partial.as_ref());
+        let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
+            .unwrap_or_else(|| default_idempotence(method, path));
+        let query_struct = params
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && !p.required)
+            .then(|| self.claim_type_name(&format!("{type_base}Query")));
+        Ok(Operation {
+            name,
+            method,
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            doc: op.description.clone(),
+            query_struct,
+            params,
+            body,
+            ok,
+            partial,
+            idempotent,
+            paging,
+            batch,
+        })
     }
 
     /// A parameter's type with aliases resolved, if it can be written into a URL: a scalar,
