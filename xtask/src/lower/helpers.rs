@@ -8,27 +8,27 @@
 
 use std::collections::BTreeMap;
 
+use openapiv3::Parameter;
+
 use crate::ir::{
-    Batch, BatchOutput, Body, Cursor, Field, FieldStep, Page, Param, ParamLocation, ResultPage,
-    Struct, TypeDef, TypeRef, Types,
+    Batch, BatchOutput, Body, Cursor, Field, FieldStep, Page, ResultPage, Struct, TypeDef, TypeRef,
+    Types,
 };
 
 /// HubSpot's name for a page cursor: the query parameter that asks for a page, the field of
 /// `paging.next` that names the next one, and a batch read input's own field.
 pub(super) const CURSOR: &str = "after";
 
-/// A list operation's page: the operation takes a cursor and its success body is a struct
+/// Whether a parameter asks for the page after a cursor.
+pub(super) fn is_cursor(param: &Parameter) -> bool {
+    matches!(param, Parameter::Query { .. }) && param.parameter_data_ref().name == CURSOR
+}
+
+/// The page of an operation that takes a cursor (`is_cursor`): its success body is a struct
 /// with required `results` and a `paging.next.after` string.
-pub(super) fn page(
-    types: &BTreeMap<String, TypeDef>,
-    params: &[Param],
-    ok: Option<&TypeRef>,
-) -> Option<Page> {
-    let takes_cursor = params
-        .iter()
-        .any(|p| p.location == ParamLocation::Query && p.wire_name == CURSOR);
+pub(super) fn page(types: &BTreeMap<String, TypeDef>, ok: Option<&TypeRef>) -> Option<Page> {
     // Only a body that names its type: the impl goes on that struct.
-    let ok = ok.filter(|ok| takes_cursor && ok.as_named().is_some())?;
+    let ok = ok.filter(|ok| ok.as_named().is_some())?;
     let (type_name, s) = types.struct_of(ok)?;
     let (items, item) = required_list(s, "results")?;
     Some(Page {

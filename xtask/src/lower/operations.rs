@@ -114,9 +114,8 @@ impl<'a> Lowerer<'a> {
         let Site { doc, path, op, .. } = *site;
         let at = site.at();
         let raw_params = site.parameters()?;
-        let lists = raw_params.iter().any(|(p, _)| {
-            matches!(p, Parameter::Query { .. }) && p.parameter_data_ref().name == helpers::CURSOR
-        }) || returns_collection(doc, op);
+        let takes_cursor = raw_params.iter().any(|(p, _)| helpers::is_cursor(p));
+        let lists = takes_cursor || returns_collection(doc, op);
         let wanted = match extensions::rust_name(doc, &op.extensions, &at)? {
             Some(name) => naming::value_name(name),
             None => naming::operation_name(site.key, path, lists),
@@ -128,7 +127,9 @@ impl<'a> Lowerer<'a> {
         let body = self.lower_body(doc, op, &type_base, &at)?;
         let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
         let types = self.types_ref();
-        let paging = helpers::page(types, &params, ok.as_ref());
+        let paging = takes_cursor
+            .then(|| helpers::page(types, ok.as_ref()))
+            .flatten();
         let batch = helpers::batch(types, body.as_ref(), ok.as_ref(), partial.as_ref());
         let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
             .unwrap_or_else(|| default_idempotence(method, path));
