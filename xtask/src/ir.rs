@@ -307,10 +307,9 @@ impl TypeRef {
 
     /// The reference a value holds in place, past any `Box`.
     pub fn unboxed(&self) -> &TypeRef {
-        match self {
-            TypeRef::Boxed(inner) => inner.unboxed(),
-            other => other,
-        }
+        self.walk()
+            .find(|ty| !matches!(ty, TypeRef::Boxed(_)))
+            .unwrap_or(self)
     }
 
     /// The name of a defined type, if this reference is exactly one.
