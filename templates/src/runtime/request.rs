@@ -126,8 +126,8 @@ impl<T> Request<T> {
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
-            // Reads and deletes may be repeated; creating something may not.
-            idempotent: matches!(method, Method::Get | Method::Put | Method::Delete),
+            // Not repeated until declared safe; generated functions always declare it.
+            idempotent: false,
             decode,
         }
     }
