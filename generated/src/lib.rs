@@ -13,7 +13,9 @@
 //! properties they do not declare.
 #![forbid(unsafe_code)]
 
-pub mod runtime;
+/// The runtime this crate is built on: requests, errors and, with the `client`
+/// feature, the HTTP client. A crate of its own, shared by every generated crate.
+pub use hubspot_runtime as runtime;
 
 #[cfg(any(feature = "v2026_03", feature = "v4"))]
 mod shared;

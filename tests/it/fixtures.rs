@@ -53,7 +53,7 @@ fn fixture_snapshots() {
         };
         insta::assert_snapshot!(format!("{name}_warnings"), warnings);
 
-        let files = emit::emit_crate(&api, &[], &options(&name)).unwrap();
+        let files = emit::emit_crate(&api, &options(&name), "runtime").unwrap();
         let module = &api.modules[0].name;
         let models = files
             .iter()
@@ -78,18 +78,12 @@ fn fixture_crate_compiles_without_warnings() {
         .iter()
         .map(|(_, path)| xtask::naming::module_name(load(path).api.info.version.trim()))
         .collect();
-    let job = Job {
-        specs: fixtures
-            .iter()
-            .map(|(_, path)| (path.clone(), display(path)))
-            .collect(),
-        out_dir: out.clone(),
-        options: options("fixtures"),
-        registry: None,
-        root: root.clone(),
-    };
-    let runtime = codegen::runtime_files(&root).unwrap();
-    codegen::run(&job, &runtime, false).unwrap();
+    let specs = fixtures
+        .iter()
+        .map(|(_, path)| (path.clone(), display(path)))
+        .collect();
+    let job = Job::standalone(specs, out.clone(), out.join("runtime"), "fixtures", root);
+    codegen::run(&job, false).unwrap();
     // Without the HTTP client: it is the same runtime the workspace already checks, and
     // leaving it out spares building a TLS stack a second time.
     let args = [

@@ -1,5 +1,6 @@
 //! The integration tests, one binary so linking is paid once.
 
+mod as_dependency;
 mod bad_specs;
 mod client;
 mod diff;

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use xtask::codegen::{self, Job};
-use xtask::emit::CrateOptions;
 use xtask::error::Error;
 
 const USAGE: &str = "\
@@ -13,8 +12,11 @@ usage: cargo xtask <command>
 commands:
   codegen            generate `generated/` from every document under `spec/`
   codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
-  codegen --spec FILE [--spec FILE ...] --out DIR [--name PACKAGE]
-                     generate a standalone crate in DIR from the given documents (YAML or JSON)
+  codegen --spec FILE [--spec FILE ...] --out DIR [--package NAME] [--runtime DIR2]
+                     generate a standalone crate in DIR from the given documents (YAML or JSON);
+                     the runtime crate it depends on goes to DIR/runtime, or to DIR2, which
+                     several generated crates can share (one runtime, one `Client` type);
+                     the package is named NAME (`--name` says the same), or after DIR
   diff OLD NEW       list the operations and types a spec update adds, removes and changes;
                      OLD and NEW are documents or directories of documents
   help               show this message";
@@ -52,6 +54,7 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
     let mut specs = Vec::new();
     let mut out = None;
     let mut name = None;
+    let mut runtime = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
@@ -63,24 +66,33 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
             "--check" => check = true,
             "--spec" => specs.push(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--name" => name = Some(value("--name")?),
+            "--package" | "--name" => name = Some(value(arg)?),
+            "--runtime" => runtime = Some(PathBuf::from(value("--runtime")?)),
             other => return Err(Error::Usage(format!("unknown option `{other}`"))),
         }
     }
-    let root = codegen::workspace_root();
     let job = match (specs.is_empty(), out) {
-        (true, None) if name.is_none() => codegen::default_job(&root)?,
-        (false, Some(out)) => custom_job(specs, out, name)?,
-        _ => return Err(Error::Usage("`--spec` and `--out` go together".to_owned())),
+        (true, None) if name.is_none() && runtime.is_none() => {
+            codegen::default_job(&codegen::workspace_root()?)?
+        }
+        (false, Some(out)) => custom_job(specs, out, name, runtime)?,
+        _ => {
+            return Err(Error::Usage(
+                "`--spec` and `--out` go together, and `--package` and `--runtime` need them"
+                    .to_owned(),
+            ))
+        }
     };
-    let runtime = codegen::runtime_files(&root)?;
-    let report = codegen::run(&job, &runtime, check)?;
+    let report = codegen::run(&job, check)?;
     for warning in &report.warnings {
         eprintln!("{warning}");
     }
     if !check {
         if report.changed.is_empty() {
-            eprintln!("{}: up to date", codegen::display_name(&root, &job.out_dir));
+            eprintln!(
+                "{}: up to date",
+                codegen::display_name(&job.root, &job.out_dir)
+            );
         }
         for changed in &report.changed {
             eprintln!("wrote {changed}");
@@ -112,10 +124,15 @@ fn diff_command(args: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-fn custom_job(specs: Vec<PathBuf>, out: PathBuf, name: Option<String>) -> Result<Job, Error> {
+fn custom_job(
+    specs: Vec<PathBuf>,
+    out: PathBuf,
+    name: Option<String>,
+    runtime: Option<PathBuf>,
+) -> Result<Job, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let package = match name {
-        Some(name) => name,
+        Some(name) => checked_package_name(name)?,
         None => {
             let dir = out
                 .file_name()
@@ -124,29 +141,40 @@ fn custom_job(specs: Vec<PathBuf>, out: PathBuf, name: Option<String>) -> Result
             xtask::naming::value_name(&dir).replace('_', "-")
         }
     };
-    let command = "cargo xtask codegen --spec ... --out ...".to_owned();
-    Ok(Job {
-        specs: specs
-            .into_iter()
-            .map(|path| {
-                // Headers name the document as given, or by file name when given by an
-                // absolute path: no machine paths in generated files.
-                let display = if path.is_absolute() {
-                    path.file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-                } else {
-                    codegen::display_name(&cwd, &path)
-                };
-                (cwd.join(path), display)
-            })
-            .collect(),
-        out_dir: cwd.join(out),
-        options: CrateOptions {
-            package,
-            command,
-            standalone: true,
-        },
-        registry: None,
-        root: cwd,
-    })
+    let specs = specs
+        .into_iter()
+        .map(|path| {
+            // Headers name the document as given, or by file name when given by an
+            // absolute path: no machine paths in generated files.
+            let display = if path.is_absolute() {
+                path.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            } else {
+                codegen::display_name(&cwd, &path)
+            };
+            (cwd.join(path), display)
+        })
+        .collect();
+    let out_dir = cwd.join(out);
+    let runtime_dir = runtime.map_or_else(|| out_dir.join("runtime"), |dir| cwd.join(dir));
+    Ok(Job::standalone(specs, out_dir, runtime_dir, &package, cwd))
+}
+
+/// A name cargo accepts for a package, and not the runtime's, which the crate depends on.
+fn checked_package_name(name: String) -> Result<String, Error> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(Error::Usage(format!(
+            "`{name}` is not a package name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+        )));
+    }
+    if name == xtask::runtime::package() {
+        return Err(Error::Usage(format!(
+            "`{name}` is the runtime crate's name; the generated crate needs another"
+        )));
+    }
+    Ok(name)
 }

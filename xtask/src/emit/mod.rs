@@ -1,13 +1,15 @@
 //! Stage 3: the intermediate model to files of a crate.
 //!
-//! Emitting is pure: it takes the model and the runtime sources and returns file contents;
-//! `write` decides what reaches the disk.
+//! Emitting is pure: it takes the model (and the runtime's embedded sources) and returns file
+//! contents; `write` decides what reaches the disk.
 
 mod format;
+mod manifest;
 mod models;
 mod operations;
 mod own_id;
 mod registry;
+mod runtime_crate;
 mod share;
 mod traits;
 mod types;
@@ -21,21 +23,12 @@ use crate::error::Result;
 use crate::ir::{Api, Module, TypeDef};
 
 pub use registry::round_trip_registry;
+pub use runtime_crate::runtime_crate;
 
 /// A file to write, relative to the crate (or workspace) root, `/`-separated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub contents: String,
-}
-
-/// One file of the hand-written runtime, copied into every generated crate.
-#[derive(Clone, Debug)]
-pub struct RuntimeFile {
-    /// Relative to the runtime directory, e.g. `de.rs`.
-    pub path: String,
-    /// Where it comes from, for the header.
-    pub source: String,
     pub contents: String,
 }
 
@@ -56,13 +49,10 @@ pub enum Pending {
     Rust { header: String, tokens: TokenStream },
 }
 
-/// Every file of the generated crate, formatted.
-pub fn emit_crate(
-    api: &Api,
-    runtime: &[RuntimeFile],
-    options: &CrateOptions,
-) -> Result<Vec<OutputFile>> {
-    format_files(emit_tokens(api, runtime, options))
+/// Every file of the generated crate, formatted. `runtime` is the path of the runtime crate
+/// relative to the generated one (`../templates`, `runtime`).
+pub fn emit_crate(api: &Api, options: &CrateOptions, runtime: &str) -> Result<Vec<OutputFile>> {
+    format_files(emit_tokens(api, options, runtime))
 }
 
 /// Formats Rust files with prettyplease and puts the header on top.
@@ -80,18 +70,14 @@ pub fn format_files(files: Vec<(String, Pending)>) -> Result<Vec<OutputFile>> {
 }
 
 /// Every file of the generated crate, Rust not yet formatted.
-pub fn emit_tokens(
-    api: &Api,
-    runtime: &[RuntimeFile],
-    options: &CrateOptions,
-) -> Vec<(String, Pending)> {
+pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<(String, Pending)> {
     let rust = |header: &str, tokens: TokenStream| Pending::Rust {
         header: header.to_owned(),
         tokens,
     };
     let mut files = vec![(
         "Cargo.toml".to_owned(),
-        Pending::Text(cargo_toml(api, options)),
+        Pending::Text(manifest::cargo_toml(api, options, runtime)),
     )];
     files.push((
         "rustfmt.toml".to_owned(),
@@ -109,14 +95,6 @@ pub fn emit_tokens(
         "src/lib.rs".to_owned(),
         rust(&crate_header, lib_rs(api, &shared)),
     ));
-    for file in runtime {
-        let header = format::header(&options.command, std::slice::from_ref(&file.source));
-        let contents = without_unit_tests(&file.contents);
-        files.push((
-            format!("src/runtime/{}", file.path),
-            Pending::Text(format!("{header}{contents}")),
-        ));
-    }
     // Each version implements the runtime's traits for the types it uses. Impls for a
     // shared type are the same code in every version and go to `shared.rs`, once.
     let mut shared_impls = BTreeMap::new();
@@ -187,15 +165,6 @@ pub fn emit_tokens(
     files
 }
 
-/// The runtime's unit tests run in the `templates` crate; the copy leaves them out, along with
-/// the dev-dependencies they would need.
-fn without_unit_tests(source: &str) -> String {
-    match source.find("\n#[cfg(test)]\nmod tests {") {
-        Some(start) => format!("{}\n", source[..start].trim_end()),
-        None => source.to_owned(),
-    }
-}
-
 fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenStream {
     let mut doc = String::from(
         " Typed models for HubSpot's CRM Associations APIs, one module per API version.\n\n\
@@ -236,11 +205,14 @@ fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenSt
             mod shared;
         }
     });
+    let runtime = types::ident(&crate::runtime::package().replace('-', "_"));
     quote! {
         #(#doc_lines)*
         #![forbid(unsafe_code)]
 
-        pub mod runtime;
+        /// The runtime this crate is built on: requests, errors and, with the `client`
+        /// feature, the HTTP client. A crate of its own, shared by every generated crate.
+        pub use #runtime as runtime;
         #shared_module
 
         pub use runtime::{Error, ObjectId, Outcome, Request};
@@ -280,68 +252,4 @@ fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStre
         #operations
         #shared
     }
-}
-
-/// Dependencies of the generated crate; the runtime template crate uses the same ones.
-const DEPENDENCIES: &str = r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }
-fastrand = { version = "2", optional = true }
-futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"], optional = true }
-reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2"], optional = true }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-tokio = { version = "1", features = ["time", "sync"], optional = true }
-tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
-"#;
-
-/// The HTTP client and what it needs; request values and models work without it.
-const CLIENT_FEATURE: &str =
-    r#"client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
-
-fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
-    // Versions go into a TOML string: keep them to what needs no escaping.
-    let versions: Vec<String> = api
-        .modules
-        .iter()
-        .map(|m| {
-            m.version
-                .chars()
-                .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
-                .collect()
-        })
-        .collect();
-    let features: Vec<String> = api
-        .modules
-        .iter()
-        .map(|m| format!("{} = []\n", m.name))
-        .collect();
-    let default: Vec<String> = std::iter::once("\"client\"".to_owned())
-        .chain(api.modules.iter().map(|m| format!("{:?}", m.name)))
-        .collect();
-    let workspace = if options.standalone {
-        "\n[workspace]\n"
-    } else {
-        ""
-    };
-    format!(
-        "# @generated by `{command}`. Do not edit by hand.\n\n\
-         [package]\n\
-         name = \"{package}\"\n\
-         version = \"0.1.0\"\n\
-         edition = \"2021\"\n\
-         description = \"Typed models for HubSpot's CRM Associations API, versions {versions}.\"\n\
-         license = \"MIT OR Apache-2.0\"\n\
-         publish = false\n\
-         {workspace}\n\
-         [features]\n\
-         default = [{default}]\n\
-         {CLIENT_FEATURE}\n\
-         {features}\n\
-         [dependencies]\n\
-         {DEPENDENCIES}",
-        command = options.command,
-        package = options.package,
-        versions = versions.join(", "),
-        default = default.join(", "),
-        features = features.concat(),
-    )
 }
