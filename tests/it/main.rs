@@ -7,6 +7,7 @@ mod diff;
 mod examples;
 mod fixtures;
 mod live_quirks;
+mod many_apis;
 mod models;
 mod partial;
 mod reference_docs;

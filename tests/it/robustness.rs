@@ -317,7 +317,7 @@ fn thousands_of_broken_documents_never_panic_or_hang() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, file.contents).unwrap();
     }
-    let features: Vec<&str> = api.modules.iter().map(|m| m.name.as_str()).collect();
+    let features: Vec<String> = api.modules.iter().map(|m| m.feature()).collect();
     tests::cargo_check(
         &out,
         &[

@@ -13,7 +13,9 @@ commands:
   codegen            generate `generated/` from every document under `spec/`
   codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
   codegen --spec FILE [--spec FILE ...] --out DIR [--package NAME] [--runtime DIR2]
-                     generate a standalone crate in DIR from the given documents (YAML or JSON);
+                     generate a standalone crate in DIR from the given documents (YAML or JSON):
+                     a module per version, and, for documents of several APIs (told apart by
+                     `info.title`, or `x-rust-api` on `info`), a module per API and version;
                      the runtime crate it depends on goes to DIR/runtime, or to DIR2, which
                      several generated crates can share (one runtime, one `Client` type);
                      the package is named NAME (`--name` says the same), or after DIR
@@ -117,7 +119,7 @@ fn diff_command(args: &[String]) -> Result<(), Error> {
             .iter()
             .map(|file| xtask::load::load_file(file, &codegen::display_name(&cwd, file)))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(xtask::lower::lower(&docs)?.0)
+        Ok(xtask::lower::lower_versions(&docs)?.0)
     };
     let report = xtask::diff::diff(&side(old)?, &side(new)?);
     print!("{report}");

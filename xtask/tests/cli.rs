@@ -167,6 +167,10 @@ fn package_and_runtime_options() {
     let things = manifest("things");
     assert!(things.contains("name = \"my-things\""), "{things}");
     assert!(
+        things.contains("description = \"Typed Rust client for Things, version 1.\""),
+        "{things}"
+    );
+    assert!(
         things.contains("hubspot-runtime = { path = \"runtime\", default-features = false }"),
         "{things}"
     );

@@ -1,8 +1,7 @@
-//! The generated crate's `Cargo.toml`: a feature per API version, the runtime's features
-//! forwarded, and the runtime crate as a path dependency.
+//! The generated crate's `Cargo.toml`: what it is (from the documents' `info`), a feature per
+//! API version, the runtime's features forwarded, and the runtime crate as a path dependency.
 
-use super::format;
-use super::CrateOptions;
+use super::{about, format, CrateOptions};
 use crate::ir::Api;
 use crate::runtime;
 
@@ -12,16 +11,10 @@ const SHARED_DEPENDENCIES: [&str; 3] = ["chrono", "serde", "serde_json"];
 /// `Cargo.toml` of the generated crate; `runtime` is the runtime crate's directory relative
 /// to it.
 pub fn cargo_toml(api: &Api, options: &CrateOptions, runtime: &str) -> String {
-    // Versions go into a TOML string: keep them to what needs no escaping.
-    let versions: Vec<String> = api
-        .modules
-        .iter()
-        .map(|m| {
-            m.version
-                .chars()
-                .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
-                .collect()
-        })
+    // The documents' words go into a TOML string: keep them to what needs no escaping.
+    let description: String = about::summary(api)
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
         .collect();
     let runtime_package = runtime::package();
     // The runtime's features, under the same names: `client` (and what the runtime adds
@@ -31,12 +24,16 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, runtime: &str) -> String {
         .iter()
         .map(|(name, _)| format!("{name} = [\"{runtime_package}/{name}\"]\n"))
         .collect();
-    features.extend(api.modules.iter().map(|m| format!("{} = []\n", m.name)));
+    features.extend(
+        api.modules
+            .iter()
+            .map(|m| format!("{} = []\n", m.feature())),
+    );
     let default: Vec<String> = forwarded
         .iter()
         .filter(|(_, on)| *on)
         .map(|(name, _)| format!("{name:?}"))
-        .chain(api.modules.iter().map(|m| format!("{:?}", m.name)))
+        .chain(api.modules.iter().map(|m| format!("{:?}", m.feature())))
         .collect();
     let mut dependencies: Vec<String> = SHARED_DEPENDENCIES
         .iter()
@@ -60,7 +57,7 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, runtime: &str) -> String {
          name = \"{package}\"\n\
          version = \"0.1.0\"\n\
          edition = \"2021\"\n\
-         description = \"Typed models for HubSpot's CRM Associations API, versions {versions}.\"\n\
+         description = \"{description}\"\n\
          license = \"MIT OR Apache-2.0\"\n\
          publish = false\n\
          {workspace}\n\
@@ -71,7 +68,6 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, runtime: &str) -> String {
          {dependencies}",
         header = format::toml_header(&options.command, &[]),
         package = options.package,
-        versions = versions.join(", "),
         default = default.join(", "),
         features = features.concat(),
         dependencies = dependencies.concat(),

@@ -3,6 +3,7 @@
 //! Emitting is pure: it takes the model (and the runtime's embedded sources) and returns file
 //! contents; `write` decides what reaches the disk.
 
+mod about;
 mod format;
 mod manifest;
 mod models;
@@ -47,6 +48,14 @@ pub struct CrateOptions {
 pub enum Pending {
     Text(String),
     Rust { header: String, tokens: TokenStream },
+}
+
+/// The types emitted once, in `shared.rs`, for several modules.
+pub fn shared_type_names(api: &Api) -> Vec<String> {
+    share::shared_types(api)
+        .types()
+        .map(|t| t.name.clone())
+        .collect()
 }
 
 /// Every file of the generated crate, formatted. `runtime` is the path of the runtime crate
@@ -95,14 +104,14 @@ pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<(Str
         "src/lib.rs".to_owned(),
         rust(&crate_header, lib_rs(api, &shared)),
     ));
-    // Each version implements the runtime's traits for the types it uses. Impls for a
-    // shared type are the same code in every version and go to `shared.rs`, once.
+    // Each module implements the runtime's traits for the types it uses. Impls for a shared
+    // type are the same code in every module and go to `shared.rs`, once.
     let mut shared_impls = BTreeMap::new();
     let mut own_impls = Vec::with_capacity(api.modules.len());
-    for module in &api.modules {
+    for (index, module) in api.modules.iter().enumerate() {
         let (shared_part, own): (Vec<_>, Vec<_>) = traits::trait_impls(module)
             .into_iter()
-            .partition(|i| shared.contains_key(&i.type_name));
+            .partition(|i| shared.serves(index, &i.type_name));
         for i in shared_part {
             shared_impls
                 .entry((i.type_name, i.trait_name))
@@ -111,28 +120,39 @@ pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<(Str
         own_impls.push(own.into_iter().map(|i| i.tokens));
     }
     if !shared.is_empty() {
-        let types: Vec<&TypeDef> = shared.values().collect();
+        let types: Vec<&TypeDef> = shared.types().collect();
         let impls = shared_impls.into_values();
         let tokens = models::models_file(
-            "Types that several versions share. Each version re-exports them, so the same schema is the same Rust type in every version.",
+            "Types that several modules share. Each module re-exports those it uses, so the same schema is the same Rust type in every version.",
             &types,
             TokenStream::new(),
             quote!(#(#impls)*),
         );
         files.push(("src/shared.rs".to_owned(), rust(&crate_header, tokens)));
     }
-    for (module, impls) in api.modules.iter().zip(own_impls) {
+    for (_, modules) in about::by_api(api) {
+        let Some(api_name) = modules[0].api.as_deref() else {
+            continue;
+        };
+        let sources: Vec<String> = modules.iter().flat_map(|m| m.sources.clone()).collect();
+        let header = format::header(&options.command, &sources);
+        files.push((
+            format!("src/{api_name}/mod.rs"),
+            rust(&header, api_rs(&modules)),
+        ));
+    }
+    for (index, (module, impls)) in api.modules.iter().zip(own_impls).enumerate() {
         let header = format::header(&options.command, &module.sources);
-        let dir = format!("src/{}", module.name);
+        let dir = format!("src/{}", module.dir());
         let own: Vec<&TypeDef> = module
             .types
             .values()
-            .filter(|t| !shared.contains_key(&t.name))
+            .filter(|t| !shared.serves(index, &t.name))
             .collect();
         let borrowed: Vec<&String> = module
             .types
             .keys()
-            .filter(|n| shared.contains_key(*n))
+            .filter(|n| shared.serves(index, n))
             .collect();
         files.push((
             format!("{dir}/mod.rs"),
@@ -141,6 +161,8 @@ pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<(Str
         // A module without types or operations gets no file for them: an empty glob
         // re-export would warn.
         if !own.is_empty() {
+            // A shared type that bears the name of one of this module's own (another API's)
+            // is shadowed by it, as glob imports are.
             let imports = (!borrowed.is_empty()).then(|| {
                 quote! {
                     #[allow(unused_imports)]
@@ -165,49 +187,50 @@ pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<(Str
     files
 }
 
-fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenStream {
-    let mut doc = String::from(
-        " Typed models for HubSpot's CRM Associations APIs, one module per API version.\n\n\
-         | Module | API version | Cargo feature |\n|---|---|---|\n",
-    );
-    for m in &api.modules {
-        doc.push_str(&format!("| [`{0}`] | `{1}` | `{0}` |\n", m.name, m.version));
+/// `#[cfg(any(feature = ...))]` over the features of `modules`.
+fn any_feature<'m>(modules: impl IntoIterator<Item = &'m Module>) -> TokenStream {
+    let features: Vec<String> = modules.into_iter().map(Module::feature).collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        _ => quote!(#[cfg(any(#(feature = #features),*))]),
     }
-    doc.push_str(
-        "\n Every version's feature is on by default. Record ids are [`ObjectId`]s, which accept the\n \
-         numbers HubSpot sends as well as strings; enums keep values they do not know; structs keep\n \
-         properties they do not declare.",
-    );
-    let doc_lines = doc.lines().map(|l| {
-        let l = if l.is_empty() || l.starts_with(' ') {
-            l.to_owned()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
-    let modules = api.modules.iter().map(|m| {
-        let name = types::ident(&m.name);
-        let feature = &m.name;
-        quote! {
-            #[cfg(feature = #feature)]
-            pub mod #name;
-        }
-    });
+}
+
+fn lib_rs(api: &Api, shared: &share::Shared) -> TokenStream {
+    let docs = about::crate_docs(api);
+    let modules = about::by_api(api)
+        .into_iter()
+        .flat_map(|(api_name, modules)| {
+            match api_name {
+                // Several APIs: a module each, its versions inside.
+                Some(api_name) => {
+                    let name = types::ident(api_name);
+                    let cfg = any_feature(modules.iter().copied());
+                    vec![quote! {
+                        #cfg
+                        pub mod #name;
+                    }]
+                }
+                None => modules.iter().map(|m| version_mod(m)).collect(),
+            }
+        });
     let shared_module = (!shared.is_empty()).then(|| {
-        let users = api
-            .modules
-            .iter()
-            .filter(|m| m.types.keys().any(|n| shared.contains_key(n)))
-            .map(|m| m.name.as_str());
+        let users = shared.users();
+        let cfg = any_feature(
+            api.modules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| users.contains(i))
+                .map(|(_, m)| m),
+        );
         quote! {
-            #[cfg(any(#(feature = #users),*))]
+            #cfg
             mod shared;
         }
     });
     let runtime = types::ident(&crate::runtime::package().replace('-', "_"));
     quote! {
-        #(#doc_lines)*
+        #docs
         #![forbid(unsafe_code)]
 
         /// The runtime this crate is built on: requests, errors and, with the `client`
@@ -223,12 +246,29 @@ fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenSt
     }
 }
 
+/// `pub mod v3;`, on its feature.
+fn version_mod(module: &Module) -> TokenStream {
+    let name = types::ident(&module.name);
+    let feature = module.feature();
+    quote! {
+        #[cfg(feature = #feature)]
+        pub mod #name;
+    }
+}
+
+/// An API's module in a crate of several: its versions.
+fn api_rs(modules: &[&Module]) -> TokenStream {
+    let docs = about::api_docs(modules);
+    let versions = modules.iter().map(|m| version_mod(m));
+    quote! {
+        #docs
+
+        #(#versions)*
+    }
+}
+
 fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStream {
-    let doc = format!(
-        " Version `{}` of the API, from {}.",
-        module.version,
-        module.sources.join(", ")
-    );
+    let docs = about::version_docs(module);
     let models = has_models.then(|| {
         quote!(
             mod models;
@@ -246,7 +286,7 @@ fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStre
         quote!(pub use crate::shared::{#(#names),*};)
     });
     quote! {
-        #![doc = #doc]
+        #docs
 
         #models
         #operations

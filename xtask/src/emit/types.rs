@@ -46,17 +46,32 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
 /// descriptions are prose, and rustdoc would otherwise compile indented or fenced text as
 /// doctests.
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return TokenStream::new();
-    };
-    let lines = text.lines().map(|line| {
-        let line = line.trim().replace("```", "'''");
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
+    let lines = doc_lines(text)
+        .into_iter()
+        .map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
+}
+
+/// `#![doc]` attributes, the same lines as [`doc_attrs`], for a module's or crate's own docs.
+pub fn inner_doc_attrs(text: Option<&str>) -> TokenStream {
+    let lines = doc_lines(text)
+        .into_iter()
+        .map(|line| quote!(#![doc = #line]));
+    quote!(#(#lines)*)
+}
+
+fn doc_lines(text: Option<&str>) -> Vec<String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|line| {
+            let line = line.trim().replace("```", "'''");
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
