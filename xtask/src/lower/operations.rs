@@ -198,9 +198,21 @@ impl<'a> Lowerer<'a> {
         names.claim("body");
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
+        let in_path = placeholders(path);
         for (param, param_at) in raw {
             let data = param.parameter_data_ref();
             let location = match param {
+                Parameter::Path { .. } if !in_path.contains(&data.name.as_str()) => {
+                    self.warn(
+                        doc,
+                        param_at,
+                        format!(
+                            "path parameter `{}` does not appear in the path; left out",
+                            data.name
+                        ),
+                    );
+                    continue;
+                }
                 Parameter::Path { .. } => ParamLocation::Path,
                 Parameter::Query { .. } => ParamLocation::Query,
                 Parameter::Header { .. } | Parameter::Cookie { .. } => {
@@ -263,7 +275,7 @@ impl<'a> Lowerer<'a> {
         }
         // Path parameters in the order the template names them; each must be declared.
         let mut ordered = Vec::new();
-        for placeholder in placeholders(path) {
+        for placeholder in in_path {
             let Some(i) = path_params.iter().position(|p| p.wire_name == placeholder) else {
                 return Err(Error::spec(
                     &doc.file,
@@ -272,16 +284,6 @@ impl<'a> Lowerer<'a> {
                 ));
             };
             ordered.push(path_params.remove(i));
-        }
-        if let Some(extra) = path_params.first() {
-            return Err(Error::spec(
-                &doc.file,
-                at,
-                format!(
-                    "path parameter `{}` does not appear in the path",
-                    extra.wire_name
-                ),
-            ));
         }
         ordered.extend(query_params);
         Ok(ordered)
