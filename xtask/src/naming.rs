@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 pub use operations::{
-    is_version, operation_name, unique_operation_names, ApiPrefix, OperationSite, WantedName,
+    is_version, operation_name, unique_operation_names, ApiPrefix, FunctionName, OperationSite,
+    WantedName,
 };
 
 /// Every Rust keyword, strict and reserved, in all editions.

@@ -420,7 +420,7 @@ fn name_operations(
     for (site, _, prefix) in sites {
         let Site { doc, path, op, .. } = *site;
         let (name, fixed) = match extensions::rust_name(doc, &op.extensions, &site.at())? {
-            Some(name) => (naming::value_name(name), true),
+            Some(name) => (naming::FunctionName::given(name), true),
             None => {
                 let takes_cursor = site
                     .parameters()?

@@ -14,7 +14,8 @@
 //!   `_update`. A PUT is never `create`.
 //! - The remaining literal words are the noun; a word that names the item a parameter
 //!   selects is singular (`files/{fileId}/signed-url`), as is the last word for verbs that act
-//!   on one item. Names longer than 40 characters lose their leading (most general) words.
+//!   on one item. Names longer than 40 characters lose their leading (most general) noun
+//!   words, where no other operation could get the shorter name.
 //! - Two operations that want one name are told apart by the last path parameter of all but
 //!   the one addressed by an id (`get_folder`, `get_folder_by_path`); a numeric suffix is left
 //!   for operations nothing tells apart.
@@ -25,37 +26,62 @@ use heck::ToSnakeCase;
 
 use super::{ascii_words, value_name, Namespace};
 
-/// Path words that say what an operation does; they become the function's verb.
+/// Path words that say what an operation does; they become the function's verb. The verb of
+/// an `operationId` counts too when the path has it, but not every version of a document has
+/// such `operationId`s, so the verbs HubSpot's paths use are listed here.
 const PATH_VERBS: &[&str] = &[
+    "add",
+    "approve",
     "archive",
     "associate",
+    "attach",
     "cancel",
     "clone",
     "complete",
+    "convert",
+    "copy",
     "create",
     "delete",
+    "detach",
+    "duplicate",
+    "end",
+    "enroll",
     "export",
     "import",
     "introspect",
     "merge",
+    "move",
     "pause",
     "publish",
     "purge",
+    "push",
     "read",
+    "refresh",
     "register",
+    "reject",
     "remove",
     "replace",
+    "rerun",
     "reset",
     "restore",
+    "resume",
     "revoke",
+    "schedule",
     "search",
     "send",
+    "start",
+    "stop",
+    "subscribe",
+    "sync",
+    "unenroll",
     "unpause",
     "unpublish",
+    "unsubscribe",
     "update",
     "upload",
     "upsert",
     "validate",
+    "verify",
 ];
 
 /// Leading segments that say where an API lives in HubSpot, not what an operation does.
@@ -67,8 +93,10 @@ const ONE_ITEM_VERBS: &[&str] = &["create", "delete", "get", "replace", "update"
 /// Words that are plural in form and singular in meaning.
 const PLURAL_NOUNS: &[&str] = &["analytics", "details", "news", "series", "settings"];
 
-/// Function names longer than this lose their leading noun words.
+/// Function names longer than this lose leading noun words where that keeps them apart.
 const LONGEST: usize = 40;
+/// Function names longer than this lose leading noun words in any case.
+const LIMIT: usize = 50;
 
 /// What one document's paths and title say about all its operations: the prefix no function
 /// name repeats.
@@ -147,7 +175,7 @@ pub struct OperationSite<'a> {
 }
 
 /// A request function's name from its method and path; see the module documentation.
-pub fn operation_name(prefix: &ApiPrefix, op: &OperationSite) -> String {
+pub fn operation_name(prefix: &ApiPrefix, op: &OperationSite) -> FunctionName {
     let method = op.method.to_ascii_lowercase();
     let segments = segments(op.path);
     let rest = &segments[prefix.len(&segments)..];
@@ -223,7 +251,7 @@ pub fn operation_name(prefix: &ApiPrefix, op: &OperationSite) -> String {
     };
 
     let last = words.len().saturating_sub(1);
-    let mut nouns: Vec<String> = words
+    let nouns: Vec<String> = words
         .iter()
         .enumerate()
         .map(|(i, w)| {
@@ -239,72 +267,129 @@ pub fn operation_name(prefix: &ApiPrefix, op: &OperationSite) -> String {
             }
         })
         .collect();
-    let mut parts: Vec<String> = Vec::new();
+    let mut words: Vec<String> = Vec::new();
     if batch {
-        parts.push("batch".to_owned());
+        words.push("batch".to_owned());
     }
-    parts.push(verb);
-    let length = |parts: &[String], nouns: &[String]| {
-        parts
+    words.push(verb);
+    let verb_words = words.len();
+    words.extend(nouns);
+    FunctionName { words, verb_words }
+}
+
+/// A function name as words: the verb words (`batch`, the verb) and then the noun words, of
+/// which the leading (most general) ones may be left out to shorten a long name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionName {
+    words: Vec<String>,
+    verb_words: usize,
+}
+
+impl FunctionName {
+    /// A name the document gives (`x-rust-name`): used as it is.
+    pub fn given(name: &str) -> Self {
+        FunctionName {
+            words: vec![value_name(name)],
+            verb_words: 1,
+        }
+    }
+
+    /// The whole name.
+    pub fn full(&self) -> String {
+        self.spelled(0)
+    }
+
+    /// The name without its first `dropped` noun words.
+    fn spelled(&self, dropped: usize) -> String {
+        let (verb, nouns) = self.words.split_at(self.verb_words);
+        let words: Vec<&str> = verb
             .iter()
-            .chain(nouns)
-            .map(|w| w.len() + 1)
-            .sum::<usize>()
-            - 1
-    };
-    while nouns.len() > 1 && length(&parts, &nouns) > LONGEST {
-        nouns.remove(0);
+            .chain(&nouns[dropped..])
+            .map(String::as_str)
+            .collect();
+        value_name(&words.join("_"))
     }
-    parts.extend(nouns);
-    value_name(&parts.join("_"))
+
+    /// How many noun words may be left out: all but the last.
+    fn droppable(&self) -> usize {
+        (self.words.len() - self.verb_words).saturating_sub(1)
+    }
 }
 
 /// The name an operation asks for, before names are made unique.
 #[derive(Clone, Debug)]
 pub struct WantedName<'a> {
-    pub name: String,
+    pub name: FunctionName,
     /// Given by the document (`x-rust-name`): it keeps its name if any operation can.
     pub fixed: bool,
     pub path: &'a str,
 }
 
-/// Unique names for the operations of one module, in their order. Names given by the
-/// document are claimed first. Of several operations that want one name, the one whose path
-/// ends in an id (or else the first) keeps it, and the others are told apart by their last
-/// path parameter (`get_folder_by_path`); a numeric suffix remains for those that still
-/// collide.
+/// Unique names for the operations of one module, in their order.
+///
+/// Names given by the document are claimed first. A name over 40 characters is shortened by
+/// leaving out leading noun words, but only to a name no other operation could have, so
+/// shortening never makes two operations collide; one that cannot be shortened so keeps up to
+/// 50 characters. Of several operations that want one name, the one whose path ends in an id
+/// (or else the first) keeps it, and the others are told apart by their last path parameter
+/// (`get_folder_by_path`); a numeric suffix remains for those that still collide.
 pub fn unique_operation_names(wanted: &[WantedName]) -> Vec<String> {
     let mut names = Namespace::new();
     let mut out: Vec<Option<String>> = vec![None; wanted.len()];
     for (i, w) in wanted.iter().enumerate().filter(|(_, w)| w.fixed) {
-        out[i] = Some(names.claim(&w.name));
+        out[i] = Some(names.claim(&w.name.full()));
     }
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut order = Vec::new();
+    // Operations that want the same whole name, in the order of their first member.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, w) in wanted.iter().enumerate().filter(|(_, w)| !w.fixed) {
-        let group = groups.entry(&w.name).or_default();
-        if group.is_empty() {
-            order.push(w.name.as_str());
+        let full = w.name.full();
+        match groups.iter_mut().find(|(name, _)| *name == full) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((full, vec![i])),
         }
-        group.push(i);
     }
-    for name in order {
-        let group = &groups[name];
-        let keeper = names.is_free(name).then(|| {
-            group
+    // Every name each group could end up with, whole or shortened.
+    let mut could_be: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for (g, (_, members)) in groups.iter().enumerate() {
+        let name = &wanted[members[0]].name;
+        for dropped in 0..=name.droppable() {
+            could_be.entry(name.spelled(dropped)).or_default().insert(g);
+        }
+    }
+    for (g, (full, members)) in groups.iter().enumerate() {
+        let name = &wanted[members[0]].name;
+        let own = |candidate: &String| {
+            could_be[candidate].iter().all(|&other| other == g) && names.is_free(candidate)
+        };
+        let shortened = |limit: usize| {
+            (1..=name.droppable())
+                .map(|dropped| name.spelled(dropped))
+                .find(|candidate| candidate.len() <= limit && own(candidate))
+        };
+        let chosen = if full.len() <= LONGEST {
+            full.clone()
+        } else if let Some(short) = shortened(LONGEST) {
+            short
+        } else if full.len() <= LIMIT {
+            full.clone()
+        } else {
+            shortened(LIMIT).unwrap_or_else(|| name.spelled(name.droppable()))
+        };
+        let keeper = names.is_free(&chosen).then(|| {
+            members
                 .iter()
                 .copied()
                 .find(|&i| last_parameter(wanted[i].path).is_some_and(names_an_id))
-                .unwrap_or(group[0])
+                .unwrap_or(members[0])
         });
         if let Some(keeper) = keeper {
-            out[keeper] = Some(names.claim(name));
+            out[keeper] = Some(names.claim(&chosen));
         }
-        for &i in group.iter().filter(|&&i| Some(i) != keeper) {
-            let qualified = qualifier(name, wanted[i].path)
-                .map(|q| format!("{name}_by_{q}"))
-                .filter(|q| names.is_free(q));
-            out[i] = Some(names.claim(qualified.as_deref().unwrap_or(name)));
+        for &i in members.iter().filter(|&&i| Some(i) != keeper) {
+            let qualified = qualifier(&chosen, wanted[i].path)
+                .map(|q| format!("{chosen}_by_{q}"))
+                .filter(|q| q.len() <= LIMIT && names.is_free(q));
+            out[i] = Some(names.claim(qualified.as_deref().unwrap_or(&chosen)));
         }
     }
     out.into_iter().map(Option::unwrap_or_default).collect()
@@ -686,6 +771,30 @@ mod tests {
             [
                 "get_import_from_url_async_task_status",
                 "create_video_association_definition",
+            ]
+        );
+    }
+
+    /// Leaving out `landing` and `site` would give both the same name: they stay whole.
+    #[test]
+    fn shortening_never_makes_names_collide() {
+        let ops = [
+            (
+                "post",
+                "/cms/v3/pages/landing-pages/multi-language/attach-to-lang-group",
+                Some("post-/cms/v3/pages/landing-pages/multi-language/attach-to-lang-group_attachToLangGroup"),
+            ),
+            (
+                "post",
+                "/cms/v3/pages/site-pages/multi-language/attach-to-lang-group",
+                Some("post-/cms/v3/pages/site-pages/multi-language/attach-to-lang-group_attachToLangGroup"),
+            ),
+        ];
+        assert_eq!(
+            names("Pages", &ops),
+            [
+                "attach_to_lang_group_landing_pages_multi_language",
+                "attach_to_lang_group_site_pages_multi_language",
             ]
         );
     }
