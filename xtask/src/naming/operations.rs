@@ -236,8 +236,9 @@ pub fn operation_name(prefix: &ApiPrefix, op: &OperationSite) -> FunctionName {
         None => {
             let verb = match method.as_str() {
                 "get" if op.lists || lists_by_hint(&hint) => "list",
-                "get" if ends_with_param || !rest.is_empty() => "get",
-                "get" => "list",
+                // The API's own root (`GET /crm/v3/objects/contacts`) is its collection.
+                "get" if rest.is_empty() => "list",
+                "get" => "get",
                 "post" => "create",
                 "put" if hint.iter().any(|w| w == "replace") => "replace",
                 "put" if hint.first().is_some_and(|w| w == "update") => "update",
