@@ -7,6 +7,7 @@ mod examples;
 mod fixtures;
 mod live_quirks;
 mod models;
+mod names;
 mod partial;
 mod reference_docs;
 mod requests;

@@ -404,6 +404,7 @@ fn every_reference_document_generates_a_crate_that_compiles() {
             },
             registry: None,
             root: out.clone(),
+            strict: true,
         };
         xtask::codegen::run(&job, &runtime, false).unwrap();
         members.push(format!("{stem:?}"));

@@ -25,6 +25,9 @@ pub struct Job {
     pub registry: Option<PathBuf>,
     /// Display names are relative to this directory.
     pub root: PathBuf,
+    /// Warnings are errors: nothing is written if the documents need a looser type or
+    /// leave something out. Always so for `spec/`.
+    pub strict: bool,
 }
 
 /// The repository this xtask belongs to.
@@ -61,6 +64,7 @@ pub fn default_job(root: &Path) -> Result<Job> {
         },
         registry: Some(root.join("tests/it/models.rs")),
         root: root.to_owned(),
+        strict: true,
     })
 }
 
@@ -101,6 +105,9 @@ pub fn load_all(job: &Job) -> Result<Vec<Document>> {
 pub fn plan(job: &Job, runtime: &[RuntimeFile]) -> Result<(Plan, Vec<Warning>)> {
     let docs = load_all(job)?;
     let (api, warnings) = lower::lower(&docs)?;
+    if job.strict && !warnings.is_empty() {
+        return Err(Error::Strict(warnings));
+    }
     let files = emit::emit_crate(&api, runtime, &job.options)?;
     let mut plan = Plan::new(&job.root);
     for file in files {

@@ -13,8 +13,10 @@ usage: cargo xtask <command>
 commands:
   codegen            generate `generated/` from every document under `spec/`
   codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
-  codegen --spec FILE [--spec FILE ...] --out DIR [--name PACKAGE]
-                     generate a standalone crate in DIR from the given documents (YAML or JSON)
+  codegen --spec FILE [--spec FILE ...] --out DIR [--name PACKAGE] [--strict]
+                     generate a standalone crate in DIR from the given documents (YAML or JSON);
+                     with --strict, warnings about the documents are errors (always so for
+                     `spec/`)
   diff OLD NEW       list the operations and types a spec update adds, removes and changes;
                      OLD and NEW are documents or directories of documents
   help               show this message";
@@ -49,6 +51,7 @@ fn run(args: &[String]) -> Result<(), Error> {
 
 fn codegen_command(args: &[String]) -> Result<(), Error> {
     let mut check = false;
+    let mut strict = false;
     let mut specs = Vec::new();
     let mut out = None;
     let mut name = None;
@@ -61,6 +64,7 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
         };
         match arg.as_str() {
             "--check" => check = true,
+            "--strict" => strict = true,
             "--spec" => specs.push(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--name" => name = Some(value("--name")?),
@@ -70,7 +74,7 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
     let root = codegen::workspace_root();
     let job = match (specs.is_empty(), out) {
         (true, None) if name.is_none() => codegen::default_job(&root)?,
-        (false, Some(out)) => custom_job(specs, out, name)?,
+        (false, Some(out)) => custom_job(specs, out, name, strict)?,
         _ => return Err(Error::Usage("`--spec` and `--out` go together".to_owned())),
     };
     let runtime = codegen::runtime_files(&root)?;
@@ -112,7 +116,12 @@ fn diff_command(args: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-fn custom_job(specs: Vec<PathBuf>, out: PathBuf, name: Option<String>) -> Result<Job, Error> {
+fn custom_job(
+    specs: Vec<PathBuf>,
+    out: PathBuf,
+    name: Option<String>,
+    strict: bool,
+) -> Result<Job, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let package = match name {
         Some(name) => name,
@@ -148,5 +157,6 @@ fn custom_job(specs: Vec<PathBuf>, out: PathBuf, name: Option<String>) -> Result
         },
         registry: None,
         root: cwd,
+        strict,
     })
 }
