@@ -19,13 +19,15 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn job(dir: &Path, spec: &Path) -> Job {
-    Job::standalone(
+    let mut job = Job::standalone(
         vec![(spec.to_owned(), "bad.yaml".to_owned())],
         dir.join("out"),
         dir.join("out/runtime"),
         "out",
         dir.to_owned(),
-    )
+    );
+    job.strict = true;
+    job
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -76,27 +78,172 @@ fn assert_error(error: &str, expected: &str) {
     );
 }
 
-#[test]
-fn dangling_ref() {
-    let text = format!(
-        "{HEADER}paths:\n  /things:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              $ref: '#/components/schemas/Foo'\n      responses:\n        '204':\n          description: done\n"
-    );
-    let error = fails("dangling_ref", "bad.yaml", &text);
-    assert_eq!(
-        error,
-        "bad.yaml: #/paths/~1things/post/requestBody/content/application~1json/schema: unknown $ref '#/components/schemas/Foo'"
-    );
+/// Generates `text` without `--strict` and returns the crate's files (path, contents) and
+/// the warnings, as `file: pointer: message`.
+fn generates(case: &str, text: &str) -> (BTreeMap<PathBuf, String>, Vec<String>) {
+    let dir = scratch(case);
+    let spec = dir.join("bad.yaml");
+    fs::write(&spec, text).unwrap();
+    let job = Job {
+        strict: false,
+        ..job(&dir, &spec)
+    };
+    let report =
+        codegen::run(&job, false).unwrap_or_else(|e| panic!("{case}: codegen failed: {e}"));
+    let files = snapshot(&job.out_dir)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let path = path.strip_prefix(&job.out_dir).unwrap().to_owned();
+            (path, String::from_utf8(bytes).unwrap())
+        })
+        .collect();
+    let warnings = report
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}: {}", w.file, w.pointer, w.message))
+        .collect();
+    (files, warnings)
 }
 
+/// Defects found in HubSpot's published documents generate code with a warning naming the
+/// file and pointer; `--strict` (always on for `spec/`) makes them errors that write nothing.
+mod defects {
+    use super::*;
+
+    /// Runs `text` strictly (it must fail, listing `warning`, writing nothing) and leniently
+    /// (it must generate, with exactly that warning); returns the lenient crate's files.
+    fn warns(case: &str, text: &str, warning: &str) -> BTreeMap<PathBuf, String> {
+        let error = fails(&format!("{case}_strict"), "bad.yaml", text);
+        assert_eq!(
+            error,
+            format!("warnings are errors in a strict run:\n  {warning}"),
+            "{case}"
+        );
+        let (files, warnings) = generates(case, text);
+        assert_eq!(warnings, [warning], "{case}");
+        files
+    }
+
+    fn file<'f>(files: &'f BTreeMap<PathBuf, String>, path: &str) -> &'f str {
+        files
+            .get(Path::new(path))
+            .unwrap_or_else(|| panic!("no {path} among {:?}", files.keys()))
+    }
+
+    #[test]
+    fn dangling_ref_in_a_body_is_a_json_value() {
+        let text = format!(
+            "{HEADER}paths:\n  /things:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              $ref: '#/components/schemas/Foo'\n      responses:\n        '204':\n          description: done\n"
+        );
+        let files = warns(
+            "dangling_ref",
+            &text,
+            "bad.yaml: #/paths/~1things/post/requestBody/content/application~1json/schema: unknown $ref '#/components/schemas/Foo': typed as a JSON value",
+        );
+        let operations = file(&files, "src/v1/operations.rs");
+        assert!(
+            operations.contains("body: Option<&::serde_json::Value>"),
+            "{operations}"
+        );
+    }
+
+    #[test]
+    fn dangling_ref_in_a_property_is_a_json_value() {
+        let text = format!(
+            "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        owner:\n          $ref: '#/components/schemas/Owner'\n"
+        );
+        let files = warns(
+            "dangling_property_ref",
+            &text,
+            "bad.yaml: #/components/schemas/Thing/properties/owner: unknown $ref '#/components/schemas/Owner': typed as a JSON value",
+        );
+        let models = file(&files, "src/v1/models.rs");
+        assert!(
+            models.contains("pub owner: Option<::serde_json::Value>"),
+            "{models}"
+        );
+    }
+
+    #[test]
+    fn dangling_ref_as_a_whole_schema_is_a_json_value() {
+        let text = format!(
+            "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Thing:\n      $ref: '#/components/schemas/Gone'\n"
+        );
+        let files = warns(
+            "dangling_alias",
+            &text,
+            "bad.yaml: #/components/schemas/Thing: unknown $ref '#/components/schemas/Gone': typed as a JSON value",
+        );
+        let models = file(&files, "src/v1/models.rs");
+        assert!(
+            models.contains("pub type Thing = ::serde_json::Value;"),
+            "{models}"
+        );
+    }
+
+    #[test]
+    fn dangling_all_of_part_is_left_out() {
+        let text = format!(
+            "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Thing:\n      allOf:\n        - $ref: '#/components/schemas/Gone'\n        - type: object\n          properties:\n            name:\n              type: string\n"
+        );
+        let files = warns(
+            "dangling_all_of",
+            &text,
+            "bad.yaml: #/components/schemas/Thing/allOf/0: unknown $ref '#/components/schemas/Gone': left out of the allOf",
+        );
+        let models = file(&files, "src/v1/models.rs");
+        assert!(models.contains("pub name: Option<String>"), "{models}");
+    }
+
+    /// Commerce Subscriptions v3 declares `objectType` and `objectId` on operations whose path
+    /// names only `{subscriptionId}`.
+    #[test]
+    fn path_parameter_missing_from_the_path_is_left_out() {
+        let text = format!(
+            "{HEADER}paths:\n  /things/{{thingId}}:\n    get:\n      parameters:\n        - {{name: objectType, in: path, required: true, schema: {{type: string}}}}\n        - {{name: thingId, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '204':\n          description: done\n"
+        );
+        let files = warns(
+            "extra_path_parameter",
+            &text,
+            "bad.yaml: #/paths/~1things~1{thingId}/get/parameters/0: path parameter `objectType` does not appear in the path; left out",
+        );
+        let operations = file(&files, "src/v1/operations.rs");
+        assert!(operations.contains("thing_id: &str"), "{operations}");
+        assert!(!operations.contains("object_type"), "{operations}");
+    }
+}
+
+/// `cargo xtask codegen` on a checkout's `spec/` is strict without being asked: a warning
+/// fails the run and `generated/` is not touched.
 #[test]
-fn dangling_ref_in_a_property() {
-    let text = format!(
-        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        owner:\n          $ref: '#/components/schemas/Owner'\n"
-    );
-    let error = fails("dangling_property_ref", "bad.yaml", &text);
+fn the_default_job_is_strict() {
+    let root = scratch("default_job");
+    fs::create_dir_all(root.join("spec/v1")).unwrap();
+    fs::write(
+        root.join("spec/v1/api.yaml"),
+        format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n"),
+    )
+    .unwrap();
+    let job = codegen::default_job(&root).unwrap();
+    let error = codegen::run(&job, false).unwrap_err().to_string();
     assert_eq!(
         error,
-        "bad.yaml: #/components/schemas/Thing/properties/owner: unknown $ref '#/components/schemas/Owner'"
+        "warnings are errors in a strict run:\n  spec/v1/api.yaml: #/components/schemas/A: unknown $ref '#/components/schemas/Missing': typed as a JSON value"
+    );
+    assert!(!root.join("generated").exists());
+    assert!(!root.join("tests").exists(), "no registry was written");
+}
+
+/// A placeholder in the path with no parameter declared for it cannot be generated.
+#[test]
+fn undeclared_path_placeholder() {
+    let text = format!(
+        "{HEADER}paths:\n  /things/{{thingId}}:\n    get:\n      responses:\n        '204':\n          description: done\n"
+    );
+    let error = fails("undeclared_placeholder", "bad.yaml", &text);
+    assert_eq!(
+        error,
+        "bad.yaml: #/paths/~1things~1{thingId}/get: the path names `{thingId}` but no path parameter `thingId` is declared"
     );
 }
 

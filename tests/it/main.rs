@@ -9,6 +9,7 @@ mod fixtures;
 mod live_quirks;
 mod many_apis;
 mod models;
+mod names;
 mod partial;
 mod reference_docs;
 mod requests;

@@ -402,6 +402,7 @@ fn every_reference_document_generates_a_crate_that_compiles() {
             out.clone(),
         );
         job.options.standalone = false;
+        job.strict = true;
         xtask::codegen::run(&job, false).unwrap();
         members.push(format!("{stem:?}"));
         features.push(format!("{package}/{}", module.name));

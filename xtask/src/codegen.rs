@@ -27,6 +27,9 @@ pub struct Job {
     pub registry: Option<PathBuf>,
     /// Display names are relative to this directory.
     pub root: PathBuf,
+    /// Warnings are errors: nothing is written if the documents need a looser type or
+    /// leave something out. Always so for `spec/`.
+    pub strict: bool,
 }
 
 /// Where the runtime crate of a job is.
@@ -67,6 +70,7 @@ impl Job {
             runtime: RuntimeCrate::Write(runtime_dir),
             registry: None,
             root,
+            strict: false,
         }
     }
 }
@@ -127,6 +131,7 @@ pub fn default_job(root: &Path) -> Result<Job> {
         runtime: RuntimeCrate::Existing(root.join("templates")),
         registry: Some(root.join("tests/it/models.rs")),
         root: root.to_owned(),
+        strict: true,
     })
 }
 
@@ -156,6 +161,9 @@ pub fn plan(job: &Job) -> Result<(Plan, Vec<Warning>)> {
     }
     let docs = load_all(job)?;
     let (api, warnings) = lower::lower(&docs)?;
+    if job.strict && !warnings.is_empty() {
+        return Err(Error::Strict(warnings));
+    }
     let runtime_path = relative_path(&job.out_dir, runtime_dir);
     let files = emit::emit_crate(&api, &job.options, &runtime_path)?;
     let mut plan = Plan::new(&job.root);

@@ -167,14 +167,7 @@ fn body(ty: Option<&TypeRef>) -> String {
 /// `/crm/associations/2026-03/...` compare equal.
 fn path_shape(path: &str) -> String {
     path.split('/')
-        .filter(|s| {
-            let version =
-                (s.starts_with('v') && s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit()))
-                    || (s.len() == 7
-                        && s.as_bytes()[4] == b'-'
-                        && s.chars().filter(char::is_ascii_digit).count() == 6);
-            !version
-        })
+        .filter(|s| !crate::naming::is_version(s))
         .collect::<Vec<_>>()
         .join("/")
 }

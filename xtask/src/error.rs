@@ -71,6 +71,9 @@ pub enum Error {
     /// input. The message names the file so the bug can be reproduced.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     InvalidOutput { file: String, message: String },
+    /// A strict run (`--strict`, and always for `spec/`) met warnings; they are listed.
+    #[error("warnings are errors in a strict run:\n{}", .0.iter().map(|w| format!("  {}: {}: {}", w.file, w.pointer, w.message)).collect::<Vec<_>>().join("\n"))]
+    Strict(Vec<Warning>),
     /// `--check` found files that differ from what codegen would write.
     #[error("generated code is out of date; run `cargo xtask codegen`:\n{}", .0.iter().map(|f| format!("  {f}")).collect::<Vec<_>>().join("\n"))]
     Stale(Vec<String>),

@@ -12,13 +12,15 @@ usage: cargo xtask <command>
 commands:
   codegen            generate `generated/` from every document under `spec/`
   codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
-  codegen --spec FILE [--spec FILE ...] --out DIR [--package NAME] [--runtime DIR2]
+  codegen --spec FILE [--spec FILE ...] --out DIR [--package NAME] [--runtime DIR2] [--strict]
                      generate a standalone crate in DIR from the given documents (YAML or JSON):
                      a module per version, and, for documents of several APIs (told apart by
                      `info.title`, or `x-rust-api` on `info`), a module per API and version;
                      the runtime crate it depends on goes to DIR/runtime, or to DIR2, which
                      several generated crates can share (one runtime, one `Client` type);
-                     the package is named NAME (`--name` says the same), or after DIR
+                     the package is named NAME (`--name` says the same), or after DIR;
+                     with --strict, warnings about the documents are errors (always so for
+                     `spec/`)
   diff OLD NEW       list the operations and types a spec update adds, removes and changes;
                      OLD and NEW are documents or directories of documents
   help               show this message";
@@ -53,6 +55,7 @@ fn run(args: &[String]) -> Result<(), Error> {
 
 fn codegen_command(args: &[String]) -> Result<(), Error> {
     let mut check = false;
+    let mut strict = false;
     let mut specs = Vec::new();
     let mut out = None;
     let mut name = None;
@@ -66,6 +69,7 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
         };
         match arg.as_str() {
             "--check" => check = true,
+            "--strict" => strict = true,
             "--spec" => specs.push(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--package" | "--name" => name = Some(value(arg)?),
@@ -77,7 +81,7 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
         (true, None) if name.is_none() && runtime.is_none() => {
             codegen::default_job(&codegen::workspace_root()?)?
         }
-        (false, Some(out)) => custom_job(specs, out, name, runtime)?,
+        (false, Some(out)) => custom_job(specs, out, name, runtime, strict)?,
         _ => {
             return Err(Error::Usage(
                 "`--spec` and `--out` go together, and `--package` and `--runtime` need them"
@@ -131,6 +135,7 @@ fn custom_job(
     out: PathBuf,
     name: Option<String>,
     runtime: Option<PathBuf>,
+    strict: bool,
 ) -> Result<Job, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let package = match name {
@@ -159,7 +164,9 @@ fn custom_job(
         .collect();
     let out_dir = cwd.join(out);
     let runtime_dir = runtime.map_or_else(|| out_dir.join("runtime"), |dir| cwd.join(dir));
-    Ok(Job::standalone(specs, out_dir, runtime_dir, &package, cwd))
+    let mut job = Job::standalone(specs, out_dir, runtime_dir, &package, cwd);
+    job.strict = strict;
+    Ok(job)
 }
 
 /// A name cargo accepts for a package, and not the runtime's, which the crate depends on.

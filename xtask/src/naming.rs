@@ -4,9 +4,16 @@
 //! the prelude names that generated code relies on, and made unique by a `Namespace` in a
 //! deterministic order (the caller's), so the same input always gives the same names.
 
+mod operations;
+
 use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+
+pub use operations::{
+    is_version, operation_name, unique_operation_names, ApiPrefix, FunctionName, OperationSite,
+    WantedName,
+};
 
 /// Every Rust keyword, strict and reserved, in all editions.
 const KEYWORDS: &[&str] = &[
@@ -148,35 +155,17 @@ pub fn module_name(version: &str) -> String {
 }
 
 /// An API's title without the words that name a version (`V4`, `v3`, `2026-03`,
-/// `2026-09-beta`) or repeat an earlier word: `Automation Actions V4` is
+/// `2026-09-beta`, as [`is_version`] tells them) or repeat an earlier word: `Automation Actions V4` is
 /// `Automation Actions`, `Files Files` is `Files`. Words keep their case.
 pub fn api_title(title: &str) -> String {
     let mut kept: Vec<&str> = Vec::new();
     for word in title.split_whitespace() {
         let repeated = kept.iter().any(|k| k.eq_ignore_ascii_case(word));
-        if !repeated && !is_version_word(word) {
+        if !repeated && !is_version(&word.to_ascii_lowercase()) {
             kept.push(word);
         }
     }
     kept.join(" ")
-}
-
-/// Whether a word of a title names a version: its letters-and-digits parts are numbers
-/// (`2026-03`), `v` and a number (`V4`), or a stage after a number (`2026-09-beta`).
-fn is_version_word(word: &str) -> bool {
-    let parts: Vec<String> = word
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let numbered = |p: &str| {
-        let digits = p.strip_prefix('v').unwrap_or(p);
-        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
-    };
-    parts.first().is_some_and(|p| numbered(p))
-        && parts
-            .iter()
-            .all(|p| numbered(p) || matches!(p.as_str(), "alpha" | "beta" | "preview"))
 }
 
 /// The module of an API in a crate of several, from its title (see [`api_title`]):
@@ -233,104 +222,6 @@ impl Namespace {
         }
         self.used.insert(name.clone());
         name
-    }
-}
-
-/// Path words that say what a POST does; they become the function's verb.
-const PATH_VERBS: &[&str] = &[
-    "archive",
-    "associate",
-    "create",
-    "delete",
-    "merge",
-    "purge",
-    "read",
-    "search",
-    "update",
-    "upsert",
-];
-
-/// A request function's name from its method and path: the API's prefix
-/// (`/crm/v4/associations`, `/crm/objects/2026-03`, ...) is dropped, the verb is a path word
-/// like `archive` or follows from the method, and the remaining literal words are the noun:
-/// `POST .../batch/read` is `batch_read`, `GET .../{from}/{to}/labels` is `list_labels`,
-/// `DELETE .../labels/{id}` is `delete_label`. `lists` says whether a GET takes a paging
-/// cursor, which makes it `list_*` even when the path ends in a parameter.
-pub fn operation_name(method: &str, path: &str, lists: bool) -> String {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    // The prefix: `crm` and the version and API words around it, up to the first other segment.
-    let mut start = 0;
-    while let Some(segment) = segments.get(start) {
-        let prefix_word =
-            matches!(*segment, "crm" | "associations" | "objects") || is_version(segment);
-        if !prefix_word || start >= 3 {
-            break;
-        }
-        start += 1;
-    }
-    let rest = &segments[start..];
-    let ends_with_param = rest.last().is_some_and(|s| s.starts_with('{'));
-    let mut words: Vec<String> = Vec::new();
-    for segment in rest.iter().filter(|s| !s.starts_with('{')) {
-        let segment_words: Vec<String> = ascii_words(segment)
-            .to_snake_case()
-            .split('_')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
-        // `usage/high-usage-report` says `usage` twice; keep it where the later segment has it.
-        words.retain(|w| !segment_words.contains(w));
-        words.extend(segment_words);
-    }
-    let batch = words
-        .iter()
-        .position(|w| w == "batch")
-        .map(|i| words.remove(i))
-        .is_some();
-    let verb = match words.iter().rposition(|w| PATH_VERBS.contains(&w.as_str())) {
-        Some(i) => words.remove(i),
-        None => match method.to_ascii_lowercase().as_str() {
-            "get" if lists || !ends_with_param => "list".to_owned(),
-            "get" => "get".to_owned(),
-            "post" => "create".to_owned(),
-            "put" if ends_with_param => "create".to_owned(),
-            "put" | "patch" => "update".to_owned(),
-            "delete" => "delete".to_owned(),
-            other => other.to_owned(),
-        },
-    };
-    // One thing is created, updated or deleted; lists and batches are plural.
-    if !batch && verb != "list" {
-        if let Some(last) = words.last_mut() {
-            *last = singular(last);
-        }
-    }
-    let mut parts = Vec::new();
-    if batch {
-        parts.push("batch".to_owned());
-    }
-    parts.push(verb);
-    parts.extend(words);
-    value_name(&parts.join("_"))
-}
-
-fn is_version(segment: &str) -> bool {
-    let bytes = segment.as_bytes();
-    let v_number =
-        bytes.len() >= 2 && bytes[0] == b'v' && bytes[1..].iter().all(u8::is_ascii_digit);
-    let date = bytes.len() == 7
-        && bytes[4] == b'-'
-        && segment.chars().filter(|c| c.is_ascii_digit()).count() == 6;
-    v_number || date
-}
-
-fn singular(word: &str) -> String {
-    if let Some(stem) = word.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if word.ends_with("ss") || word.len() <= 3 {
-        word.to_owned()
-    } else {
-        word.strip_suffix('s').unwrap_or(word).to_owned()
     }
 }
 
@@ -392,6 +283,7 @@ mod tests {
             ("Webhooks 2026-09-beta", "Webhooks", "webhooks"),
             ("Auth Oauth v1", "Auth Oauth", "auth_oauth"),
             ("Beta Features", "Beta Features", "beta_features"),
+            ("Release 2026", "Release 2026", "release_2026"),
             ("3D Assets", "3D Assets", "api_3d_assets"),
             ("V4", "", "api"),
             ("Runtime", "Runtime", "runtime_api"),
@@ -414,84 +306,6 @@ mod tests {
         assert_eq!(ns.claim("type_"), "type_2");
         assert_eq!(ns.claim("V2"), "V2");
         assert_eq!(ns.claim("V2"), "V2_2");
-    }
-
-    #[test]
-    fn operation_names() {
-        let name = |m, p| operation_name(m, p, false);
-        assert_eq!(
-            name(
-                "POST",
-                "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read"
-            ),
-            "batch_read"
-        );
-        assert_eq!(
-            name(
-                "POST",
-                "/crm/associations/2026-03/{from}/{to}/batch/labels/archive"
-            ),
-            "batch_archive_labels"
-        );
-        assert_eq!(
-            name(
-                "GET",
-                "/crm/associations/v4/{fromObjectType}/{toObjectType}/labels"
-            ),
-            "list_labels"
-        );
-        assert_eq!(
-            name(
-                "POST",
-                "/crm/associations/v4/{fromObjectType}/{toObjectType}/labels"
-            ),
-            "create_label"
-        );
-        assert_eq!(
-            name(
-                "PUT",
-                "/crm/associations/v4/{fromObjectType}/{toObjectType}/labels"
-            ),
-            "update_label"
-        );
-        assert_eq!(
-            name(
-                "DELETE",
-                "/crm/associations/v4/{f}/{t}/labels/{associationTypeId}"
-            ),
-            "delete_label"
-        );
-        assert_eq!(
-            name(
-                "PUT",
-                "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}"
-            ),
-            "create_association"
-        );
-        assert_eq!(name("DELETE", "/crm/objects/2026-03/{objectType}/{objectId}/associations/{toObjectType}/{toObjectId}"), "delete_association");
-        assert_eq!(
-            operation_name(
-                "GET",
-                "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}",
-                true
-            ),
-            "list_associations"
-        );
-        assert_eq!(
-            name("POST", "/crm/objects/2026-03/{objectType}/search"),
-            "search"
-        );
-        assert_eq!(
-            name("GET", "/crm/associations/v4/definitions/configurations/all"),
-            "list_definitions_configurations_all"
-        );
-        assert_eq!(
-            name(
-                "POST",
-                "/crm/v4/associations/usage/high-usage-report/{userId}"
-            ),
-            "create_high_usage_report"
-        );
     }
 
     #[test]

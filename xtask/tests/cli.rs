@@ -33,7 +33,7 @@ fn check_passes_on_the_checked_in_crate() {
 fn a_bad_document_exits_non_zero_naming_file_and_pointer() {
     let dir = scratch("bad");
     let spec = dir.join("bad.yaml");
-    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n").unwrap();
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: strng\n").unwrap();
     let out = dir.join("out");
     let output = xtask(&[
         "codegen",
@@ -45,9 +45,61 @@ fn a_bad_document_exits_non_zero_naming_file_and_pointer() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(
-            "bad.yaml: #/components/schemas/A: unknown $ref '#/components/schemas/Missing'"
-        ),
+        stderr.contains("bad.yaml: #/components/schemas/A/type: unknown type `strng`"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing was written");
+}
+
+/// A document with a defect HubSpot's published documents have (here a `$ref` to a schema
+/// it does not define) and the command line for it.
+fn defective(case: &str) -> (PathBuf, Vec<String>) {
+    let dir = scratch(case);
+    let spec = dir.join("defective.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n").unwrap();
+    let out = dir.join("out");
+    let args = vec![
+        "codegen".to_owned(),
+        "--spec".to_owned(),
+        spec.to_string_lossy().into_owned(),
+        "--out".to_owned(),
+        out.to_string_lossy().into_owned(),
+    ];
+    (out, args)
+}
+
+const MISSING_REF: &str = "defective.yaml: #/components/schemas/A: unknown $ref '#/components/schemas/Missing': typed as a JSON value";
+
+#[test]
+fn a_defective_document_generates_with_a_warning_naming_file_and_pointer() {
+    let (out, args) = defective("defective");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = xtask(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("warning: {MISSING_REF}")),
+        "{stderr}"
+    );
+    let models = std::fs::read_to_string(out.join("src/v1/models.rs")).unwrap();
+    assert!(
+        models.contains("pub type A = ::serde_json::Value;"),
+        "{models}"
+    );
+}
+
+#[test]
+fn strict_turns_warnings_into_errors_and_writes_nothing() {
+    let (out, mut args) = defective("strict");
+    args.push("--strict".to_owned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = xtask(&args);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: warnings are errors in a strict run:\n  {MISSING_REF}"
+        )),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing was written");

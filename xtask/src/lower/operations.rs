@@ -62,10 +62,12 @@ impl<'a> Site<'a> {
 impl<'a> Lowerer<'a> {
     /// Every operation of the module's documents, sorted by function name.
     pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>> {
-        let mut names = Namespace::new();
-        let mut operations = Vec::new();
+        let mut sites = Vec::new();
+        let mut prefixes = Vec::new();
         let docs = self.docs;
         for doc in docs {
+            let paths = doc.api.paths.paths.keys().map(String::as_str);
+            prefixes.push(naming::ApiPrefix::new(&doc.api.info.title, paths));
             for (path, item) in &doc.api.paths.paths {
                 let item = match item {
                     ReferenceOr::Item(item) => item,
@@ -95,33 +97,31 @@ impl<'a> Lowerer<'a> {
                         );
                         continue;
                     };
-                    operations.push(self.lower_operation(&site, method, &mut names)?);
+                    sites.push((site, method, prefixes.len() - 1));
                 }
             }
+        }
+        let names = name_operations(&sites, &prefixes)?;
+        let mut operations = Vec::with_capacity(sites.len());
+        for ((site, method, _), name) in sites.iter().zip(names) {
+            operations.push(self.lower_operation(site, *method, name)?);
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(operations)
     }
 
-    /// One operation: its function's name, parameters, body and responses, and the facts the
-    /// client needs (idempotence, paging, batching).
+    /// One operation: its parameters, body and responses, and the facts the client needs
+    /// (idempotence, paging, batching). Its inline types are named after its function.
     fn lower_operation(
         &mut self,
         site: &Site<'a>,
         method: HttpMethod,
-        names: &mut Namespace,
+        name: String,
     ) -> Result<Operation> {
         let Site { doc, path, op, .. } = *site;
         let at = site.at();
         let raw_params = site.parameters()?;
         let takes_cursor = raw_params.iter().any(|(p, _)| helpers::is_cursor(p));
-        let lists = takes_cursor || returns_collection(doc, op);
-        let wanted = match extensions::rust_name(doc, &op.extensions, &at)? {
-            Some(name) => naming::value_name(name),
-            None => naming::operation_name(site.key, path, lists),
-        };
-        let name = names.claim(&wanted);
-        // Inline types of the operation are named after its function.
         let type_base = naming::type_name(&name);
         let params = self.lower_params(doc, path, &raw_params, &type_base, &at)?;
         let body = self.lower_body(doc, op, &type_base, &at)?;
@@ -198,9 +198,21 @@ impl<'a> Lowerer<'a> {
         names.claim("body");
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
+        let in_path = placeholders(path);
         for (param, param_at) in raw {
             let data = param.parameter_data_ref();
             let location = match param {
+                Parameter::Path { .. } if !in_path.contains(&data.name.as_str()) => {
+                    self.warn(
+                        doc,
+                        param_at,
+                        format!(
+                            "path parameter `{}` does not appear in the path; left out",
+                            data.name
+                        ),
+                    );
+                    continue;
+                }
                 Parameter::Path { .. } => ParamLocation::Path,
                 Parameter::Query { .. } => ParamLocation::Query,
                 Parameter::Header { .. } | Parameter::Cookie { .. } => {
@@ -263,7 +275,7 @@ impl<'a> Lowerer<'a> {
         }
         // Path parameters in the order the template names them; each must be declared.
         let mut ordered = Vec::new();
-        for placeholder in placeholders(path) {
+        for placeholder in in_path {
             let Some(i) = path_params.iter().position(|p| p.wire_name == placeholder) else {
                 return Err(Error::spec(
                     &doc.file,
@@ -272,16 +284,6 @@ impl<'a> Lowerer<'a> {
                 ));
             };
             ordered.push(path_params.remove(i));
-        }
-        if let Some(extra) = path_params.first() {
-            return Err(Error::spec(
-                &doc.file,
-                at,
-                format!(
-                    "path parameter `{}` does not appear in the path",
-                    extra.wire_name
-                ),
-            ));
         }
         ordered.extend(query_params);
         Ok(ordered)
@@ -405,6 +407,40 @@ impl<'a> Lowerer<'a> {
         }
         Ok((ok.and_then(|(_, ty)| ty), partial))
     }
+}
+
+/// The naming step: each operation's function name, from `x-rust-name` or from its method,
+/// path and `operationId` (`naming::operation_name`), made unique in the module
+/// (`naming::unique_operation_names`).
+fn name_operations(
+    sites: &[(Site, HttpMethod, usize)],
+    prefixes: &[naming::ApiPrefix],
+) -> Result<Vec<String>> {
+    let mut wanted = Vec::with_capacity(sites.len());
+    for (site, _, prefix) in sites {
+        let Site { doc, path, op, .. } = *site;
+        let (name, fixed) = match extensions::rust_name(doc, &op.extensions, &site.at())? {
+            Some(name) => (naming::FunctionName::given(name), true),
+            None => {
+                let takes_cursor = site
+                    .parameters()?
+                    .iter()
+                    .any(|(p, _)| helpers::is_cursor(p));
+                let operation = naming::OperationSite {
+                    method: site.key,
+                    path,
+                    lists: takes_cursor || returns_collection(doc, op),
+                    operation_id: op.operation_id.as_deref(),
+                };
+                (
+                    naming::operation_name(&prefixes[*prefix], &operation),
+                    false,
+                )
+            }
+        };
+        wanted.push(naming::WantedName { name, fixed, path });
+    }
+    Ok(naming::unique_operation_names(&wanted))
 }
 
 /// Whether the success body is a collection (`{ "results": [...] }`), which makes a GET a

@@ -61,6 +61,17 @@ pub(super) fn component<'a, T: Section>(
     reference: &str,
     at: &Pointer,
 ) -> Result<Found<'a, ReferenceOr<T>>> {
+    component_if_defined(doc, reference, at)?.ok_or_else(|| unknown(doc, reference, at))
+}
+
+/// Like `component`, but a well-formed reference to a component the document does not
+/// define is `None`, for the caller to fall back on (published documents have such
+/// defects). A reference of an unsupported form is still an error.
+pub(super) fn component_if_defined<'a, T: Section>(
+    doc: &'a Document,
+    reference: &str,
+    at: &Pointer,
+) -> Result<Option<Found<'a, ReferenceOr<T>>>> {
     let prefix = format!("#/components/{}/", T::KEY);
     let Some(name) = local_name(reference, &prefix) else {
         return Err(Error::spec(
@@ -75,13 +86,21 @@ pub(super) fn component<'a, T: Section>(
         .api
         .components
         .as_ref()
-        .and_then(|c| T::entries(c).get(&name))
-        .ok_or_else(|| Error::spec(&doc.file, at, format!("unknown $ref '{reference}'")))?;
-    Ok(Found {
+        .and_then(|c| T::entries(c).get(&name));
+    Ok(value.map(|value| Found {
         at: component_pointer(T::KEY, &name),
         name,
         value,
-    })
+    }))
+}
+
+/// The message for a reference to a component that does not exist.
+pub(super) fn unknown_message(reference: &str) -> String {
+    format!("unknown $ref '{reference}'")
+}
+
+fn unknown(doc: &Document, reference: &str, at: &Pointer) -> Error {
+    Error::spec(&doc.file, at, unknown_message(reference))
 }
 
 /// The component a `$ref` leads to through any chain of `$ref`s: the one written out.

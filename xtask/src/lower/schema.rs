@@ -114,10 +114,9 @@ impl<'a> Lowerer<'a> {
                     .join("schemas")
                     .join(schema_name);
                 let (doc_text, kind) = match schema {
-                    ReferenceOr::Reference { reference } => (
-                        None,
-                        TypeKind::Alias(TypeRef::Named(self.named_by(doc, reference, &at)?)),
-                    ),
+                    ReferenceOr::Reference { reference } => {
+                        (None, TypeKind::Alias(self.named_by(doc, reference, &at)?))
+                    }
                     ReferenceOr::Item(schema) => {
                         let kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
                             Shape::Nominal(kind) => kind,
@@ -138,10 +137,23 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// The Rust name of the component schema a `$ref` names.
-    fn named_by(&self, doc: &'a Document, reference: &str, at: &Pointer) -> Result<String> {
-        let found = refs::component::<Schema>(doc, reference, at)?;
-        Ok(self.components[&found.name].clone())
+    /// The type a schema `$ref` stands for: the component schema it names, or, when the
+    /// document does not define that schema, a JSON value (with a warning).
+    fn named_by(&mut self, doc: &'a Document, reference: &str, at: &Pointer) -> Result<TypeRef> {
+        match refs::component_if_defined::<Schema>(doc, reference, at)? {
+            Some(found) => Ok(TypeRef::Named(self.components[&found.name].clone())),
+            None => {
+                self.warn(
+                    doc,
+                    at,
+                    format!(
+                        "{}: typed as a JSON value",
+                        refs::unknown_message(reference)
+                    ),
+                );
+                Ok(TypeRef::Json)
+            }
+        }
     }
 
     fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
@@ -165,12 +177,16 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
+    /// Records a warning once: a path item's parameters are read for each of its operations.
     pub(super) fn warn(&mut self, doc: &Document, at: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Warning {
+        let warning = Warning {
             file: doc.file.clone(),
             pointer: at.clone(),
             message: message.into(),
-        });
+        };
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
     }
 
     /// The type of a schema in use position: a reference, a built-in type, or a new named
@@ -183,9 +199,7 @@ impl<'a> Lowerer<'a> {
         hint: &Hint,
     ) -> Result<TypeRef> {
         let schema = match schema {
-            ReferenceOr::Reference { reference } => {
-                return Ok(TypeRef::Named(self.named_by(doc, reference, at)?))
-            }
+            ReferenceOr::Reference { reference } => return self.named_by(doc, reference, at),
             ReferenceOr::Item(schema) => schema.as_schema(),
         };
         let explicit =
@@ -533,8 +547,19 @@ impl<'a> Lowerer<'a> {
                         format!("cyclic $ref '{reference}' in allOf"),
                     ));
                 }
+                let Some(target) = refs::component_if_defined::<Schema>(doc, reference, at)? else {
+                    // Nothing is known of the part: whatever it adds is kept in `extra`.
+                    self.warn(
+                        doc,
+                        at,
+                        format!(
+                            "{}: left out of the allOf",
+                            refs::unknown_message(reference)
+                        ),
+                    );
+                    return Ok(());
+                };
                 seen.push(reference.clone());
-                let target = refs::component::<Schema>(doc, reference, at)?;
                 let result = self.collect_part(doc, target.value, &target.at, merged, seen);
                 seen.pop();
                 return result;
