@@ -130,8 +130,8 @@ pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<(Str
         );
         files.push(("src/shared.rs".to_owned(), rust(&crate_header, tokens)));
     }
-    for (_, modules) in about::by_api(api) {
-        let Some(api_name) = modules[0].api.as_deref() else {
+    for (api_name, modules) in about::by_api(api) {
+        let Some(api_name) = api_name else {
             continue;
         };
         let sources: Vec<String> = modules.iter().flat_map(|m| m.sources.clone()).collect();
