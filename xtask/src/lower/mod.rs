@@ -12,6 +12,7 @@ mod helpers;
 mod operations;
 mod refs;
 mod schema;
+mod shapes;
 
 use std::collections::BTreeMap;
 
@@ -72,7 +73,8 @@ fn lower_module(
 ) -> Result<(Module, Vec<Warning>)> {
     let mut lowerer = schema::Lowerer::new(docs);
     lowerer.lower_components()?;
-    let operations = lowerer.lower_operations()?;
+    let mut operations = lowerer.lower_operations()?;
+    lowerer.name_shared_shapes(&mut operations);
     let (mut types, warnings) = lowerer.finish();
     cycles::check_aliases(&types, docs)?;
     cycles::box_recursive_fields(&mut types);

@@ -7,8 +7,9 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::extensions::{self, X_RUST_NAME};
+use super::extensions;
 use super::refs::{self, MAX_REF_DEPTH};
+use super::shapes::Shapes;
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::ir::{
     Enum, ExtraField, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
@@ -56,12 +57,14 @@ impl Hint {
 
 pub(super) struct Lowerer<'a> {
     pub(super) docs: &'a [&'a Document],
-    names: Namespace,
+    pub(super) names: Namespace,
     /// Component schema name to Rust name, shared by all documents of the module.
     components: BTreeMap<String, String>,
-    types: BTreeMap<String, TypeDef>,
+    pub(super) types: BTreeMap<String, TypeDef>,
     /// Where each type was first defined, for messages about conflicting definitions.
-    origins: BTreeMap<String, (String, Pointer)>,
+    pub(super) origins: BTreeMap<String, (String, Pointer)>,
+    /// Inline types by shape, so that one shape is one type.
+    pub(super) shapes: Shapes,
     warnings: Vec<Warning>,
 }
 
@@ -83,6 +86,7 @@ impl<'a> Lowerer<'a> {
             components,
             types: BTreeMap::new(),
             origins: BTreeMap::new(),
+            shapes: Shapes::default(),
             warnings: Vec::new(),
         }
     }
@@ -144,7 +148,7 @@ impl<'a> Lowerer<'a> {
         Ok(self.components[&found.name].clone())
     }
 
-    fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
+    pub(super) fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
         if let Some(existing) = self.types.get(&def.name) {
             if existing.same_shape(&def) {
                 return Ok(());
@@ -202,45 +206,12 @@ impl<'a> Lowerer<'a> {
             Shape::Nominal(kind) => kind,
         };
         let def = TypeDef {
-            name: hint.name.clone(),
+            name: hint.name,
             schema_name: None,
             doc: schema.schema_data.description.clone(),
             kind,
         };
-        let name = match self.types.get(&hint.name) {
-            Some(existing) if existing.same_shape(&def) => return Ok(TypeRef::Named(hint.name)),
-            Some(_) if explicit.is_some() => {
-                let (file, pointer) = &self.origins[&hint.name];
-                return Err(Error::spec(
-                    &doc.file,
-                    &at.join(X_RUST_NAME),
-                    format!(
-                        "`x-rust-name: {}` names a different type at {file}: {pointer}",
-                        hint.name
-                    ),
-                ));
-            }
-            None if explicit.is_some() && !self.names.is_free(&hint.name) => {
-                return Err(Error::spec(
-                    &doc.file,
-                    &at.join(X_RUST_NAME),
-                    format!(
-                        "`x-rust-name: {}` is already the name of a component schema",
-                        hint.name
-                    ),
-                ));
-            }
-            _ => self.names.claim(&hint.name),
-        };
-        self.define(
-            TypeDef {
-                name: name.clone(),
-                ..def
-            },
-            doc,
-            at,
-        )?;
-        Ok(TypeRef::Named(name))
+        self.inline_type(doc, at, def, explicit.is_some())
     }
 
     fn shape(
