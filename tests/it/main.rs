@@ -8,6 +8,7 @@ mod fixtures;
 mod live_quirks;
 mod models;
 mod partial;
+mod published;
 mod reference_docs;
 mod requests;
 mod robustness;

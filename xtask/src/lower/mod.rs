@@ -10,6 +10,7 @@ mod cycles;
 mod extensions;
 mod helpers;
 mod operations;
+mod quirks;
 mod refs;
 mod schema;
 mod shapes;
@@ -21,7 +22,7 @@ use crate::ir::{Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use extensions::{X_IDEMPOTENT, X_RUST_NAME};
+pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_NAME};
 
 /// Lowers all documents. Warnings name schemas that were typed more loosely than written.
 pub fn lower(docs: &[Document]) -> Result<(Api, Vec<Warning>)> {

@@ -8,6 +8,7 @@ use openapiv3::{
 };
 
 use super::extensions;
+use super::quirks;
 use super::refs::{self, MAX_REF_DEPTH};
 use super::shapes::Shapes;
 use crate::error::{Error, Pointer, Result, Warning};
@@ -16,10 +17,6 @@ use crate::ir::{
 };
 use crate::load::Document;
 use crate::naming::{self, Namespace};
-
-/// Vendor extension that makes an object schema's optional properties lenient: a value that
-/// does not fit is kept in `extra` instead of failing the whole object.
-pub const X_LENIENT: &str = "x-lenient";
 
 /// What a schema becomes: a type of its own, or a use of an existing or built-in type.
 enum Shape {
@@ -123,10 +120,14 @@ impl<'a> Lowerer<'a> {
                         TypeKind::Alias(TypeRef::Named(self.named_by(doc, reference, &at)?)),
                     ),
                     ReferenceOr::Item(schema) => {
-                        let kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
+                        let mut kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
                             Shape::Nominal(kind) => kind,
                             Shape::Ref(ty) => TypeKind::Alias(ty),
                         };
+                        let extensions = &schema.schema_data.extensions;
+                        if extensions::lenient(doc, extensions, &at)?.is_none() {
+                            quirks::read_hubspot_error_leniently(schema_name, &mut kind);
+                        }
                         (schema.schema_data.description.clone(), kind)
                     }
                 };
@@ -671,17 +672,8 @@ impl AsSchema for Box<Schema> {
 /// `x-lenient: true` on an object schema whose undeclared properties are kept as any JSON:
 /// values that do not fit go there.
 fn apply_lenient(doc: &Document, schema: &Schema, at: &Pointer, shape: Shape) -> Result<Shape> {
-    let at = at.join(X_LENIENT);
-    match schema.schema_data.extensions.get(X_LENIENT) {
-        None | Some(serde_json::Value::Bool(false)) => return Ok(shape),
-        Some(serde_json::Value::Bool(true)) => {}
-        Some(_) => {
-            return Err(Error::spec(
-                &doc.file,
-                &at,
-                "`x-lenient` must be true or false",
-            ))
-        }
+    if extensions::lenient(doc, &schema.schema_data.extensions, at)? != Some(true) {
+        return Ok(shape);
     }
     match shape {
         Shape::Nominal(TypeKind::Struct(mut s))
@@ -692,7 +684,7 @@ fn apply_lenient(doc: &Document, schema: &Schema, at: &Pointer, shape: Shape) ->
         }
         _ => Err(Error::spec(
             &doc.file,
-            &at,
+            &at.join(extensions::X_LENIENT),
             "`x-lenient` needs an object schema with properties that keeps undeclared ones \
              (no `additionalProperties` or `additionalProperties: true`): that is where values \
              that do not fit are kept",
