@@ -9,6 +9,7 @@ mod live_quirks;
 mod models;
 mod names;
 mod partial;
+mod published;
 mod reference_docs;
 mod requests;
 mod robustness;

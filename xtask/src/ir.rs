@@ -193,7 +193,7 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     Enum(Enum),
@@ -203,7 +203,7 @@ pub enum TypeKind {
 }
 
 /// An object schema with known properties.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// Where properties the schema does not name are kept; `None` when the schema forbids
@@ -214,7 +214,7 @@ pub struct Struct {
     pub lenient: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub wire_name: String,
@@ -234,32 +234,32 @@ impl Field {
 }
 
 /// The map that keeps properties a struct does not declare.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ExtraField {
     pub name: String,
     pub value: TypeRef,
 }
 
 /// A string enum. Values not listed deserialise into the `fallback` variant.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Enum {
     pub variants: Vec<Variant>,
     pub fallback: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub name: String,
     pub wire: String,
 }
 
 /// `oneOf` / `anyOf`: the first alternative that fits the JSON wins.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,
@@ -325,6 +325,26 @@ impl TypeRef {
             _ => None,
         }
     }
+
+    /// Points the reference at the new name of a renamed type, however deep it mentions it.
+    pub fn rename(&mut self, renames: &Renames) {
+        match self {
+            TypeRef::Named(name) => rename(name, renames),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                inner.rename(renames)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Old type names to new ones.
+pub type Renames = BTreeMap<String, String>;
+
+fn rename(name: &mut String, renames: &Renames) {
+    if let Some(new) = renames.get(name.as_str()) {
+        name.clone_from(new);
+    }
 }
 
 /// Where a type reference sits in a definition.
@@ -382,15 +402,120 @@ impl TypeDef {
     /// Equal apart from documentation: two documents may describe the same schema in
     /// different words and still mean the same type.
     pub fn same_shape(&self, other: &TypeDef) -> bool {
-        fn strip(t: &TypeDef) -> TypeDef {
-            let mut t = t.clone();
-            t.doc = None;
-            if let TypeKind::Struct(s) = &mut t.kind {
-                s.fields.iter_mut().for_each(|f| f.doc = None);
+        self.name == other.name
+            && self.schema_name == other.schema_name
+            && self.kind.shape() == other.kind.shape()
+    }
+
+    /// Points every reference in the definition at the new names of renamed types. A union
+    /// alternative named after the type it holds takes the type's new name.
+    pub fn rename_mentions(&mut self, renames: &Renames) {
+        let slots: Vec<Slot> = self.children().into_iter().map(|(slot, _)| slot).collect();
+        for slot in slots {
+            if let Some(ty) = self.child_mut(slot) {
+                ty.rename(renames);
             }
-            t
         }
-        strip(self) == strip(other)
+        if let TypeKind::Union(union) = &mut self.kind {
+            for i in 0..union.variants.len() {
+                let Some(new) = renames.get(&union.variants[i].name) else {
+                    continue;
+                };
+                let held = union.variants[i].ty.as_named() == Some(new.as_str());
+                if held && union.variants.iter().all(|v| &v.name != new) {
+                    union.variants[i].name.clone_from(new);
+                }
+            }
+        }
+    }
+}
+
+impl TypeKind {
+    /// The kind without its documentation: what makes two types the same type.
+    pub fn shape(&self) -> TypeKind {
+        let mut kind = self.clone();
+        if let TypeKind::Struct(s) = &mut kind {
+            s.fields.iter_mut().for_each(|f| f.doc = None);
+        }
+        kind
+    }
+}
+
+impl Operation {
+    /// Points every type the operation names at the new names of renamed types. Every field
+    /// is named here, so a new one that holds a type cannot be forgotten.
+    pub fn rename_types(&mut self, renames: &Renames) {
+        let Operation {
+            name: _,
+            method: _,
+            path: _,
+            summary: _,
+            doc: _,
+            params,
+            query_struct,
+            body,
+            ok,
+            partial,
+            idempotent: _,
+            paging,
+            batch,
+        } = self;
+        for param in params {
+            let Param {
+                name: _,
+                wire_name: _,
+                location: _,
+                ty,
+                required: _,
+                doc: _,
+                cursor: _,
+            } = param;
+            ty.rename(renames);
+        }
+        if let Some(query) = query_struct {
+            rename(query, renames);
+        }
+        if let Some(Body { ty, required: _ }) = body {
+            ty.rename(renames);
+        }
+        ok.iter_mut()
+            .chain(partial.iter_mut())
+            .for_each(|ty| ty.rename(renames));
+        if let Some(Page {
+            type_name,
+            items: _,
+            item,
+            next: _,
+        }) = paging
+        {
+            rename(type_name, renames);
+            item.rename(renames);
+        }
+        if let Some(Batch {
+            input,
+            input_after,
+            outputs,
+        }) = batch
+        {
+            input.rename(renames);
+            if let Some((input_struct, _)) = input_after {
+                rename(input_struct, renames);
+            }
+            for output in outputs {
+                let BatchOutput {
+                    type_name,
+                    results: _,
+                    item,
+                    errors: _,
+                    item_paging,
+                } = output;
+                rename(type_name, renames);
+                item.rename(renames);
+                if let Some(page) = item_paging {
+                    rename(&mut page.type_name, renames);
+                }
+            }
+        }
     }
 }
 

@@ -11,6 +11,11 @@ use crate::ir::{Module, Operation, Param, ParamLocation, TypeRef};
 /// The `operations.rs` of a module.
 pub fn operations_file(module: &Module) -> TokenStream {
     let operations = module.operations.iter().map(operation);
+    let query_structs = module
+        .operations
+        .iter()
+        .filter_map(|op| op.query_struct.as_deref());
+    let send_sync = super::models::send_sync_assertion(query_structs);
     quote! {
         //! Request functions, one per operation. Each returns a `Request` to pass to
         //! `Client::send` (or to send with any HTTP stack).
@@ -20,6 +25,8 @@ pub fn operations_file(module: &Module) -> TokenStream {
         use super::*;
 
         #(#operations)*
+
+        #send_sync
     }
 }
 
