@@ -122,7 +122,14 @@ async fn a_stream_is_sent_once_and_not_retried() {
         Ok(b"second chunk".to_vec()),
     ]);
     let request = upload(FilePart::new(Content::stream(chunks)).with_file_name("s.txt"));
-    let error = client(&server).send(&request).await.unwrap_err();
+    // Sent from a spawned task: a request holding a stream is `Send + Sync` like any other.
+    let sender = client(&server);
+    let (request, error) = tokio::spawn(async move {
+        let error = sender.send(&request).await.unwrap_err();
+        (request, error)
+    })
+    .await
+    .unwrap();
     assert!(
         matches!(&error, Error::RateLimited(limited) if limited.correlation_id.as_deref() == Some("c-429")),
         "the first attempt's answer: {error}"
