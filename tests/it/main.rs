@@ -1,6 +1,7 @@
 //! The integration tests, one binary so linking is paid once.
 
 mod bad_specs;
+mod bodies;
 mod client;
 mod diff;
 mod examples;

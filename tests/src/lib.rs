@@ -10,6 +10,7 @@ pub mod repeated_keys;
 pub mod resettable;
 pub mod sample;
 pub mod semantic;
+pub mod upload_server;
 
 use std::path::PathBuf;
 

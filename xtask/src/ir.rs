@@ -43,7 +43,7 @@ pub struct Operation {
     pub query_struct: Option<String>,
     pub body: Option<Body>,
     /// The body of a full success, `None` when success has no body (204).
-    pub ok: Option<TypeRef>,
+    pub ok: Option<ResponseBody>,
     /// The body of a 207 partial success, when the operation documents one.
     pub partial: Option<TypeRef>,
     /// Sending it twice has the effect of sending it once, so it may be retried after an
@@ -178,10 +178,102 @@ pub struct Param {
     pub cursor: bool,
 }
 
+/// A request body: what the request function takes, and how it is sent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
-    pub ty: TypeRef,
+    pub kind: BodyKind,
     pub required: bool,
+    /// The `Content-Type` it is sent with (for multipart, the boundary is added when sent).
+    pub media_type: String,
+    /// The other media types the document offers for it, which are not used.
+    pub alternatives: Vec<String>,
+}
+
+impl Body {
+    /// The type of a JSON body.
+    pub fn json(&self) -> Option<&TypeRef> {
+        match &self.kind {
+            BodyKind::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// What a request body is on the wire, and so what the function takes for it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyKind {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`: the properties of this type (an object) as pairs.
+    Form(TypeRef),
+    /// `multipart/form-data`.
+    Multipart(Multipart),
+    /// Text the caller writes (`text/plain`).
+    Text,
+    /// Bytes from memory, a file or a stream (`application/octet-stream`, images, ...).
+    Binary,
+}
+
+/// A multipart form of typed fields and files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Multipart {
+    /// The struct of parts the function takes; `None` when the document lists no parts, and
+    /// the caller builds the form.
+    pub struct_name: Option<String>,
+    /// In the order they are sent: fields first, then files, so a server reads what a file
+    /// is before the file.
+    pub parts: Vec<Part>,
+}
+
+/// One property of a multipart body: a field of the struct and a part of the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The Rust field name.
+    pub name: String,
+    /// The form field's name.
+    pub wire_name: String,
+    pub doc: Option<String>,
+    pub required: bool,
+    pub kind: PartKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartKind {
+    /// A file (`type: string, format: binary`).
+    File,
+    /// Files under one name (an array of those); none is an empty list.
+    Files,
+    /// A value sent as text: a string, number, boolean, date, id or enum.
+    Text(TypeRef),
+    /// A value sent as JSON: an object, array or any other shape.
+    Json(TypeRef),
+}
+
+/// A success answer's body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseBody {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text (`text/plain`, `text/csv`): a `String`.
+    Text {
+        /// What the request accepts.
+        media_types: Vec<String>,
+    },
+    /// Anything else (`application/octet-stream`, images, spreadsheets): the bytes.
+    Binary {
+        /// What the request accepts; none is anything.
+        media_types: Vec<String>,
+    },
+}
+
+impl ResponseBody {
+    /// The type of a JSON body.
+    pub fn json(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

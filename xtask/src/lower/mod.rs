@@ -6,6 +6,7 @@
 //! properties, enums, unions) are named after where they sit (`{Parent}{Property}`) unless
 //! the document names them with `x-rust-name`.
 
+mod bodies;
 mod cycles;
 mod extensions;
 mod helpers;

@@ -40,7 +40,7 @@ impl Hint {
         }
     }
 
-    fn property(parent: &str, wire: &str) -> Self {
+    pub(super) fn property(parent: &str, wire: &str) -> Self {
         Hint {
             name: format!("{parent}{}", naming::type_name(wire)),
             object_id: naming::is_object_id_property(wire),
