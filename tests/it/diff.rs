@@ -106,7 +106,7 @@ fn diff_names_bodies_and_answers_by_kind() {
     );
     let report = xtask::diff::diff(&old, &new).to_string();
     for expected in [
-        "body: Value -> CreateV9FileBody as multipart",
+        "body: Value -> CreateBody as multipart",
         "response: Value -> String",
     ] {
         assert!(

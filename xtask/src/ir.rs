@@ -567,12 +567,44 @@ impl Operation {
         if let Some(query) = query_struct {
             rename(query, renames);
         }
-        if let Some(Body { ty, required: _ }) = body {
+        if let Some(Body {
+            kind,
+            required: _,
+            media_type: _,
+            alternatives: _,
+        }) = body
+        {
+            match kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => ty.rename(renames),
+                BodyKind::Multipart(Multipart { struct_name, parts }) => {
+                    if let Some(struct_name) = struct_name {
+                        rename(struct_name, renames);
+                    }
+                    for Part {
+                        name: _,
+                        wire_name: _,
+                        doc: _,
+                        required: _,
+                        kind,
+                    } in parts
+                    {
+                        match kind {
+                            PartKind::Text(ty) | PartKind::Json(ty) => ty.rename(renames),
+                            PartKind::File | PartKind::Files => {}
+                        }
+                    }
+                }
+                BodyKind::Text | BodyKind::Binary => {}
+            }
+        }
+        match ok {
+            Some(ResponseBody::Json(ty)) => ty.rename(renames),
+            Some(ResponseBody::Text { media_types: _ } | ResponseBody::Binary { media_types: _ })
+            | None => {}
+        }
+        if let Some(ty) = partial {
             ty.rename(renames);
         }
-        ok.iter_mut()
-            .chain(partial.iter_mut())
-            .for_each(|ty| ty.rename(renames));
         if let Some(Page {
             type_name,
             items: _,
