@@ -599,7 +599,9 @@ impl Operation {
         }
         match ok {
             Some(ResponseBody::Json(ty)) => ty.rename(renames),
-            Some(ResponseBody::Text { media_types: _ } | ResponseBody::Binary { media_types: _ })
+            Some(
+                ResponseBody::Text { media_types: _ } | ResponseBody::Binary { media_types: _ },
+            )
             | None => {}
         }
         if let Some(ty) = partial {
