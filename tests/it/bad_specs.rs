@@ -380,6 +380,27 @@ fn lenient_needs_a_place_for_values_that_do_not_fit() {
     }
 }
 
+/// An `x-rust-name` names one type: one shape, and not a component schema's name.
+#[test]
+fn rust_name_names_one_shape() {
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          type: string\n          x-rust-name: Mood\n          enum: [calm]\n        c:\n          type: string\n          x-rust-name: Mood\n          enum: [angry]\n"
+    );
+    let error = fails("rust_name_two_shapes", "bad.yaml", &text);
+    assert_eq!(
+        error,
+        "bad.yaml: #/components/schemas/A/properties/c/x-rust-name: `x-rust-name: Mood` names a different type at bad.yaml: #/components/schemas/A/properties/b"
+    );
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          type: string\n          x-rust-name: B\n          enum: [calm]\n    B:\n      type: string\n"
+    );
+    let error = fails("rust_name_of_a_component", "bad.yaml", &text);
+    assert_eq!(
+        error,
+        "bad.yaml: #/components/schemas/A/properties/b/x-rust-name: `x-rust-name: B` is already the name of a component schema"
+    );
+}
+
 /// The counterpart: a good run replaces the old crate, removing files it no longer makes,
 /// and `--check` names what differs.
 #[test]

@@ -2,6 +2,7 @@
 
 mod as_dependency;
 mod bad_specs;
+mod bodies;
 mod client;
 mod diff;
 mod examples;
@@ -11,6 +12,7 @@ mod many_apis;
 mod models;
 mod names;
 mod partial;
+mod published;
 mod reference_docs;
 mod requests;
 mod robustness;

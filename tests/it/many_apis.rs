@@ -176,9 +176,9 @@ fn call(module: &Module, method: HttpMethod, path: &str) -> String {
     format!("{}::{}({})", module.path(), op.name, args.join(", "))
 }
 
-/// HubSpot's documents for contacts and pipelines (two versions each) and meta origins make
-/// one crate that compiles with warnings denied, where one `Client` sends the requests of
-/// two APIs.
+/// HubSpot's documents for contacts and pipelines (two versions each), files and meta
+/// origins make one crate that compiles with warnings denied, where one `Client` sends the
+/// requests of two APIs.
 #[test]
 fn several_published_apis_make_one_crate_with_one_client() {
     let Some(dir) = super::reference_docs::reference_dir() else {
@@ -190,6 +190,7 @@ fn several_published_apis_make_one_crate_with_one_client() {
         "contacts-2026-03.json",
         "pipelines-v3.json",
         "pipelines-2026-03.json",
+        "files-v3.json",
         "meta-origins-2026-03.json",
     ]
     .iter()
@@ -202,6 +203,7 @@ fn several_published_apis_make_one_crate_with_one_client() {
         [
             "contacts::v2026_03",
             "contacts::v3",
+            "files::v3",
             "meta_origins::v2026_03",
             "pipelines::v2026_03",
             "pipelines::v3"

@@ -10,6 +10,7 @@ pub mod repeated_keys;
 pub mod resettable;
 pub mod sample;
 pub mod semantic;
+pub mod upload_server;
 
 use std::path::PathBuf;
 
@@ -30,11 +31,22 @@ pub fn checked_in_api() -> xtask::ir::Api {
 /// offline against the workspace lock file: `cargo test` has already fetched them. All such
 /// checks share one target directory, so dependencies are built once.
 pub fn cargo_check(dir: &std::path::Path, args: &[String]) -> Result<(), String> {
+    cargo(dir, &["check", "--all-targets"], args)
+}
+
+/// Runs `cargo test` as `cargo_check` runs `cargo check`: for code that uses crates
+/// generated outside the workspace.
+pub fn cargo_test(dir: &std::path::Path, args: &[String]) -> Result<(), String> {
+    cargo(dir, &["test"], args)
+}
+
+fn cargo(dir: &std::path::Path, command: &[&str], args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = std::process::Command::new(cargo)
-        .args(["check", "--offline", "--quiet", "--all-targets"])
+        .args(command)
+        .args(["--offline", "--quiet"])
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", root.join("target/generated-crates"))
@@ -45,8 +57,10 @@ pub fn cargo_check(dir: &std::path::Path, args: &[String]) -> Result<(), String>
         Ok(())
     } else {
         Err(format!(
-            "cargo check failed in {}:\n{}",
+            "cargo {} failed in {}:\n{}{}",
+            command[0],
             dir.display(),
+            String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         ))
     }

@@ -8,12 +8,15 @@
 //! need a type of their own (objects with properties, enums, unions) are named after where
 //! they sit (`{Parent}{Property}`) unless the document names them with `x-rust-name`.
 
+mod bodies;
 mod cycles;
 mod extensions;
 mod helpers;
 mod operations;
+mod quirks;
 mod refs;
 mod schema;
+mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +25,7 @@ use crate::ir::{About, Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use extensions::{X_IDEMPOTENT, X_RUST_API, X_RUST_NAME};
+pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_API, X_RUST_NAME};
 
 /// Descriptions that say nothing about the API: HubSpot's build leaves its Maven parent's
 /// text in many documents.
@@ -123,7 +126,8 @@ fn lower_module(
 ) -> Result<(Module, Vec<Warning>)> {
     let mut lowerer = schema::Lowerer::new(docs);
     lowerer.lower_components()?;
-    let operations = lowerer.lower_operations()?;
+    let mut operations = lowerer.lower_operations()?;
+    lowerer.name_shared_shapes(&mut operations);
     let (mut types, warnings) = lowerer.finish();
     cycles::check_aliases(&types, docs)?;
     cycles::box_recursive_fields(&mut types);
