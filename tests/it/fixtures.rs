@@ -1,5 +1,5 @@
 //! Deliberately awkward specs: their emitted code is snapshot-tested, and the crate made from
-//! them is compiled with warnings as errors.
+//! them is compiled and documented with warnings as errors.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +8,7 @@ use xtask::emit::{self, CrateOptions};
 
 const FIXTURES: &[&str] = &[
     "composition",
+    "descriptions",
     "keywords",
     "nested",
     "operations",
@@ -51,7 +52,7 @@ fn fixture_models_snapshots() {
 }
 
 #[test]
-fn fixture_crate_compiles_without_warnings() {
+fn fixture_crate_compiles_and_documents_without_warnings() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crate");
     let root = tests::workspace_root();
     let job = Job {
@@ -78,4 +79,5 @@ fn fixture_crate_compiles_without_warnings() {
         features.join(","),
     ];
     tests::cargo_check(&out, &args).unwrap();
+    tests::cargo_doc(&out, &args).unwrap();
 }
