@@ -1,6 +1,7 @@
 //! Conformance with HubSpot's published documents in `../shared/specs`: our `spec/` keeps
 //! every path, operation, parameter, response and schema they publish, and every published
-//! schema has its Rust type.
+//! schema has its Rust type. Those documents, and the other APIs' documents in
+//! `../shared/specs/dev/`, generate crates that compile and document without warnings.
 //!
 //! A user's clone has no `../shared`; there these tests say so and pass. CI (`CI=true`)
 //! requires the documents.
@@ -339,34 +340,124 @@ fn every_recorded_deviation_is_still_one() {
     }
 }
 
+/// Documents in `../shared/specs/dev/` that do not generate yet, with the error each gives
+/// today. When one starts to generate, the test fails: take it off the list.
+const NOT_GENERATED_YET: &[(&str, &str)] = &[
+    (
+        "automation-actions-v4.json",
+        "#/paths/~1automation~1v4~1actions~1{appId}~1{definitionId}~1functions~1{functionType}/put/requestBody/content: unsupported request body media types [\"text/plain\"]: only JSON bodies are supported",
+    ),
+    (
+        "commerce-subscriptions-v3.json",
+        "#/paths/~1crm~1v3~1objects~1subscriptions/get: path parameter `objectType` does not appear in the path",
+    ),
+    (
+        "files-v3.json",
+        "#/paths/~1files~1v3~1files/post/requestBody/content: unsupported request body media types [\"multipart/form-data\"]: only JSON bodies are supported",
+    ),
+    (
+        "hubdb-v3.json",
+        "#/components/schemas/RandomAccessCollectionResponseWithTotalHubDbTableRowV3/properties/results/items: unknown $ref '#/components/schemas/HubDbTableRowV3Wrapper'",
+    ),
+    (
+        "imports-v3.json",
+        "#/paths/~1crm~1v3~1imports/post/requestBody/content: unsupported request body media types [\"multipart/form-data\"]: only JSON bodies are supported",
+    ),
+    (
+        "oauth-2026-09.json",
+        "#/paths/~1oauth~12026-09~1token/post/requestBody/content: unsupported request body media types [\"application/x-www-form-urlencoded\"]: only JSON bodies are supported",
+    ),
+];
+
+/// Crates that compile but fail `cargo doc` today, with the error. When one documents
+/// cleanly, the test fails: take it off the list.
+const NOT_DOCUMENTED_YET: &[(&str, &str)] = &[(
+    // 96 copies of one inline enum make a chain of types too long for rustdoc to prove
+    // `Send`; one type for one shape (issue 12) ends it.
+    "dev-media-bridge-2026-03",
+    "error[E0275]: overflow evaluating the requirement",
+)];
+
+/// The `.json` documents in `dir`, sorted.
+fn json_documents(dir: &Path) -> Vec<PathBuf> {
+    let mut documents: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    documents.sort();
+    documents
+}
+
 /// `cargo xtask codegen --spec FILE --out DIR` on each published document, as it is, gives
 /// a crate that compiles without warnings and has one function per operation and one type per
-/// schema of the document. The crates are built together, as one workspace.
+/// schema of the document; so does each document in `dev/`, but for those listed in
+/// `NOT_GENERATED_YET`, which fail as recorded. The crates are built together, as one
+/// workspace (one `cargo check`), and documented with rustdoc's warnings denied (one
+/// `cargo doc`).
 #[test]
-fn every_reference_document_generates_a_crate_that_compiles() {
+fn every_reference_document_generates_a_crate_that_compiles_and_documents() {
     let Some(dir) = reference_dir() else { return };
     let root = tests::workspace_root();
     let runtime = xtask::codegen::runtime_files(&root).unwrap();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("reference-crates");
     let _ = std::fs::remove_dir_all(&out);
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    documents.sort();
+    let documents = json_documents(&dir);
     assert_eq!(
         documents.len(),
         8,
         "4 versions x 2 APIs in {}",
         dir.display()
     );
+    let dev_documents = json_documents(&dir.join("dev"));
+    for (file, _) in NOT_GENERATED_YET {
+        assert!(
+            dev_documents.iter().any(|p| p.ends_with(file)),
+            "{file} is listed as not generating but is not in {}/dev",
+            dir.display()
+        );
+    }
 
     let mut members = Vec::new();
     let mut features = Vec::new();
-    for path in &documents {
+    let all = documents
+        .iter()
+        .map(|p| (p, "reference"))
+        .chain(dev_documents.iter().map(|p| (p, "dev")));
+    for (path, kind) in all {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let file = format!("{stem}.json");
+        let package = format!("{kind}-{stem}");
+        let job = xtask::codegen::Job {
+            specs: vec![(path.clone(), file.clone())],
+            out_dir: out.join(&package),
+            options: xtask::emit::CrateOptions {
+                package: package.clone(),
+                command: "cargo xtask codegen --spec ... --out ...".to_owned(),
+                standalone: false,
+            },
+            registry: None,
+            root: out.clone(),
+        };
+        let result = xtask::codegen::run(&job, &runtime, false);
+        let expected_error = NOT_GENERATED_YET
+            .iter()
+            .find(|(f, _)| kind == "dev" && *f == file);
+        match (result, expected_error) {
+            (Ok(_), None) => {}
+            (Err(e), Some((_, error))) => {
+                assert_eq!(e.to_string(), format!("{file}: {error}"));
+                continue;
+            }
+            (Ok(_), Some(_)) => {
+                panic!("{file} generates now: take it off NOT_GENERATED_YET")
+            }
+            (Err(e), None) => panic!("{e}"),
+        }
         let doc = load(path.clone());
+        let (api, warnings) = xtask::lower::lower(std::slice::from_ref(&doc)).unwrap();
+        let module = &api.modules[0];
+        assert!(warnings.is_empty(), "{stem}: {warnings:?}");
         let operations: usize = doc
             .api
             .paths
@@ -375,9 +466,6 @@ fn every_reference_document_generates_a_crate_that_compiles() {
             .map(|item| item.iter().count())
             .sum();
         let schemas = doc.api.components.as_ref().map_or(0, |c| c.schemas.len());
-        let (api, warnings) = xtask::lower::lower(std::slice::from_ref(&doc)).unwrap();
-        assert!(warnings.is_empty(), "{stem}: {warnings:?}");
-        let module = &api.modules[0];
         assert_eq!(
             module.operations.len(),
             operations,
@@ -392,21 +480,7 @@ fn every_reference_document_generates_a_crate_that_compiles() {
             schemas,
             "{stem}: a type per schema"
         );
-
-        let package = format!("reference-{stem}");
-        let job = xtask::codegen::Job {
-            specs: vec![(path.clone(), format!("{stem}.json"))],
-            out_dir: out.join(&stem),
-            options: xtask::emit::CrateOptions {
-                package: package.clone(),
-                command: "cargo xtask codegen --spec ... --out ...".to_owned(),
-                standalone: false,
-            },
-            registry: None,
-            root: out.clone(),
-        };
-        xtask::codegen::run(&job, &runtime, false).unwrap();
-        members.push(format!("{stem:?}"));
+        members.push(format!("{package:?}"));
         features.push(format!("{package}/{}", module.name));
     }
     std::fs::write(
@@ -417,7 +491,8 @@ fn every_reference_document_generates_a_crate_that_compiles() {
         ),
     )
     .unwrap();
-    // The models and request functions of each; the HTTP client is the workspace's own.
+    // The models and request functions of each; the HTTP client is the workspace's own, and
+    // is documented with the checked-in crate (`up_to_date.rs`).
     let args = [
         "--workspace".to_owned(),
         "--no-default-features".to_owned(),
@@ -425,4 +500,27 @@ fn every_reference_document_generates_a_crate_that_compiles() {
         features.join(","),
     ];
     tests::cargo_check(&out, &args).unwrap();
+
+    // Every crate is documented, also when one fails, so each failure is seen.
+    let keep_going = [&args[..], &["--keep-going".to_owned()]].concat();
+    let failed_docs = match tests::cargo_doc(&out, &keep_going) {
+        Ok(()) => String::new(),
+        Err(stderr) => stderr,
+    };
+    let undocumented: BTreeSet<&str> = failed_docs
+        .lines()
+        .filter_map(|line| line.strip_prefix("error: could not document `"))
+        .filter_map(|rest| rest.strip_suffix('`'))
+        .collect();
+    let expected: BTreeSet<&str> = NOT_DOCUMENTED_YET.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        undocumented, expected,
+        "crates that fail `cargo doc`, and those NOT_DOCUMENTED_YET lists:\n{failed_docs}"
+    );
+    for (package, error) in NOT_DOCUMENTED_YET {
+        assert!(
+            failed_docs.contains(error),
+            "{package} fails `cargo doc` otherwise than with {error}:\n{failed_docs}"
+        );
+    }
 }
