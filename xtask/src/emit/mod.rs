@@ -4,6 +4,7 @@
 //! `write` decides what reaches the disk.
 
 mod format;
+mod markdown;
 mod models;
 mod operations;
 mod own_id;
