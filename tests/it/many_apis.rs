@@ -94,7 +94,8 @@ components:
 ";
 
 /// Two APIs that both define `Thing`, differently, and `Common`, identically: each keeps its
-/// own `Thing`, `Common` is emitted once, and the crate compiles with warnings denied.
+/// own `Thing`, `Common` is emitted once, and the crate compiles and documents with warnings
+/// denied.
 #[test]
 fn apis_group_by_title_and_may_define_different_schemas_of_one_name() {
     let dir = scratch("fruit");
@@ -147,6 +148,7 @@ fn apis_group_by_title_and_may_define_different_schemas_of_one_name() {
         "apples_v1,pears_v1".to_owned(),
     ];
     tests::cargo_check(&out, &args).unwrap();
+    tests::cargo_doc(&out, &args).unwrap();
 }
 
 /// The operation at `method path` of a module, called with made-up arguments: it must take
@@ -249,4 +251,6 @@ fn main() -> Result<(), Error> {{
     )
     .unwrap();
     tests::cargo_check(&out, &[]).unwrap();
+    // Its docs (a table linking every API's versions) build with warnings denied.
+    tests::cargo_doc(&out, &[]).unwrap();
 }

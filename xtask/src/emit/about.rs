@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::inner_doc_attrs;
+use super::types::{inner_doc_attrs, inner_doc_markdown};
 use crate::ir::{Api, Module};
 
 /// The crate's modules grouped by API, in module order.
@@ -79,11 +79,7 @@ pub fn crate_docs(api: &Api) -> TokenStream {
             let mut table =
                 String::from("| Module | API | Version | Cargo feature |\n|---|---|---|---|\n");
             for (_, modules) in groups {
-                let title = titles(modules)
-                    .first()
-                    .copied()
-                    .unwrap_or("")
-                    .replace('|', "\\|");
+                let title = table_text(titles(modules).first().copied().unwrap_or(""));
                 for m in modules {
                     table.push_str(&format!(
                         "| [`{}`] | {title} | `{}` | `{}` |\n",
@@ -101,8 +97,8 @@ pub fn crate_docs(api: &Api) -> TokenStream {
                  properties they do not declare.";
     let intro = inner_doc_attrs(Some(&intro));
     let descriptions = descriptions.iter().map(|d| paragraph(d));
-    let table = paragraph(&table);
-    let outro = paragraph(outro);
+    let table = our_paragraph(&table);
+    let outro = our_paragraph(outro);
     quote! {
         #intro
         #(#descriptions)*
@@ -129,7 +125,7 @@ pub fn api_docs(modules: &[&Module]) -> TokenStream {
     let intro = inner_doc_attrs(Some(&intro));
     let descriptions = descriptions(modules);
     let descriptions = descriptions.iter().map(|d| paragraph(d));
-    let table = paragraph(&table);
+    let table = our_paragraph(&table);
     quote! {
         #intro
         #(#descriptions)*
@@ -189,13 +185,35 @@ fn descriptions(modules: &[&Module]) -> Vec<String> {
     descriptions
 }
 
-/// Doc lines for a paragraph, after a blank line.
+/// Doc lines for a paragraph of a document's prose, after a blank line.
 fn paragraph(text: &str) -> TokenStream {
     let lines = inner_doc_attrs(Some(text));
     quote! {
         #![doc = ""]
         #lines
     }
+}
+
+/// Doc lines for a paragraph the generator writes (tables, links to items), after a blank
+/// line.
+fn our_paragraph(text: &str) -> TokenStream {
+    let lines = inner_doc_markdown(text);
+    quote! {
+        #![doc = ""]
+        #lines
+    }
+}
+
+/// A document's words in a table cell: nothing in them reads as Markdown or HTML.
+fn table_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '|' | '[' | ']' | '<' | '>' | '`' | '*' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -6,6 +6,7 @@
 mod about;
 mod format;
 mod manifest;
+mod markdown;
 mod models;
 mod operations;
 mod own_id;

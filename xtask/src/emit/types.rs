@@ -42,31 +42,46 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// `#[doc]` attributes for a description. Lines are trimmed and code fences defused:
-/// descriptions are prose, and rustdoc would otherwise compile indented or fenced text as
-/// doctests.
+/// `#[doc]` attributes for a description, rewritten where rustdoc would misread it (HTML
+/// tags, brackets, bare URLs, code blocks that would become doctests; see `markdown.rs`).
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let lines = doc_lines(text)
+    let lines = doc_lines(text, true)
         .into_iter()
         .map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
 }
 
-/// `#![doc]` attributes, the same lines as [`doc_attrs`], for a module's or crate's own docs.
+/// `#![doc]` attributes for a description, as [`doc_attrs`] rewrites it, for a module's or
+/// crate's own docs.
 pub fn inner_doc_attrs(text: Option<&str>) -> TokenStream {
-    let lines = doc_lines(text)
+    let lines = doc_lines(text, true)
         .into_iter()
         .map(|line| quote!(#![doc = #line]));
     quote!(#(#lines)*)
 }
 
-fn doc_lines(text: Option<&str>) -> Vec<String> {
+/// `#![doc]` attributes for Markdown the generator writes itself (tables, links to items), as
+/// written.
+pub fn inner_doc_markdown(text: &str) -> TokenStream {
+    let lines = doc_lines(Some(text), false)
+        .into_iter()
+        .map(|line| quote!(#![doc = #line]));
+    quote!(#(#lines)*)
+}
+
+/// The lines of a doc comment, each after a space; a description from a document is first
+/// rewritten where rustdoc would misread it.
+fn doc_lines(text: Option<&str>, from_document: bool) -> Vec<String> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Vec::new();
     };
+    let text = if from_document {
+        super::markdown::for_rustdoc(text)
+    } else {
+        text.to_owned()
+    };
     text.lines()
         .map(|line| {
-            let line = line.trim().replace("```", "'''");
             if line.is_empty() {
                 String::new()
             } else {
