@@ -94,6 +94,11 @@ if [ "${RELEASE:-0}" = 1 ]; then
   measure "release, default features" "$manifest" hubspot-associations --release
 fi
 lines generated
+# The runtime crate, which generated crates depend on: built once per build and target, however
+# many generated crates use it.
+if grep -q '^name = "hubspot-runtime"$' templates/Cargo.toml; then
+  measure "runtime crate (hubspot-runtime), debug, with client" "$manifest" hubspot-runtime
+fi
 
 xtask=${XTASK:-}
 if [ -z "$xtask" ]; then

@@ -73,3 +73,88 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, runtime: &str) -> String {
         dependencies = dependencies.concat(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{About, Module};
+
+    fn module(api: Option<&str>, name: &str, version: &str, title: &str) -> Module {
+        Module {
+            api: api.map(str::to_owned),
+            name: name.to_owned(),
+            version: version.to_owned(),
+            sources: vec![format!("{name}.json")],
+            about: vec![About {
+                title: title.to_owned(),
+                description: None,
+            }],
+            types: Default::default(),
+            operations: Vec::new(),
+        }
+    }
+
+    fn options() -> CrateOptions {
+        CrateOptions {
+            package: "hubspot".to_owned(),
+            command: "test".to_owned(),
+            standalone: true,
+        }
+    }
+
+    /// Every feature of the runtime (`client`, and any it gains) is one of the crate's, and
+    /// on by default when it is on by default in the runtime.
+    #[test]
+    fn the_runtime_features_are_forwarded() {
+        let api = Api {
+            modules: vec![module(None, "v3", "v3", "Contacts")],
+        };
+        let manifest = cargo_toml(&api, &options(), "../runtime");
+        let runtime = runtime::package();
+        let default = manifest
+            .lines()
+            .find(|line| line.starts_with("default = ["))
+            .expect("a default feature list");
+        for (feature, on) in runtime::features() {
+            assert!(
+                manifest.contains(&format!("\n{feature} = [\"{runtime}/{feature}\"]\n")),
+                "{feature}: {manifest}"
+            );
+            assert_eq!(
+                default.contains(&format!("\"{feature}\"")),
+                on,
+                "{feature} by default: {default}"
+            );
+        }
+        assert!(manifest.contains(&format!(
+            "{runtime} = {{ path = \"../runtime\", default-features = false }}\n"
+        )));
+        assert!(
+            manifest.contains("description = \"Typed Rust client for Contacts, version v3.\"\n")
+        );
+    }
+
+    #[test]
+    fn several_apis_have_a_feature_per_api_and_version() {
+        let api = Api {
+            modules: vec![
+                module(Some("contacts"), "v2026_03", "2026-03", "Contacts"),
+                module(Some("contacts"), "v3", "v3", "Contacts"),
+                module(Some("files"), "v3", "v3", "Files"),
+            ],
+        };
+        let manifest = cargo_toml(&api, &options(), "runtime");
+        for feature in ["contacts_v2026_03", "contacts_v3", "files_v3"] {
+            assert!(
+                manifest.contains(&format!("\n{feature} = []\n")),
+                "{manifest}"
+            );
+        }
+        assert!(
+            manifest.contains(
+                "description = \"Typed Rust client for Contacts (2026-03, v3) and Files (v3).\"\n"
+            ),
+            "{manifest}"
+        );
+    }
+}
