@@ -26,6 +26,7 @@ mod tests {
         "pw-SECRET",
         "pin-SECRET",
         "revoked-SECRET",
+        "session-SECRET",
     ];
 
     fn assert_hidden(shown: &str) {
@@ -72,6 +73,7 @@ mod tests {
         let query = api::ListContactsQuery {
             hapikey: Some("hk-SECRET".to_owned()),
             next_page_token: Some("page-2".to_owned()),
+            session: Some("session-SECRET".to_owned()),
             ..Default::default()
         };
         let vault = || api::CreateFilesVaultBody {
