@@ -278,6 +278,27 @@ fn wrong_type_deep_in_a_schema() {
     );
 }
 
+/// A wrong value as deep in nested schemas as a JSON file can hold one (`serde_json` reads 128
+/// levels): found at once, where the time once doubled with each level.
+#[test]
+fn wrong_type_sixty_schemas_deep() {
+    let mut schema = "\"oops\"".to_owned();
+    for _ in 0..60 {
+        schema = format!(r#"{{"type": "object", "properties": {{"x": {schema}}}}}"#);
+    }
+    let text = format!(
+        r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"schemas": {{"A": {schema}}}}}}}"#
+    );
+    let error = fails("wrong_type_sixty_deep", "bad.json", &text);
+    assert_eq!(
+        error,
+        format!(
+            "bad.yaml: #/components/schemas/A{}: invalid type: string \"oops\", expected struct Schema",
+            "/properties/x".repeat(60)
+        )
+    );
+}
+
 #[test]
 fn unknown_schema_type() {
     let text =

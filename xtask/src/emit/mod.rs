@@ -5,6 +5,7 @@
 
 mod debug;
 mod format;
+mod markdown;
 mod models;
 mod operations;
 mod own_id;
