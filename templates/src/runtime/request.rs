@@ -518,7 +518,7 @@ impl<T> Request<T> {
 
     /// The values the request sends under secret names: parameters, and the fields of a
     /// JSON or form body or the parts of a multipart form, however deep.
-    pub(crate) fn secret_values(&self) -> SecretValues {
+    fn secret_values(&self) -> SecretValues {
         let mut values = SecretValues::default();
         let secret = |name: &str| self.secrets.contains(&name);
         let params = self.path_params.iter().map(|(name, value)| (*name, value));

@@ -13,7 +13,7 @@ use super::extensions;
 use super::refs;
 use super::schema::AsSchema;
 use crate::error::{Pointer, Result};
-use crate::ir::{Body, BodyKind, Param, PartKind, ResponseBody, TypeDef, TypeRef};
+use crate::ir::{Body, BodyKind, Param, PartKind, ResponseBody, TypeDef, TypeKind, TypeRef};
 use crate::load::Document;
 use crate::naming;
 
@@ -98,7 +98,7 @@ pub(super) fn of_operation(
             continue;
         }
         let Some(def) = types.get(name) else { continue };
-        if let crate::ir::TypeKind::Struct(s) = &def.kind {
+        if let TypeKind::Struct(s) = &def.kind {
             names.extend(
                 s.fields
                     .iter()
