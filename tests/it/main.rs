@@ -1,6 +1,7 @@
 //! The integration tests, one binary so linking is paid once.
 
 mod as_dependency;
+mod auth;
 mod bad_specs;
 mod bodies;
 mod client;

@@ -4,6 +4,7 @@
 //! contents; `write` decides what reaches the disk.
 
 mod about;
+mod debug;
 mod format;
 mod manifest;
 mod markdown;

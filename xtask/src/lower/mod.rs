@@ -8,6 +8,7 @@
 //! need a type of their own (objects with properties, enums, unions) are named after where
 //! they sit (`{Parent}{Property}`) unless the document names them with `x-rust-name`.
 
+mod auth;
 mod bodies;
 mod cycles;
 mod extensions;
@@ -16,6 +17,7 @@ mod operations;
 mod quirks;
 mod refs;
 mod schema;
+mod secrets;
 mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,7 +27,7 @@ use crate::ir::{About, Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_API, X_RUST_NAME};
+pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_API, X_RUST_NAME, X_SECRET};
 
 /// Descriptions that say nothing about the API: HubSpot's build leaves its Maven parent's
 /// text in many documents.
