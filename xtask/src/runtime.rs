@@ -100,6 +100,14 @@ mod tests {
     fn the_manifest_says_what_generated_crates_need() {
         assert_eq!(package(), "hubspot-runtime");
         assert!(features().contains(&("client", true)), "{:?}", features());
+        // This reader takes one entry per line: a value spread over lines would be misread.
+        for table in ["package", "dependencies", "features"] {
+            for (key, value) in entries(manifest(), table) {
+                let balanced =
+                    value.matches(['[', '{']).count() == value.matches([']', '}']).count();
+                assert!(balanced, "[{table}] {key} = {value}: keep it on one line");
+            }
+        }
         for name in ["chrono", "serde", "serde_json"] {
             let spec = dependency(name).unwrap_or_else(|| panic!("{name}"));
             assert!(!spec.contains("optional"), "{name} = {spec}");
