@@ -90,20 +90,23 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
         }
     };
     let report = codegen::run(&job, check)?;
+    // One write for the whole report: standard error is not buffered.
+    let mut lines = String::new();
     for warning in &report.warnings {
-        eprintln!("{warning}");
+        lines.push_str(&format!("{warning}\n"));
     }
     if !check {
         if report.changed.is_empty() {
-            eprintln!(
-                "{}: up to date",
+            lines.push_str(&format!(
+                "{}: up to date\n",
                 codegen::display_name(&job.root, &job.out_dir)
-            );
+            ));
         }
         for changed in &report.changed {
-            eprintln!("wrote {changed}");
+            lines.push_str(&format!("wrote {changed}\n"));
         }
     }
+    eprint!("{lines}");
     Ok(())
 }
 
