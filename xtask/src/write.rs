@@ -1,8 +1,8 @@
 //! Stage 4: put generated files on disk, or report how the disk differs.
 //!
-//! Nothing is written until every file has been generated, so a failed run leaves the output
-//! as it was. Files are first written beside their targets and then renamed over them, and
-//! only files whose contents change are touched.
+//! Nothing is committed until every file has been generated, so a failed run leaves the
+//! output as it was. New files are written in place and replacements beside their targets,
+//! then renamed over them; only files whose contents change are touched.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -87,19 +87,42 @@ impl Plan {
         Ok(stale)
     }
 
+    /// Adds every file and owned directory of `other`.
+    pub fn extend(&mut self, other: Plan) {
+        self.files.extend(other.files);
+        self.owned_dirs.extend(other.owned_dirs);
+    }
+
     /// Writes changed files and removes stale ones; returns what changed.
     ///
-    /// All new contents are written first: files that do not exist yet straight to their
-    /// place, replacements beside their targets. Only then are the targets replaced, each old
-    /// file kept as a backup until every replacement succeeded. If anything fails, what was
-    /// done is undone (new files and the directories this run created removed, old files
-    /// restored), so the output is as it was.
+    /// All new contents are written first (`stage`): files that do not exist yet straight to
+    /// their place, replacements beside their targets. Only then are the targets replaced
+    /// (`commit`), each old file kept as a backup until every replacement succeeded. If
+    /// anything fails, what was done is undone (new files and the directories this run
+    /// created removed, old files restored), so the output is as it was.
     pub fn apply(&self) -> Result<Vec<String>> {
+        let staged = self.stage()?;
+        self.commit(staged)
+    }
+
+    /// Writes every changed file of the plan: a new one in its place, a replacement to a
+    /// temporary sibling, for `commit` to finish or `Staged::undo` to take back. Undoes
+    /// itself if it fails.
+    pub fn stage(&self) -> Result<Staged> {
         let mut staged = Staged::default();
-        if let Err(e) = self.stage(&mut staged) {
-            staged.undo(&[]);
-            return Err(e);
+        match self.stage_into(&mut staged) {
+            Ok(()) => Ok(staged),
+            Err(e) => {
+                staged.undo();
+                Err(e)
+            }
         }
+    }
+
+    /// Puts staged replacements in place and removes stale files: the end of `apply`.
+    /// `staged` may hold what several plans staged, when this plan holds their files too.
+    /// Undoes everything staged if a replacement fails.
+    pub fn commit(&self, mut staged: Staged) -> Result<Vec<String>> {
         let mut replaced: Vec<(PathBuf, PathBuf)> = Vec::new();
         for i in 0..staged.replacements.len() {
             let (temp, target) = &staged.replacements[i];
@@ -113,13 +136,15 @@ impl Plan {
             if let Err(e) = result {
                 // The temporaries before this one are in place now.
                 staged.replacements.drain(..i);
-                staged.undo(&replaced);
+                staged.restore(&replaced);
+                staged.undo();
                 return Err(e);
             }
         }
         for (_, backup) in replaced {
             let _ = fs::remove_file(backup);
         }
+        staged.changed.sort();
         let mut changed: Vec<String> = staged.changed.iter().map(|p| self.display(p)).collect();
         for extra in self.extras(&staged.created_dirs)? {
             fs::remove_file(&extra).map_err(|e| Error::io(&extra, e))?;
@@ -144,7 +169,7 @@ impl Plan {
 
     /// Writes every changed file: a new one in its place, a replacement to a temporary
     /// sibling. Notes what it wrote and the directories it had to create.
-    fn stage(&self, staged: &mut Staged) -> Result<()> {
+    fn stage_into(&self, staged: &mut Staged) -> Result<()> {
         // Directories known to exist, so each is looked for (or made) once.
         let mut present: BTreeSet<&Path> = BTreeSet::new();
         for (path, contents) in &self.files {
@@ -183,26 +208,31 @@ impl Plan {
     }
 }
 
-/// What `stage` wrote, to finish or to undo.
+/// What `Plan::stage` wrote, for `Plan::commit` to finish or `undo` to take back.
 #[derive(Debug, Default)]
-struct Staged {
+pub struct Staged {
     /// Files that did not exist, written in their place.
     new_files: Vec<PathBuf>,
     /// Temporaries holding the new contents of existing files, and those files.
     replacements: Vec<(PathBuf, PathBuf)>,
     /// Directories the run created, parents before children.
     created_dirs: Vec<PathBuf>,
-    /// Every file written, in path order.
+    /// Every file written.
     changed: Vec<PathBuf>,
 }
 
 impl Staged {
-    /// Puts back what a failed `apply` changed: restores `replaced` files from their
-    /// backups, removes new files and temporaries, and removes directories it created.
-    fn undo(&self, replaced: &[(PathBuf, PathBuf)]) {
-        for (target, backup) in replaced.iter().rev() {
-            let _ = fs::rename(backup, target);
-        }
+    /// Adds what another plan staged after this one.
+    pub fn absorb(&mut self, other: Staged) {
+        self.new_files.extend(other.new_files);
+        self.replacements.extend(other.replacements);
+        self.created_dirs.extend(other.created_dirs);
+        self.changed.extend(other.changed);
+    }
+
+    /// Takes back what was staged: removes new files and temporaries, and the directories
+    /// made for them.
+    pub fn undo(&self) {
         for file in &self.new_files {
             let _ = fs::remove_file(file);
         }
@@ -211,6 +241,13 @@ impl Staged {
         }
         for dir in self.created_dirs.iter().rev() {
             let _ = fs::remove_dir(dir);
+        }
+    }
+
+    /// Puts `replaced` files back from their backups.
+    fn restore(&self, replaced: &[(PathBuf, PathBuf)]) {
+        for (target, backup) in replaced.iter().rev() {
+            let _ = fs::rename(backup, target);
         }
     }
 }
