@@ -3,9 +3,11 @@
 
 //! Deserialisation helpers called by generated `Deserialize` impls.
 //!
-//! Generated structs deserialise through a hand-rolled map visitor instead of
-//! `#[serde(flatten)]`: flatten buffers the whole object before typing it, which is several
-//! times slower, while the visitor keeps unknown keys in the struct's `extra` map as it goes.
+//! Generated structs deserialise through one map visitor ([`object`] over the struct's
+//! [`Slots`]) instead of `#[serde(flatten)]`: flatten buffers the whole object before typing
+//! it, which is several times slower, while the visitor keeps unknown keys in the struct's
+//! `extra` map as it goes. The visitor lives here rather than in every struct, which makes the
+//! generated crate shorter and quicker to compile (see BENCHMARKS.md).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -59,6 +61,42 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
         Ok(Key::Owned(v))
+    }
+}
+
+/// A generated struct's fields while it is read: the one map visitor below hands each key to
+/// `read` and makes the struct with `finish`, so generated code spells out only what differs
+/// between structs.
+pub trait Slots<'de>: Default {
+    type Value;
+    /// What the visitor expects, for serde's error messages (`a Foo object`).
+    const EXPECTING: &'static str;
+    fn read<A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+    fn finish<E: de::Error>(self) -> Result<Self::Value, E>;
+}
+
+/// Reads a JSON object through `S`.
+pub fn object<'de, S: Slots<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<S::Value, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor::<S>(std::marker::PhantomData))
+}
+
+struct ObjectVisitor<S>(std::marker::PhantomData<S>);
+
+impl<'de, S: Slots<'de>> Visitor<'de> for ObjectVisitor<S> {
+    type Value = S::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(S::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
+        let mut slots = S::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            slots.read(key, &mut map)?;
+        }
+        slots.finish()
     }
 }
 
