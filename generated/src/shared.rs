@@ -5585,3 +5585,60 @@ impl crate::runtime::ObjectIds for PublicObjectId {
         })
     }
 }
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<AssociationCategory>();
+    send_sync::<AssociationSpec>();
+    send_sync::<AssociationSpecWithLabel>();
+    send_sync::<BatchInputPublicAssociationDefinitionConfigurationCreateRequest>();
+    send_sync::<BatchInputPublicAssociationDefinitionConfigurationUpdateRequest>();
+    send_sync::<BatchInputPublicAssociationMultiArchive>();
+    send_sync::<BatchInputPublicAssociationMultiPost>();
+    send_sync::<BatchInputPublicAssociationSpec>();
+    send_sync::<BatchInputPublicDefaultAssociationMultiPost>();
+    send_sync::<BatchInputPublicFetchAssociationsBatchRequest>();
+    send_sync::<BatchResponseLabelsBetweenObjectPair>();
+    send_sync::<BatchResponseLabelsBetweenObjectPairWithErrors>();
+    send_sync::<BatchResponsePublicAssociationDefinitionConfigurationUpdateResult>();
+    send_sync::<
+        BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+    >();
+    send_sync::<BatchResponsePublicAssociationDefinitionUserConfiguration>();
+    send_sync::<BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors>();
+    send_sync::<BatchResponsePublicAssociationMultiWithLabel>();
+    send_sync::<BatchResponsePublicAssociationMultiWithLabelWithErrors>();
+    send_sync::<BatchResponsePublicDefaultAssociation>();
+    send_sync::<BatchStatus>();
+    send_sync::<CollectionResponseAssociationSpecWithLabelNoPaging>();
+    send_sync::<CollectionResponseMultiAssociatedObjectWithLabelForwardPaging>();
+    send_sync::<
+        CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
+    >();
+    send_sync::<DateTime>();
+    send_sync::<Error>();
+    send_sync::<ErrorContext>();
+    send_sync::<ErrorDetail>();
+    send_sync::<ForwardPaging>();
+    send_sync::<LabelsBetweenObjectPair>();
+    send_sync::<MultiAssociatedObjectWithLabel>();
+    send_sync::<NextPage>();
+    send_sync::<Paging>();
+    send_sync::<PreviousPage>();
+    send_sync::<PublicAssociationDefinitionConfigurationCreateRequest>();
+    send_sync::<PublicAssociationDefinitionConfigurationUpdateRequest>();
+    send_sync::<PublicAssociationDefinitionConfigurationUpdateResult>();
+    send_sync::<PublicAssociationDefinitionCreateRequest>();
+    send_sync::<PublicAssociationDefinitionUpdateRequest>();
+    send_sync::<PublicAssociationDefinitionUserConfiguration>();
+    send_sync::<PublicAssociationMultiArchive>();
+    send_sync::<PublicAssociationMultiPost>();
+    send_sync::<PublicAssociationMultiWithLabel>();
+    send_sync::<PublicAssociationSpec>();
+    send_sync::<PublicDefaultAssociation>();
+    send_sync::<PublicDefaultAssociationMultiPost>();
+    send_sync::<PublicFetchAssociationsBatchRequest>();
+    send_sync::<PublicObjectId>();
+    send_sync::<ReportCreationResponse>();
+    send_sync::<StandardError>();
+};

@@ -278,6 +278,27 @@ fn wrong_type_deep_in_a_schema() {
     );
 }
 
+/// A wrong value as deep in nested schemas as a JSON file can hold one (`serde_json` reads 128
+/// levels): found at once, where the time once doubled with each level.
+#[test]
+fn wrong_type_sixty_schemas_deep() {
+    let mut schema = "\"oops\"".to_owned();
+    for _ in 0..60 {
+        schema = format!(r#"{{"type": "object", "properties": {{"x": {schema}}}}}"#);
+    }
+    let text = format!(
+        r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"schemas": {{"A": {schema}}}}}}}"#
+    );
+    let error = fails("wrong_type_sixty_deep", "bad.json", &text);
+    assert_eq!(
+        error,
+        format!(
+            "bad.yaml: #/components/schemas/A{}: invalid type: string \"oops\", expected struct Schema",
+            "/properties/x".repeat(60)
+        )
+    );
+}
+
 #[test]
 fn unknown_schema_type() {
     let text =
@@ -385,6 +406,27 @@ fn lenient_needs_a_place_for_values_that_do_not_fit() {
             "bad.yaml: #/components/schemas/A/x-lenient: `x-lenient` needs an object schema",
         );
     }
+}
+
+/// An `x-rust-name` names one type: one shape, and not a component schema's name.
+#[test]
+fn rust_name_names_one_shape() {
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          type: string\n          x-rust-name: Mood\n          enum: [calm]\n        c:\n          type: string\n          x-rust-name: Mood\n          enum: [angry]\n"
+    );
+    let error = fails("rust_name_two_shapes", "bad.yaml", &text);
+    assert_eq!(
+        error,
+        "bad.yaml: #/components/schemas/A/properties/c/x-rust-name: `x-rust-name: Mood` names a different type at bad.yaml: #/components/schemas/A/properties/b"
+    );
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          type: string\n          x-rust-name: B\n          enum: [calm]\n    B:\n      type: string\n"
+    );
+    let error = fails("rust_name_of_a_component", "bad.yaml", &text);
+    assert_eq!(
+        error,
+        "bad.yaml: #/components/schemas/A/properties/b/x-rust-name: `x-rust-name: B` is already the name of a component schema"
+    );
 }
 
 /// The counterpart: a good run replaces the old crate, removing files it no longer makes,

@@ -84,3 +84,34 @@ fn diff_reports_removals_and_field_changes() {
         );
     }
 }
+
+#[test]
+fn diff_names_bodies_and_answers_by_kind() {
+    let doc = |body: &str, answer: &str| {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: v9}}\npaths:\n  /files/v9/files:\n    post:\n      \
+             requestBody:\n        content:\n          {body}\n      responses:\n        '200':\n          \
+             description: ok\n          content:\n            {answer}\n"
+        );
+        let doc = xtask::load::parse_str(&text, "t.yaml", false).unwrap();
+        xtask::lower::lower(&[doc]).unwrap().0
+    };
+    let old = doc(
+        "application/json: {schema: {type: object}}",
+        "application/json: {schema: {type: object}}",
+    );
+    let new = doc(
+        "multipart/form-data: {schema: {type: object, properties: {file: {type: string, format: binary}}}}",
+        "text/plain: {schema: {type: string}}",
+    );
+    let report = xtask::diff::diff(&old, &new).to_string();
+    for expected in [
+        "body: Value -> CreateBody as multipart",
+        "response: Value -> String",
+    ] {
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in\n{report}"
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! Deliberately awkward specs: every document in `tests/fixtures/` is picked up, its emitted
 //! code and its lowering warnings are snapshot-tested, and the crate made from all of them is
-//! compiled with warnings as errors.
+//! compiled and documented with warnings as errors.
 
 use std::path::{Path, PathBuf};
 
@@ -70,7 +70,7 @@ fn fixture_snapshots() {
 }
 
 #[test]
-fn fixture_crate_compiles_without_warnings() {
+fn fixture_crate_compiles_and_documents_without_warnings() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crate");
     let root = tests::workspace_root();
     let fixtures = fixtures();
@@ -100,4 +100,5 @@ fn fixture_crate_compiles_without_warnings() {
         features.join(","),
     ];
     tests::cargo_check(&out, &args).unwrap();
+    tests::cargo_doc(&out, &args).unwrap();
 }

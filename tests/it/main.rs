@@ -1,6 +1,7 @@
 //! The integration tests, one binary so linking is paid once.
 
 mod bad_specs;
+mod bodies;
 mod client;
 mod diff;
 mod examples;
@@ -9,6 +10,7 @@ mod live_quirks;
 mod models;
 mod names;
 mod partial;
+mod published;
 mod reference_docs;
 mod requests;
 mod robustness;

@@ -17,9 +17,12 @@ fn a_request_is_plain_data() {
         "/crm/v4/associations/contacts/0-2/batch/read"
     );
     assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(request.body().unwrap()).unwrap(),
+        serde_json::from_slice::<serde_json::Value>(request.body().unwrap().bytes().unwrap())
+            .unwrap(),
         json!({"inputs": [{"id": "7"}]})
     );
+    assert_eq!(request.body().unwrap().content_type(), "application/json");
+    assert_eq!(request.accepts(), "application/json");
     assert!(request.is_idempotent(), "a batch read may be repeated");
 
     let list = v2026_03::list_associations(

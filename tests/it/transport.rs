@@ -500,7 +500,7 @@ async fn the_sans_io_path_gives_the_errors_send_gives() {
                 request.path_and_query().unwrap()
             ))
             .bearer_auth(TOKEN)
-            .body(request.body().unwrap().to_vec())
+            .body(request.body().unwrap().to_bytes().unwrap())
             .send()
             .await
             .unwrap();

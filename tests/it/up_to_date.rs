@@ -41,3 +41,22 @@ fn files(plan: &xtask::write::Plan) -> Vec<(String, String)> {
         .map(|(p, c)| (p.to_string_lossy().into_owned(), c.to_owned()))
         .collect()
 }
+
+/// The checked-in crate, client included, documents without a rustdoc warning: no link to a
+/// private item, no description that rustdoc misreads.
+#[test]
+fn generated_crate_documents_without_warnings() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(["doc", "--offline", "--quiet", "--no-deps", "--package"])
+        .arg("hubspot-associations")
+        .current_dir(tests::workspace_root())
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo doc failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

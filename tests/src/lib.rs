@@ -10,6 +10,7 @@ pub mod repeated_keys;
 pub mod resettable;
 pub mod sample;
 pub mod semantic;
+pub mod upload_server;
 
 use std::path::PathBuf;
 
@@ -30,23 +31,49 @@ pub fn checked_in_api() -> xtask::ir::Api {
 /// offline against the workspace lock file: `cargo test` has already fetched them. All such
 /// checks share one target directory, so dependencies are built once.
 pub fn cargo_check(dir: &std::path::Path, args: &[String]) -> Result<(), String> {
+    let mut command = generated_cargo(dir, &["check", "--all-targets"])?;
+    run(command.args(args))
+}
+
+/// Runs `cargo test` as `cargo_check` runs `cargo check`: for code that uses crates
+/// generated outside the workspace.
+pub fn cargo_test(dir: &std::path::Path, args: &[String]) -> Result<(), String> {
+    let mut command = generated_cargo(dir, &["test"])?;
+    run(command.args(args))
+}
+
+/// Runs `cargo doc --no-deps` with rustdoc's warnings denied, as `cargo_check` runs `cargo
+/// check` (and sharing its dependencies, which the same flags keep valid).
+pub fn cargo_doc(dir: &std::path::Path, args: &[String]) -> Result<(), String> {
+    let mut command = generated_cargo(dir, &["doc", "--no-deps"])?;
+    run(command.args(args).env("RUSTDOCFLAGS", "-D warnings"))
+}
+
+fn generated_cargo(
+    dir: &std::path::Path,
+    subcommand: &[&str],
+) -> Result<std::process::Command, String> {
     let root = workspace_root();
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = std::process::Command::new(cargo)
-        .args(["check", "--offline", "--quiet", "--all-targets"])
-        .args(args)
+    let mut command = std::process::Command::new(cargo);
+    command
+        .args(subcommand)
+        .args(["--offline", "--quiet"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", root.join("target/generated-crates"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .map_err(|e| e.to_string())?;
+        .env("RUSTFLAGS", "-D warnings");
+    Ok(command)
+}
+
+fn run(command: &mut std::process::Command) -> Result<(), String> {
+    let output = command.output().map_err(|e| e.to_string())?;
     if output.status.success() {
         Ok(())
     } else {
         Err(format!(
-            "cargo check failed in {}:\n{}",
-            dir.display(),
+            "{command:?} failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         ))
     }

@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 use std::fmt::{self, Write};
 
-use crate::ir::{Api, Module, Operation, ParamLocation, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Body, BodyKind, Module, Operation, ParamLocation, ResponseBody, TypeDef, TypeKind, TypeRef,
+};
 
 /// Differences between two sides, as report lines.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -157,8 +159,31 @@ pub fn rust(ty: &TypeRef) -> String {
     }
 }
 
-fn body(ty: Option<&TypeRef>) -> String {
-    ty.map_or_else(|| "()".to_owned(), rust)
+/// A request body as the function takes it, and how it is sent when that is not JSON.
+fn request_body(body: Option<&Body>) -> String {
+    let Some(body) = body else {
+        return "()".to_owned();
+    };
+    match &body.kind {
+        BodyKind::Json(ty) => rust(ty),
+        BodyKind::Form(ty) => format!("{} as a form", rust(ty)),
+        BodyKind::Multipart(form) => match &form.struct_name {
+            Some(name) => format!("{name} as multipart"),
+            None => "Multipart".to_owned(),
+        },
+        BodyKind::Text => format!("text ({})", body.media_type),
+        BodyKind::Binary => format!("bytes ({})", body.media_type),
+    }
+}
+
+/// A success body as the function returns it.
+fn response_body(body: Option<&ResponseBody>) -> String {
+    match body {
+        None => "()".to_owned(),
+        Some(ResponseBody::Json(ty)) => rust(ty),
+        Some(ResponseBody::Text { .. }) => "String".to_owned(),
+        Some(ResponseBody::Binary { .. }) => "Vec<u8>".to_owned(),
+    }
 }
 
 /// The path without version segments, so `/crm/v4/associations/...` and
@@ -218,18 +243,18 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<String> {
         }
     }
     let (old_body, new_body) = (
-        old.body.as_ref().map(|b| &b.ty),
-        new.body.as_ref().map(|b| &b.ty),
+        request_body(old.body.as_ref()),
+        request_body(new.body.as_ref()),
     );
     if old_body != new_body {
-        changes.push(format!("body: {} -> {}", body(old_body), body(new_body)));
+        changes.push(format!("body: {old_body} -> {new_body}"));
     }
-    if old.ok != new.ok {
-        changes.push(format!(
-            "response: {} -> {}",
-            body(old.ok.as_ref()),
-            body(new.ok.as_ref())
-        ));
+    let (old_ok, new_ok) = (
+        response_body(old.ok.as_ref()),
+        response_body(new.ok.as_ref()),
+    );
+    if old_ok != new_ok {
+        changes.push(format!("response: {old_ok} -> {new_ok}"));
     }
     match (&old.partial, &new.partial) {
         (Some(_), None) => changes.push("no longer answers 207 (partial success)".to_owned()),

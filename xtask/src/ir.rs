@@ -43,7 +43,7 @@ pub struct Operation {
     pub query_struct: Option<String>,
     pub body: Option<Body>,
     /// The body of a full success, `None` when success has no body (204).
-    pub ok: Option<TypeRef>,
+    pub ok: Option<ResponseBody>,
     /// The body of a 207 partial success, when the operation documents one.
     pub partial: Option<TypeRef>,
     /// Sending it twice has the effect of sending it once, so it may be retried after an
@@ -178,10 +178,102 @@ pub struct Param {
     pub cursor: bool,
 }
 
+/// A request body: what the request function takes, and how it is sent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
-    pub ty: TypeRef,
+    pub kind: BodyKind,
     pub required: bool,
+    /// The `Content-Type` it is sent with (for multipart, the boundary is added when sent).
+    pub media_type: String,
+    /// The other media types the document offers for it, which are not used.
+    pub alternatives: Vec<String>,
+}
+
+impl Body {
+    /// The type of a JSON body.
+    pub fn json(&self) -> Option<&TypeRef> {
+        match &self.kind {
+            BodyKind::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// What a request body is on the wire, and so what the function takes for it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyKind {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`: the properties of this type (an object) as pairs.
+    Form(TypeRef),
+    /// `multipart/form-data`.
+    Multipart(Multipart),
+    /// Text the caller writes (`text/plain`).
+    Text,
+    /// Bytes from memory, a file or a stream (`application/octet-stream`, images, ...).
+    Binary,
+}
+
+/// A multipart form of typed fields and files.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Multipart {
+    /// The struct of parts the function takes; `None` when the document lists no parts, and
+    /// the caller builds the form.
+    pub struct_name: Option<String>,
+    /// In the order they are sent: fields first, then files, so a server reads what a file
+    /// is before the file.
+    pub parts: Vec<Part>,
+}
+
+/// One property of a multipart body: a field of the struct and a part of the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The Rust field name.
+    pub name: String,
+    /// The form field's name.
+    pub wire_name: String,
+    pub doc: Option<String>,
+    pub required: bool,
+    pub kind: PartKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartKind {
+    /// A file (`type: string, format: binary`).
+    File,
+    /// Files under one name (an array of those); none is an empty list.
+    Files,
+    /// A value sent as text: a string, number, boolean, date, id or enum.
+    Text(TypeRef),
+    /// A value sent as JSON: an object, array or any other shape.
+    Json(TypeRef),
+}
+
+/// A success answer's body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseBody {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text (`text/plain`, `text/csv`): a `String`.
+    Text {
+        /// What the request accepts.
+        media_types: Vec<String>,
+    },
+    /// Anything else (`application/octet-stream`, images, spreadsheets): the bytes.
+    Binary {
+        /// What the request accepts; none is anything.
+        media_types: Vec<String>,
+    },
+}
+
+impl ResponseBody {
+    /// The type of a JSON body.
+    pub fn json(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -193,7 +285,7 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     Enum(Enum),
@@ -203,7 +295,7 @@ pub enum TypeKind {
 }
 
 /// An object schema with known properties.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// Where properties the schema does not name are kept; `None` when the schema forbids
@@ -214,7 +306,7 @@ pub struct Struct {
     pub lenient: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub wire_name: String,
@@ -234,32 +326,32 @@ impl Field {
 }
 
 /// The map that keeps properties a struct does not declare.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ExtraField {
     pub name: String,
     pub value: TypeRef,
 }
 
 /// A string enum. Values not listed deserialise into the `fallback` variant.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Enum {
     pub variants: Vec<Variant>,
     pub fallback: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub name: String,
     pub wire: String,
 }
 
 /// `oneOf` / `anyOf`: the first alternative that fits the JSON wins.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     pub name: String,
     pub ty: TypeRef,
@@ -325,6 +417,26 @@ impl TypeRef {
             _ => None,
         }
     }
+
+    /// Points the reference at the new name of a renamed type, however deep it mentions it.
+    pub fn rename(&mut self, renames: &Renames) {
+        match self {
+            TypeRef::Named(name) => rename(name, renames),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                inner.rename(renames)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Old type names to new ones.
+pub type Renames = BTreeMap<String, String>;
+
+fn rename(name: &mut String, renames: &Renames) {
+    if let Some(new) = renames.get(name.as_str()) {
+        name.clone_from(new);
+    }
 }
 
 /// Where a type reference sits in a definition.
@@ -382,15 +494,154 @@ impl TypeDef {
     /// Equal apart from documentation: two documents may describe the same schema in
     /// different words and still mean the same type.
     pub fn same_shape(&self, other: &TypeDef) -> bool {
-        fn strip(t: &TypeDef) -> TypeDef {
-            let mut t = t.clone();
-            t.doc = None;
-            if let TypeKind::Struct(s) = &mut t.kind {
-                s.fields.iter_mut().for_each(|f| f.doc = None);
+        self.name == other.name
+            && self.schema_name == other.schema_name
+            && self.kind.shape() == other.kind.shape()
+    }
+
+    /// Points every reference in the definition at the new names of renamed types. A union
+    /// alternative named after the type it holds takes the type's new name.
+    pub fn rename_mentions(&mut self, renames: &Renames) {
+        let slots: Vec<Slot> = self.children().into_iter().map(|(slot, _)| slot).collect();
+        for slot in slots {
+            if let Some(ty) = self.child_mut(slot) {
+                ty.rename(renames);
             }
-            t
         }
-        strip(self) == strip(other)
+        if let TypeKind::Union(union) = &mut self.kind {
+            for i in 0..union.variants.len() {
+                let Some(new) = renames.get(&union.variants[i].name) else {
+                    continue;
+                };
+                let held = union.variants[i].ty.as_named() == Some(new.as_str());
+                if held && union.variants.iter().all(|v| &v.name != new) {
+                    union.variants[i].name.clone_from(new);
+                }
+            }
+        }
+    }
+}
+
+impl TypeKind {
+    /// The kind without its documentation: what makes two types the same type.
+    pub fn shape(&self) -> TypeKind {
+        let mut kind = self.clone();
+        if let TypeKind::Struct(s) = &mut kind {
+            s.fields.iter_mut().for_each(|f| f.doc = None);
+        }
+        kind
+    }
+}
+
+impl Operation {
+    /// Points every type the operation names at the new names of renamed types. Every field
+    /// is named here, so a new one that holds a type cannot be forgotten.
+    pub fn rename_types(&mut self, renames: &Renames) {
+        let Operation {
+            name: _,
+            method: _,
+            path: _,
+            summary: _,
+            doc: _,
+            params,
+            query_struct,
+            body,
+            ok,
+            partial,
+            idempotent: _,
+            paging,
+            batch,
+        } = self;
+        for param in params {
+            let Param {
+                name: _,
+                wire_name: _,
+                location: _,
+                ty,
+                required: _,
+                doc: _,
+                cursor: _,
+            } = param;
+            ty.rename(renames);
+        }
+        if let Some(query) = query_struct {
+            rename(query, renames);
+        }
+        if let Some(Body {
+            kind,
+            required: _,
+            media_type: _,
+            alternatives: _,
+        }) = body
+        {
+            match kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => ty.rename(renames),
+                BodyKind::Multipart(Multipart { struct_name, parts }) => {
+                    if let Some(struct_name) = struct_name {
+                        rename(struct_name, renames);
+                    }
+                    for Part {
+                        name: _,
+                        wire_name: _,
+                        doc: _,
+                        required: _,
+                        kind,
+                    } in parts
+                    {
+                        match kind {
+                            PartKind::Text(ty) | PartKind::Json(ty) => ty.rename(renames),
+                            PartKind::File | PartKind::Files => {}
+                        }
+                    }
+                }
+                BodyKind::Text | BodyKind::Binary => {}
+            }
+        }
+        match ok {
+            Some(ResponseBody::Json(ty)) => ty.rename(renames),
+            Some(
+                ResponseBody::Text { media_types: _ } | ResponseBody::Binary { media_types: _ },
+            )
+            | None => {}
+        }
+        if let Some(ty) = partial {
+            ty.rename(renames);
+        }
+        if let Some(Page {
+            type_name,
+            items: _,
+            item,
+            next: _,
+        }) = paging
+        {
+            rename(type_name, renames);
+            item.rename(renames);
+        }
+        if let Some(Batch {
+            input,
+            input_after,
+            outputs,
+        }) = batch
+        {
+            input.rename(renames);
+            if let Some((input_struct, _)) = input_after {
+                rename(input_struct, renames);
+            }
+            for output in outputs {
+                let BatchOutput {
+                    type_name,
+                    results: _,
+                    item,
+                    errors: _,
+                    item_paging,
+                } = output;
+                rename(type_name, renames);
+                item.rename(renames);
+                if let Some(page) = item_paging {
+                    rename(&mut page.type_name, renames);
+                }
+            }
+        }
     }
 }
 

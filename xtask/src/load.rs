@@ -3,9 +3,14 @@
 //! Every failure names the file and, where the document is at fault, the JSON pointer of the
 //! offending value. The document is parsed into `serde_json::Value` first (YAML keys such as
 //! `200:` are numbers and become strings here), checked for the few things whose absence
-//! `openapiv3` reports poorly, then typed with `serde_path_to_error` so errors carry a path.
+//! `openapiv3` reports poorly, its schemas checked one by one (`load/schemas.rs`), then typed
+//! with `serde_path_to_error` so errors carry a path.
 
+#[cfg(test)]
+mod deep_tests;
 mod locate;
+mod schemas;
+mod shape;
 
 use std::path::Path;
 
@@ -51,7 +56,7 @@ pub fn read_value(text: &str, file: &str, is_json: bool) -> Result<Value> {
 }
 
 /// Types an already parsed document.
-pub fn parse_value(value: Value, file: &str) -> Result<Document> {
+pub fn parse_value(mut value: Value, file: &str) -> Result<Document> {
     let root = Pointer::root();
     let Some(object) = value.as_object() else {
         return Err(Error::spec(
@@ -98,6 +103,11 @@ pub fn parse_value(value: Value, file: &str) -> Result<Document> {
                 format!("missing required field `{required}`"),
             ));
         }
+    }
+    // Each schema first, on its own: a bad one deep inside others would make the whole parse
+    // retry at every level above it (see `load/schemas.rs`).
+    if let Some((pointer, message)) = schemas::first_invalid(&mut value) {
+        return Err(Error::spec(file, &pointer, message));
     }
     let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
         Ok(api) => api,

@@ -109,6 +109,36 @@ impl fmt::Display for BodySummary {
     }
 }
 
+/// What a successful answer is read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Expected {
+    Json,
+    /// UTF-8 text (`text/plain`, `text/csv`).
+    Text,
+}
+
+impl Expected {
+    /// What an operation that accepts `media_types` (its `Accept`) reads; bytes are never
+    /// unreadable, so anything but JSON is read as text when reading fails.
+    pub(crate) fn of(media_types: &str) -> Self {
+        if is_json(media_types) {
+            Expected::Json
+        } else {
+            Expected::Text
+        }
+    }
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Expected::Json => "JSON",
+            Expected::Text => "UTF-8 text",
+        })
+    }
+}
+
 /// What the classifier says about trying a failed request again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retry {
@@ -155,6 +185,8 @@ pub enum Error {
     /// A 2xx answer whose body is not what the operation returns. The request went through.
     Decode {
         operation: &'static str,
+        /// What the operation reads.
+        expected: Expected,
         status: u16,
         message: String,
         body: BodySummary,
@@ -286,6 +318,7 @@ impl fmt::Display for Error {
             ),
             Error::Decode {
                 operation,
+                expected,
                 status,
                 message,
                 body,
@@ -293,7 +326,11 @@ impl fmt::Display for Error {
                 write!(f, "{operation}: HubSpot answered {status} with ")?;
                 // serde's message about an empty body (read as `null`) would point at text
                 // that never came.
-                if body.is_empty() || body.content_type.as_deref().is_some_and(|t| !is_json(t)) {
+                if *expected != Expected::Json {
+                    write!(f, "{body}, where {expected} was expected ({message})")?;
+                } else if body.is_empty()
+                    || body.content_type.as_deref().is_some_and(|t| !is_json(t))
+                {
                     write!(f, "{body}, where JSON was expected")?;
                 } else {
                     write!(f, "a body that does not fit ({message}): {}", body.snippet)?;

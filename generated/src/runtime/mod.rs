@@ -6,9 +6,12 @@
 //! Generated models and request functions call into this module instead of repeating the
 //! same logic in every type. The HTTP client is behind the `client` feature.
 
+mod body;
 pub mod de;
 mod error;
+mod form;
 mod model;
+mod multipart;
 mod object_id;
 mod request;
 mod response;
@@ -24,9 +27,13 @@ mod client;
 mod paging;
 #[cfg(feature = "client")]
 mod retry;
+#[cfg(feature = "client")]
+mod transfer;
 
-pub use error::{ApiError, BodySummary, Error, RateLimitPolicy, RateLimited, Retry};
+pub use body::{Content, RequestBody};
+pub use error::{ApiError, BodySummary, Error, Expected, RateLimitPolicy, RateLimited, Retry};
 pub use model::{BatchOutput, ContinueFrom, ObjectIds, OwnId, Page, PagedResult};
+pub use multipart::{FilePart, Multipart, Part};
 pub use object_id::ObjectId;
 pub use request::{decode, Decode, InvalidRequest, Method, Outcome, Request};
 pub use response::ResponseHeaders;

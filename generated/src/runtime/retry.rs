@@ -189,7 +189,7 @@ impl RateLimiter {
     }
 
     /// Adopts the limit HubSpot reports in its headers (the interval at most
-    /// [`MAX_LEARNT_INTERVAL`]).
+    /// `MAX_LEARNT_INTERVAL`, a minute).
     pub fn update(&self, max: u32, interval: Duration) {
         let mut window = lock(&self.state);
         window.max = Some(max.max(1));

@@ -1224,3 +1224,16 @@ impl crate::runtime::BatchOutput for BatchResponse {
         (self.results, errors)
     }
 }
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<BatchResponse>();
+    send_sync::<CollectionResponseWithTotalSimplePublicObject>();
+    send_sync::<Filter>();
+    send_sync::<FilterGroup>();
+    send_sync::<FilterOperator>();
+    send_sync::<PublicObjectSearchRequest>();
+    send_sync::<PublicObjectWarning>();
+    send_sync::<SimplePublicObject>();
+    send_sync::<ValueWithTimestamp>();
+};

@@ -524,3 +524,8 @@ pub fn update_label(
         .json(body)
         .idempotent(true)
 }
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<ListAssociationsQuery>();
+};

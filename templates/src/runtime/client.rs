@@ -4,12 +4,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+};
 
 use super::error::{Error, RateLimited, Retry};
 use super::request::{InvalidRequest, Method, Request};
 use super::response::{after_transport_failure, Reach};
 use super::retry::{Permit, RateLimiter, RetryPolicy};
+use super::transfer::{self, Piece, Plan};
 
 /// HubSpot's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.hubapi.com";
@@ -241,7 +244,7 @@ impl Client {
     /// Sends a request, retrying as the [`RetryPolicy`] allows, and reads the response.
     pub async fn send<T>(&self, request: &Request<T>) -> Result<T, Error> {
         // Built once: a request that cannot be built is never sent, let alone retried, and
-        // every attempt shares the same body bytes.
+        // every attempt shares the same body bytes (or reads the same files again).
         let prepared = self.prepare(request)?;
         let mut retries = 0;
         loop {
@@ -253,6 +256,10 @@ impl Client {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
+            // A stream is read as it is sent: the attempt took it, and there is no other.
+            if !prepared.replayable {
+                return Err(error);
+            }
             let wait = match (error.retry(), &error) {
                 (Retry::Never, _) => return Err(error),
                 _ if retries + 1 >= self.inner.retry.max_attempts => return Err(error),
@@ -276,8 +283,9 @@ impl Client {
         }
     }
 
-    /// The HTTP request for `request`: URL, token, headers and body.
-    fn prepare<T>(&self, request: &Request<T>) -> Result<reqwest::Request, Error> {
+    /// The HTTP request for `request`: URL, token, headers and body (or, for a body with
+    /// files or a stream, the pieces each attempt makes its body of).
+    fn prepare<'r, T>(&self, request: &'r Request<T>) -> Result<Prepared<'r>, Error> {
         request.validate()?;
         let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
         let url = reqwest::Url::parse(&url).map_err(|e| InvalidRequest {
@@ -291,16 +299,30 @@ impl Client {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut prepared = reqwest::Request::new(method, url);
-        let headers = prepared.headers_mut();
+        let header = |name: &str, value: &str| {
+            HeaderValue::from_str(value).map_err(|_| InvalidRequest {
+                operation: request.operation(),
+                message: format!("the {name} {value:?} cannot be sent in a header"),
+            })
+        };
+        let mut http = reqwest::Request::new(method, url);
+        let headers = http.headers_mut();
         headers.insert(AUTHORIZATION, self.inner.authorization.clone());
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, header("accepted media type", request.accepts())?);
+        let mut pieces = None;
         if let Some(body) = request.body() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            // One copy into shared bytes; each attempt's clone shares them.
-            *prepared.body_mut() = Some(reqwest::Body::from(body.to_vec()));
+            headers.insert(CONTENT_TYPE, header("content type", &body.content_type())?);
+            match transfer::plan(body) {
+                // One copy into shared bytes; each attempt's clone shares them.
+                Plan::InMemory(bytes) => *http.body_mut() = Some(reqwest::Body::from(bytes)),
+                Plan::Pieces(body) => pieces = Some(body),
+            }
         }
-        Ok(prepared)
+        Ok(Prepared {
+            replayable: pieces.as_deref().is_none_or(transfer::replayable),
+            http,
+            pieces,
+        })
     }
 
     /// One attempt: send, then read the answer (classification is `decode_response`'s).
@@ -310,15 +332,25 @@ impl Client {
     async fn attempt<T>(
         &self,
         request: &Request<T>,
-        prepared: &reqwest::Request,
+        prepared: &Prepared<'_>,
         permit: Option<Permit>,
     ) -> Result<T, Error> {
         let operation = request.operation();
-        // A body of bytes always clones (sharing them); only a streamed body would not.
-        let http = prepared.try_clone().ok_or_else(|| InvalidRequest {
+        // A body of bytes always clones (sharing them); files and streams are not on it yet.
+        let mut http = prepared.http.try_clone().ok_or_else(|| InvalidRequest {
             operation,
             message: "the request body cannot be sent twice".to_owned(),
         })?;
+        if let Some(pieces) = &prepared.pieces {
+            let (body, length) = transfer::attempt_body(pieces)
+                .await
+                .map_err(|message| InvalidRequest { operation, message })?;
+            if let Some(length) = length {
+                http.headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            *http.body_mut() = Some(body);
+        }
         tracing::debug!(operation, method = %request.method(), url = %http.url(), "sending HubSpot request");
         let sent = self.inner.http.execute(http).await;
         // The answer has begun to arrive (or the attempt failed): the request counts from now.
@@ -355,6 +387,16 @@ impl Client {
             limiter.update(limit.0, limit.1);
         }
     }
+}
+
+/// A request ready for its attempts.
+struct Prepared<'r> {
+    /// Everything but a body of files or a stream.
+    http: reqwest::Request,
+    /// The pieces of a body with files or a stream, which each attempt reads anew.
+    pieces: Option<Vec<Piece<'r>>>,
+    /// No stream in the body: it can be sent again.
+    replayable: bool,
 }
 
 /// Names a character that cannot go into a header, without showing the text around it.

@@ -1,17 +1,21 @@
 //! Plain request values: what generated request functions return and the client sends.
 //!
-//! A `Request` knows its method, path, query and JSON body, and how to read a successful
-//! response. It needs no network to build or inspect, so it can be tested as data or sent
-//! with another HTTP stack: send `method()`, `path_and_query()` and `body()`, then hand the
-//! status, headers and body to `decode_response`, which gives the value or the same `Error`
-//! `Client::send` would.
+//! A `Request` knows its method, path, query and body (JSON, a form, text, bytes or a
+//! multipart form: see [`RequestBody`]), the media type it accepts, and how to read a
+//! successful response. It needs no network to build or inspect, so it can be tested as data
+//! or sent with another HTTP stack: send `method()`, `path_and_query()`, `accepts()` and
+//! `body()`, then hand the status, headers and body to `decode_response`, which gives the
+//! value or the same `Error` `Client::send` would.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::error::Error;
+use super::body::{Content, RequestBody};
+use super::error::{Error, Expected};
+use super::form;
+use super::multipart::Multipart;
 use super::response::{self, ResponseHeaders};
 
 /// An HTTP method.
@@ -43,7 +47,7 @@ impl fmt::Display for Method {
 }
 
 /// A request that cannot be sent as built: an empty or dot-only path parameter, or a body
-/// that does not serialise.
+/// that cannot be made (JSON that does not serialise, a form that is not an object).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidRequest {
     pub operation: &'static str,
@@ -93,7 +97,8 @@ pub struct Request<T> {
     template: &'static str,
     path_params: Vec<(&'static str, String)>,
     query: Vec<QueryParam>,
-    body: Option<Result<Vec<u8>, String>>,
+    body: Option<Result<RequestBody, String>>,
+    accept: &'static str,
     idempotent: bool,
     decode: Decode<T>,
 }
@@ -105,7 +110,8 @@ impl<T> fmt::Debug for Request<T> {
             .field("method", &self.method)
             .field("path", &self.path())
             .field("query", &self.query)
-            .field("body_bytes", &self.body().map(<[u8]>::len))
+            .field("accept", &self.accept)
+            .field("body", &self.body())
             .field("idempotent", &self.idempotent)
             .finish()
     }
@@ -126,6 +132,7 @@ impl<T> Request<T> {
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
+            accept: "application/json",
             // Not repeated until declared safe; generated functions always declare it.
             idempotent: false,
             decode,
@@ -199,7 +206,69 @@ impl<T> Request<T> {
 
     /// Sets the JSON body.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| e.to_string()));
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(RequestBody::Json)
+                .map_err(|e| format!("the JSON does not serialise: {e}")),
+        );
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body: the properties of `body`, which
+    /// must serialise to an object, as `key=value` pairs.
+    pub fn form<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.body = Some(form::encode(body).map(RequestBody::Form));
+        self
+    }
+
+    /// Sets a text body of `media_type` (`text/plain`).
+    pub fn text(mut self, media_type: &'static str, text: impl Into<String>) -> Self {
+        self.body = Some(Ok(RequestBody::Text {
+            media_type,
+            text: text.into(),
+        }));
+        self
+    }
+
+    /// Sets a text body if there is one.
+    pub fn text_opt(self, media_type: &'static str, text: Option<impl Into<String>>) -> Self {
+        match text {
+            Some(text) => self.text(media_type, text),
+            None => self,
+        }
+    }
+
+    /// Sets a body of bytes of `media_type` (`application/octet-stream`), from memory, a
+    /// file or a stream.
+    pub fn binary(mut self, media_type: &'static str, content: impl Into<Content>) -> Self {
+        self.body = Some(Ok(RequestBody::Binary {
+            media_type,
+            content: content.into(),
+        }));
+        self
+    }
+
+    /// Sets a body of bytes if there is one.
+    pub fn binary_opt(self, media_type: &'static str, content: Option<impl Into<Content>>) -> Self {
+        match content {
+            Some(content) => self.binary(media_type, content),
+            None => self,
+        }
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Some(match form.invalid() {
+            Some(message) => Err(message.to_owned()),
+            None => Ok(RequestBody::Multipart(form)),
+        });
+        self
+    }
+
+    /// Sets the media types a successful answer may come in, as an `Accept` header value
+    /// (`application/json` unless set).
+    pub fn accept(mut self, media_types: &'static str) -> Self {
+        self.accept = media_types;
         self
     }
 
@@ -221,6 +290,11 @@ impl<T> Request<T> {
 
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
+    }
+
+    /// The `Accept` header: the media types a successful answer may come in.
+    pub fn accepts(&self) -> &'static str {
+        self.accept
     }
 
     /// The path with every parameter percent-encoded into its own segment.
@@ -273,10 +347,12 @@ impl<T> Request<T> {
         Ok(out)
     }
 
-    /// The JSON body, if the operation takes one.
-    pub fn body(&self) -> Option<&[u8]> {
+    /// The body, if the operation takes one (and it could be made: see
+    /// [`validate`](Self::validate)). [`RequestBody::content_type`] gives its `Content-Type`,
+    /// [`RequestBody::bytes`] or [`RequestBody::to_bytes`] what to send.
+    pub fn body(&self) -> Option<&RequestBody> {
         match &self.body {
-            Some(Ok(bytes)) => Some(bytes),
+            Some(Ok(body)) => Some(body),
             _ => None,
         }
     }
@@ -285,7 +361,7 @@ impl<T> Request<T> {
     pub fn validate(&self) -> Result<(), InvalidRequest> {
         self.path()?;
         if let Some(Err(message)) = &self.body {
-            return Err(self.invalid(format!("the body does not serialise: {message}")));
+            return Err(self.invalid(format!("the body cannot be sent: {message}")));
         }
         Ok(())
     }
@@ -316,8 +392,10 @@ impl<T> Request<T> {
                 body,
             ));
         }
-        (self.decode)(status, body)
-            .map_err(|e| response::undecodable(self.operation, status, headers, body, &e))
+        (self.decode)(status, body).map_err(|e| {
+            let expected = Expected::of(self.accept);
+            response::undecodable(self.operation, expected, status, headers, body, &e)
+        })
     }
 
     fn invalid(&self, message: String) -> InvalidRequest {
@@ -393,6 +471,21 @@ pub mod decode {
     /// The body as `T`.
     pub fn json<T: DeserializeOwned>(_status: u16, body: &[u8]) -> Result<T, serde_json::Error> {
         serde_json::from_slice(body_or_null(body))
+    }
+
+    /// The body as text: it must be UTF-8.
+    pub fn text(_status: u16, body: &[u8]) -> Result<String, serde_json::Error> {
+        String::from_utf8(body.to_vec()).map_err(|e| {
+            serde::de::Error::custom(format_args!(
+                "the body is not UTF-8 text: {}",
+                e.utf8_error()
+            ))
+        })
+    }
+
+    /// The body's bytes, as they came.
+    pub fn bytes(_status: u16, body: &[u8]) -> Result<Vec<u8>, serde_json::Error> {
+        Ok(body.to_vec())
     }
 
     /// No body is expected; whatever arrives is ignored.
@@ -500,6 +593,71 @@ mod tests {
             "list: HubSpot answered 200 with 2 bytes of text/plain: OK, where JSON was expected \
              (the request went through)"
         );
+    }
+
+    #[test]
+    fn text_and_bytes_answers_are_read_as_they_came() {
+        let text = Request::new("ip_ranges", Method::Get, "/r", decode::text).accept("text/plain");
+        assert_eq!(text.accepts(), "text/plain");
+        assert_eq!(text.decode(200, b"10.0.0.0/8\n").unwrap(), "10.0.0.0/8\n");
+        let error = text
+            .decode_response(200, &[("Content-Type", "text/plain")], b"\xff1")
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ip_ranges: HubSpot answered 200 with 2 bytes of text/plain: \u{fffd}1, where UTF-8 \
+             text was expected (the body is not UTF-8 text: invalid utf-8 sequence of 1 bytes \
+             from index 0) (the request went through)"
+        );
+        let binary = Request::new("export", Method::Get, "/e", decode::bytes)
+            .accept("application/vnd.ms-excel, text/csv");
+        assert_eq!(binary.decode(200, b"\xff\x00").unwrap(), [0xff, 0]);
+        assert_eq!(binary.decode(200, b"").unwrap(), b"");
+    }
+
+    #[test]
+    fn bodies_say_what_they_are() {
+        #[derive(Serialize)]
+        struct Token {
+            grant_type: &'static str,
+            code: Option<&'static str>,
+        }
+        let token = Token {
+            grant_type: "refresh_token",
+            code: None,
+        };
+        let form = Request::<()>::new("token", Method::Post, "/t", decode::empty).form(&token);
+        let body = form.body().unwrap();
+        assert_eq!(body.content_type(), "application/x-www-form-urlencoded");
+        assert_eq!(body.bytes(), Some(&b"grant_type=refresh_token"[..]));
+        let not_a_form = Request::<()>::new("token", Method::Post, "/t", decode::empty).form(&[1]);
+        assert_eq!(
+            not_a_form.validate().unwrap_err().to_string(),
+            "token: invalid request: the body cannot be sent: a form body must be an object, \
+             not an array"
+        );
+        let text = list().text_opt("text/plain", Some("x = 1"));
+        assert_eq!(text.body().unwrap().content_type(), "text/plain");
+        assert!(list().text_opt("text/plain", None::<&str>).body().is_none());
+        let binary = list().binary("image/png", vec![137u8, 80]);
+        assert_eq!(binary.body().unwrap().bytes(), Some(&[137u8, 80][..]));
+        let shown = format!("{binary:?}");
+        assert!(
+            shown.contains("image/png") && shown.contains("2 bytes"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_multipart_form_that_could_not_be_made_is_refused_before_sending() {
+        let form = Multipart::new().file(
+            "file",
+            super::super::multipart::FilePart::new("x").with_content_type("a\nb"),
+        );
+        let request = list().multipart(form);
+        assert!(request.body().is_none());
+        let error = request.validate().unwrap_err().to_string();
+        assert!(error.contains("contains a line break"), "{error}");
     }
 
     #[test]

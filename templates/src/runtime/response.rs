@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::error::{ApiError, BodySummary, Error, RateLimitPolicy, RateLimited};
+use super::error::{ApiError, BodySummary, Error, Expected, RateLimitPolicy, RateLimited};
 
 /// An answer's headers, looked up by name (case-insensitive). Implemented for reqwest's
 /// `HeaderMap` (with the `client` feature) and for lists of `(name, value)` pairs, so any
@@ -93,6 +93,7 @@ pub(crate) fn failure<H: ResponseHeaders + ?Sized>(
 #[inline]
 pub(crate) fn undecodable<H: ResponseHeaders + ?Sized>(
     operation: &'static str,
+    expected: Expected,
     status: u16,
     headers: &H,
     body: &[u8],
@@ -100,6 +101,7 @@ pub(crate) fn undecodable<H: ResponseHeaders + ?Sized>(
 ) -> Error {
     Error::Decode {
         operation,
+        expected,
         status,
         message: error.to_string(),
         body: summarize(headers, body),

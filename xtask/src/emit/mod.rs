@@ -4,6 +4,7 @@
 //! `write` decides what reaches the disk.
 
 mod format;
+mod markdown;
 mod models;
 mod operations;
 mod own_id;
@@ -283,19 +284,19 @@ fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStre
 }
 
 /// Dependencies of the generated crate; the runtime template crate uses the same ones.
-const DEPENDENCIES: &str = r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }
+const DEPENDENCIES: &str = r#"bytes = { version = "1", optional = true }
+chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }
 fastrand = { version = "2", optional = true }
 futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"], optional = true }
-reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2"], optional = true }
+reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "stream"], optional = true }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
-tokio = { version = "1", features = ["time", "sync"], optional = true }
+tokio = { version = "1", features = ["time", "sync", "fs", "io-util"], optional = true }
 tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
 "#;
 
 /// The HTTP client and what it needs; request values and models work without it.
-const CLIENT_FEATURE: &str =
-    r#"client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
+const CLIENT_FEATURE: &str = r#"client = ["dep:bytes", "dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
 
 fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
     // Versions go into a TOML string: keep them to what needs no escaping.

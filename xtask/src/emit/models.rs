@@ -13,6 +13,7 @@ pub fn models_file(
     imports: TokenStream,
     impls: TokenStream,
 ) -> TokenStream {
+    let send_sync = send_sync_assertion(types.iter().map(|t| t.name.as_str()));
     let types = types.iter().map(|t| type_def(t));
     let doc = format!(" {doc}");
     quote! {
@@ -24,6 +25,25 @@ pub fn models_file(
         #(#types)*
 
         #impls
+
+        #send_sync
+    }
+}
+
+/// A compile-time proof that each named type is `Send + Sync`: any value may be held
+/// across `.await` in a spawned task or shared between threads. A type whose proof the
+/// compiler cannot finish (E0275, as 96 copies of one recursive union once caused) fails
+/// the crate's build here instead of its users' code.
+pub fn send_sync_assertion<'n>(names: impl IntoIterator<Item = &'n str>) -> TokenStream {
+    let types: Vec<_> = names.into_iter().map(ident).collect();
+    if types.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const _: () = {
+            const fn send_sync<T: Send + Sync>() {}
+            #(send_sync::<#types>();)*
+        };
     }
 }
 

@@ -6,11 +6,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{doc_attrs, ident, type_tokens};
-use crate::ir::{Module, Operation, Param, ParamLocation, TypeRef};
+use crate::ir::{
+    Body, BodyKind, Module, Operation, Param, ParamLocation, Part, PartKind, ResponseBody, TypeRef,
+};
 
 /// The `operations.rs` of a module.
 pub fn operations_file(module: &Module) -> TokenStream {
     let operations = module.operations.iter().map(operation);
+    let query_structs = module
+        .operations
+        .iter()
+        .filter_map(|op| op.query_struct.as_deref());
+    let send_sync = super::models::send_sync_assertion(query_structs);
     quote! {
         //! Request functions, one per operation. Each returns a `Request` to pass to
         //! `Client::send` (or to send with any HTTP stack).
@@ -20,6 +27,8 @@ pub fn operations_file(module: &Module) -> TokenStream {
         use super::*;
 
         #(#operations)*
+
+        #send_sync
     }
 }
 
@@ -38,6 +47,9 @@ fn operation(op: &Operation) -> TokenStream {
         }
     }
     doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
+    if let Some(body) = &op.body {
+        doc.push_str(&body_doc(body));
+    }
     if op.partial.is_some() {
         doc.push_str(
             "\n\nA 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.",
@@ -59,39 +71,45 @@ fn operation(op: &Operation) -> TokenStream {
         let q = ident(q);
         quote!(query: &#q)
     });
-    let body_arg = op.body.as_ref().map(|b| {
-        let ty = match &b.ty {
-            TypeRef::List(item) => {
-                let item = type_tokens(item);
-                quote!(&[#item])
-            }
-            other => {
-                let t = type_tokens(other);
-                quote!(&#t)
-            }
-        };
-        if b.required {
-            quote!(body: #ty)
-        } else {
-            quote!(body: Option<#ty>)
-        }
-    });
+    let body_arg = op.body.as_ref().map(body_arg);
     let all_args = args.chain(query_arg).chain(body_arg);
 
     let (output, decode) = match (&op.ok, &op.partial) {
-        (ok, Some(partial)) => {
-            let ok = ok.as_ref().map_or(quote!(()), type_tokens);
+        // Lowering records a 207 body only beside a JSON success or none.
+        (None | Some(ResponseBody::Json(_)), Some(partial)) => {
+            let ok = op
+                .ok
+                .as_ref()
+                .and_then(ResponseBody::json)
+                .map_or(quote!(()), type_tokens);
             let partial = type_tokens(partial);
             (
                 quote!(crate::runtime::Outcome<#ok, #partial>),
                 quote!(crate::runtime::decode::outcome::<#ok, #partial>),
             )
         }
-        (Some(ok), None) => {
+        (Some(ResponseBody::Json(ok)), None) => {
             let ok = type_tokens(ok);
             (quote!(#ok), quote!(crate::runtime::decode::json::<#ok>))
         }
+        (Some(ResponseBody::Text { .. }), _) => {
+            (quote!(String), quote!(crate::runtime::decode::text))
+        }
+        (Some(ResponseBody::Binary { .. }), _) => {
+            (quote!(Vec<u8>), quote!(crate::runtime::decode::bytes))
+        }
         (None, None) => (quote!(()), quote!(crate::runtime::decode::empty)),
+    };
+    let accept = match &op.ok {
+        Some(ResponseBody::Text { media_types } | ResponseBody::Binary { media_types }) => {
+            let accept = if media_types.is_empty() {
+                "*/*".to_owned()
+            } else {
+                media_types.join(", ")
+            };
+            Some(quote!(.accept(#accept)))
+        }
+        _ => None,
     };
     // `GET` is `Method::Get`.
     let method = ident(&op.method.as_str().to_upper_camel_case());
@@ -120,20 +138,16 @@ fn operation(op: &Operation) -> TokenStream {
             },
         }
     });
-    let body_setter = op.body.as_ref().map(|b| {
-        if b.required {
-            quote!(.json(body))
-        } else {
-            quote!(.json_opt(body))
-        }
-    });
+    let body_setter = op.body.as_ref().map(body_setter);
     let idempotent = op.idempotent;
     let query_struct = op
         .query_struct
         .as_ref()
         .map(|q| query_struct(q, &op.name, &op.params));
+    let parts_struct = op.body.as_ref().and_then(|b| parts_struct(b, &op.name));
     quote! {
         #query_struct
+        #parts_struct
 
         #docs
         // Inline: the response decoder is then compiled only for the operations a program
@@ -143,6 +157,7 @@ fn operation(op: &Operation) -> TokenStream {
             crate::runtime::Request::new(#name_text, crate::runtime::Method::#method, #path, #decode)
                 #(#setters)*
                 #body_setter
+                #accept
                 .idempotent(#idempotent)
         }
     }
@@ -198,4 +213,129 @@ fn query_struct(name: &str, operation: &str, params: &[Param]) -> TokenStream {
             #(#fields)*
         }
     }
+}
+
+/// What the documentation says about a body that is not plain JSON, or that could have been
+/// sent another way.
+fn body_doc(body: &Body) -> String {
+    let json = matches!(body.kind, BodyKind::Json(_));
+    if json && body.alternatives.is_empty() {
+        return String::new();
+    }
+    let mut doc = format!("\n\nThe body is sent as `{}`", body.media_type);
+    if !body.alternatives.is_empty() {
+        let others: Vec<String> = body.alternatives.iter().map(|m| format!("`{m}`")).collect();
+        doc.push_str(&format!("; the API also takes {}", others.join(", ")));
+    }
+    doc.push('.');
+    doc
+}
+
+/// The function's argument for its body.
+fn body_arg(body: &Body) -> TokenStream {
+    let ty = match &body.kind {
+        BodyKind::Json(TypeRef::List(item)) => {
+            let item = type_tokens(item);
+            quote!(&[#item])
+        }
+        BodyKind::Json(ty) | BodyKind::Form(ty) => {
+            let t = type_tokens(ty);
+            quote!(&#t)
+        }
+        BodyKind::Multipart(form) => match &form.struct_name {
+            Some(name) => {
+                let name = ident(name);
+                quote!(#name)
+            }
+            None => quote!(crate::runtime::Multipart),
+        },
+        BodyKind::Text => quote!(&str),
+        BodyKind::Binary if body.required => quote!(impl Into<crate::runtime::Content>),
+        BodyKind::Binary => quote!(crate::runtime::Content),
+    };
+    if body.required {
+        quote!(body: #ty)
+    } else {
+        quote!(body: Option<#ty>)
+    }
+}
+
+/// How the function puts its body on the request.
+fn body_setter(body: &Body) -> TokenStream {
+    let media_type = &body.media_type;
+    match (&body.kind, body.required) {
+        (BodyKind::Json(_), true) => quote!(.json(body)),
+        (BodyKind::Json(_), false) => quote!(.json_opt(body)),
+        (BodyKind::Form(_), _) => quote!(.form(body)),
+        (BodyKind::Multipart(form), _) => match &form.struct_name {
+            Some(_) => {
+                let parts = form.parts.iter().map(part_setter);
+                quote!(.multipart(crate::runtime::Multipart::new() #(#parts)*))
+            }
+            None => quote!(.multipart(body)),
+        },
+        (BodyKind::Text, true) => quote!(.text(#media_type, body)),
+        (BodyKind::Text, false) => quote!(.text_opt(#media_type, body)),
+        (BodyKind::Binary, true) => quote!(.binary(#media_type, body)),
+        (BodyKind::Binary, false) => quote!(.binary_opt(#media_type, body)),
+    }
+}
+
+/// One part of a multipart form, from the field of the body struct.
+fn part_setter(part: &Part) -> TokenStream {
+    let wire = &part.wire_name;
+    let field = ident(&part.name);
+    match (&part.kind, part.required) {
+        (PartKind::File, true) => quote!(.file(#wire, body.#field)),
+        (PartKind::File, false) => quote!(.file_opt(#wire, body.#field)),
+        (PartKind::Files, _) => quote!(.files(#wire, body.#field)),
+        (PartKind::Text(_), true) => quote!(.field(#wire, &body.#field)),
+        (PartKind::Text(_), false) => quote!(.field_opt(#wire, body.#field.as_ref())),
+        (PartKind::Json(_), true) => quote!(.json(#wire, &body.#field)),
+        (PartKind::Json(_), false) => quote!(.json_opt(#wire, body.#field.as_ref())),
+    }
+}
+
+/// The struct a multipart body is given as: typed fields, and files as the runtime's
+/// `FilePart`s.
+fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
+    let BodyKind::Multipart(form) = &body.kind else {
+        return None;
+    };
+    let name = ident(form.struct_name.as_ref()?);
+    let doc = format!(
+        " The parts of the `{}` body of [`{operation}`].",
+        body.media_type
+    );
+    let fields = form.parts.iter().map(|part| {
+        let docs = doc_attrs(part.doc.as_deref());
+        let field = ident(&part.name);
+        let ty = match &part.kind {
+            PartKind::File => quote!(crate::runtime::FilePart),
+            PartKind::Files => quote!(Vec<crate::runtime::FilePart>),
+            PartKind::Text(ty) | PartKind::Json(ty) => type_tokens(ty),
+        };
+        let ty = if part.required || part.kind == PartKind::Files {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        quote! {
+            #docs
+            pub #field: #ty,
+        }
+    });
+    // Without required parts, every field has a natural empty value.
+    let default = form
+        .parts
+        .iter()
+        .all(|p| !p.required || p.kind == PartKind::Files)
+        .then(|| quote!(, Default));
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
 }

@@ -42,15 +42,14 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// `#[doc]` attributes for a description. Lines are trimmed and code fences defused:
-/// descriptions are prose, and rustdoc would otherwise compile indented or fenced text as
-/// doctests.
+/// `#[doc]` attributes for a description, rewritten where rustdoc would misread it (HTML
+/// tags, brackets, bare URLs, code blocks that would become doctests; see `markdown.rs`).
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return TokenStream::new();
     };
+    let text = super::markdown::for_rustdoc(text);
     let lines = text.lines().map(|line| {
-        let line = line.trim().replace("```", "'''");
         let line = if line.is_empty() {
             String::new()
         } else {

@@ -13,6 +13,10 @@ pub const X_RUST_NAME: &str = "x-rust-name";
 /// On an operation: whether repeating it is safe.
 pub const X_IDEMPOTENT: &str = "x-idempotent";
 
+/// On an object schema: read its optional properties leniently, keeping a value that does
+/// not fit in `extra` instead of failing the whole object.
+pub const X_LENIENT: &str = "x-lenient";
+
 /// `x-rust-name` as written (not yet made a Rust name), if the extensions at `at` have one.
 pub(super) fn rust_name<'e>(
     doc: &Document,
@@ -43,6 +47,23 @@ pub(super) fn idempotent(
             &doc.file,
             &at.join(X_IDEMPOTENT),
             "`x-idempotent` must be true or false",
+        )),
+    }
+}
+
+/// `x-lenient`, if the extensions at `at` have it.
+pub(super) fn lenient(
+    doc: &Document,
+    extensions: &IndexMap<String, Value>,
+    at: &Pointer,
+) -> Result<Option<bool>> {
+    match extensions.get(X_LENIENT) {
+        None => Ok(None),
+        Some(Value::Bool(lenient)) => Ok(Some(*lenient)),
+        Some(_) => Err(Error::spec(
+            &doc.file,
+            &at.join(X_LENIENT),
+            "`x-lenient` must be true or false",
         )),
     }
 }

@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use openapiv3::Parameter;
 
 use crate::ir::{
-    Batch, BatchOutput, Body, Cursor, Field, FieldStep, Page, ResultPage, Struct, TypeDef, TypeRef,
-    Types,
+    Batch, BatchOutput, Cursor, Field, FieldStep, Page, ResultPage, Struct, TypeDef, TypeRef, Types,
 };
 
 /// HubSpot's name for a page cursor: the query parameter that asks for a page, the field of
@@ -39,14 +38,14 @@ pub(super) fn page(types: &BTreeMap<String, TypeDef>, ok: Option<&TypeRef>) -> O
     })
 }
 
-/// A batch operation's facts: its body has a required `inputs` list.
+/// A batch operation's facts: its JSON body has a required `inputs` list.
 pub(super) fn batch(
     types: &BTreeMap<String, TypeDef>,
-    body: Option<&Body>,
+    body: Option<&TypeRef>,
     ok: Option<&TypeRef>,
     partial: Option<&TypeRef>,
 ) -> Option<Batch> {
-    let (_, body) = types.struct_of(&body?.ty)?;
+    let (_, body) = types.struct_of(body?)?;
     let input = match &field(body, "inputs").filter(|f| f.required)?.ty {
         TypeRef::List(item) => (**item).clone(),
         _ => return None,

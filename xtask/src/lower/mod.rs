@@ -6,12 +6,15 @@
 //! properties, enums, unions) are named after where they sit (`{Parent}{Property}`) unless
 //! the document names them with `x-rust-name`.
 
+mod bodies;
 mod cycles;
 mod extensions;
 mod helpers;
 mod operations;
+mod quirks;
 mod refs;
 mod schema;
+mod shapes;
 
 use std::collections::BTreeMap;
 
@@ -20,7 +23,7 @@ use crate::ir::{Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use extensions::{X_IDEMPOTENT, X_RUST_NAME};
+pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_NAME};
 
 /// Lowers all documents. Warnings name schemas that were typed more loosely than written.
 pub fn lower(docs: &[Document]) -> Result<(Api, Vec<Warning>)> {
@@ -72,7 +75,8 @@ fn lower_module(
 ) -> Result<(Module, Vec<Warning>)> {
     let mut lowerer = schema::Lowerer::new(docs);
     lowerer.lower_components()?;
-    let operations = lowerer.lower_operations()?;
+    let mut operations = lowerer.lower_operations()?;
+    lowerer.name_shared_shapes(&mut operations);
     let (mut types, warnings) = lowerer.finish();
     cycles::check_aliases(&types, docs)?;
     cycles::box_recursive_fields(&mut types);

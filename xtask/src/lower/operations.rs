@@ -11,7 +11,9 @@ use super::helpers;
 use super::refs;
 use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
 use crate::error::{Error, Pointer, Result};
-use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef, Types};
+use crate::ir::{
+    HttpMethod, Operation, Param, ParamLocation, ResponseBody, TypeKind, TypeRef, Types,
+};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
 
@@ -127,10 +129,12 @@ impl<'a> Lowerer<'a> {
         let body = self.lower_body(doc, op, &type_base, &at)?;
         let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
         let types = self.types_ref();
+        let ok_json = ok.as_ref().and_then(ResponseBody::json);
         let paging = takes_cursor
-            .then(|| helpers::page(types, ok.as_ref()))
+            .then(|| helpers::page(types, ok_json))
             .flatten();
-        let batch = helpers::batch(types, body.as_ref(), ok.as_ref(), partial.as_ref());
+        let body_json = body.as_ref().and_then(|b| b.json());
+        let batch = helpers::batch(types, body_json, ok_json, partial.as_ref());
         let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
             .unwrap_or_else(|| default_idempotence(method, path));
         let query_struct = params
@@ -289,44 +293,6 @@ impl<'a> Lowerer<'a> {
         Ok(ordered)
     }
 
-    fn lower_body(
-        &mut self,
-        doc: &'a Document,
-        op: &'a openapiv3::Operation,
-        type_base: &str,
-        at: &Pointer,
-    ) -> Result<Option<Body>> {
-        let Some(body) = &op.request_body else {
-            return Ok(None);
-        };
-        let (body, body_at) = refs::item(doc, body, &at.join("requestBody"))?;
-        let Some((media, content)) = body
-            .content
-            .iter()
-            .find(|(media, _)| is_json_media_type(media))
-        else {
-            let types: Vec<&String> = body.content.keys().collect();
-            return Err(Error::spec(
-                &doc.file,
-                &body_at.join("content"),
-                format!("unsupported request body media types {types:?}: only JSON bodies are supported"),
-            ));
-        };
-        let ty = match &content.schema {
-            Some(schema) => self.type_ref(
-                doc,
-                schema,
-                &body_at.join("content").join(media).join("schema"),
-                &Hint::new(format!("{type_base}Body")),
-            )?,
-            None => TypeRef::Json,
-        };
-        Ok(Some(Body {
-            ty,
-            required: body.required,
-        }))
-    }
-
     /// The bodies of a full success and of a 207 partial success.
     fn lower_responses(
         &mut self,
@@ -334,8 +300,8 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         type_base: &str,
         at: &Pointer,
-    ) -> Result<(Option<TypeRef>, Option<TypeRef>)> {
-        let mut ok: Option<(u16, Option<TypeRef>)> = None;
+    ) -> Result<(Option<ResponseBody>, Option<TypeRef>)> {
+        let mut ok: Option<(u16, Option<ResponseBody>)> = None;
         let mut partial = None;
         let responses = op.responses.default.iter().map(|r| (None, r)).chain(
             op.responses
@@ -368,29 +334,26 @@ impl<'a> Lowerer<'a> {
                     )
                 }
             };
-            let ty = match response
-                .content
-                .iter()
-                .find(|(media, _)| is_json_media_type(media))
-            {
-                Some((media, content)) => match &content.schema {
-                    Some(schema) => Some(self.type_ref(
-                        doc,
-                        schema,
-                        &content_at.join("content").join(media).join("schema"),
-                        &hint,
-                    )?),
-                    None => Some(TypeRef::Json),
-                },
-                None => None,
-            };
+            let ty =
+                self.response_body(doc, &response.content, &content_at.join("content"), &hint)?;
             let status = match code {
                 Some(StatusCode::Code(c)) if (200..300).contains(c) => *c,
                 Some(StatusCode::Range(2)) => 200,
                 _ => continue,
             };
             if status == 207 {
-                partial = ty;
+                partial = match ty {
+                    Some(ResponseBody::Json(ty)) => Some(ty),
+                    Some(_) => {
+                        self.warn(
+                            doc,
+                            &content_at,
+                            "a 207 answer that is not JSON is read as a full success",
+                        );
+                        None
+                    }
+                    None => None,
+                };
             } else if ok
                 .as_ref()
                 .is_none_or(|(_, existing)| existing.is_none() && ty.is_some())
@@ -405,7 +368,35 @@ impl<'a> Lowerer<'a> {
                 ok = Some((status, ty));
             }
         }
-        Ok((ok.and_then(|(_, ty)| ty), partial))
+        let Some((_, ok)) = ok else {
+            // `default` alone is HubSpot's error answer: what a success carries is unknown,
+            // so it is kept whole.
+            self.warn(
+                doc,
+                &at.join("responses"),
+                "no success answer is documented: the function returns the answer's bytes",
+            );
+            return Ok((
+                Some(ResponseBody::Binary {
+                    media_types: Vec::new(),
+                }),
+                None,
+            ));
+        };
+        if partial.is_some()
+            && matches!(
+                ok,
+                Some(ResponseBody::Text { .. } | ResponseBody::Binary { .. })
+            )
+        {
+            self.warn(
+                doc,
+                &at.join("responses"),
+                "a 207 answer beside a success that is not JSON is read as a full success",
+            );
+            partial = None;
+        }
+        Ok((ok, partial))
     }
 }
 

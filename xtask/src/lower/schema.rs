@@ -7,18 +7,16 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::extensions::{self, X_RUST_NAME};
+use super::extensions;
+use super::quirks;
 use super::refs::{self, MAX_REF_DEPTH};
+use super::shapes::Shapes;
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::ir::{
     Enum, ExtraField, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
 };
 use crate::load::Document;
 use crate::naming::{self, Namespace};
-
-/// Vendor extension that makes an object schema's optional properties lenient: a value that
-/// does not fit is kept in `extra` instead of failing the whole object.
-pub const X_LENIENT: &str = "x-lenient";
 
 /// What a schema becomes: a type of its own, or a use of an existing or built-in type.
 enum Shape {
@@ -42,7 +40,7 @@ impl Hint {
         }
     }
 
-    fn property(parent: &str, wire: &str) -> Self {
+    pub(super) fn property(parent: &str, wire: &str) -> Self {
         Hint {
             name: format!("{parent}{}", naming::type_name(wire)),
             object_id: naming::is_object_id_property(wire),
@@ -56,12 +54,14 @@ impl Hint {
 
 pub(super) struct Lowerer<'a> {
     pub(super) docs: &'a [&'a Document],
-    names: Namespace,
+    pub(super) names: Namespace,
     /// Component schema name to Rust name, shared by all documents of the module.
     components: BTreeMap<String, String>,
-    types: BTreeMap<String, TypeDef>,
+    pub(super) types: BTreeMap<String, TypeDef>,
     /// Where each type was first defined, for messages about conflicting definitions.
-    origins: BTreeMap<String, (String, Pointer)>,
+    pub(super) origins: BTreeMap<String, (String, Pointer)>,
+    /// Inline types by shape, so that one shape is one type.
+    pub(super) shapes: Shapes,
     warnings: Vec<Warning>,
 }
 
@@ -83,6 +83,7 @@ impl<'a> Lowerer<'a> {
             components,
             types: BTreeMap::new(),
             origins: BTreeMap::new(),
+            shapes: Shapes::default(),
             warnings: Vec::new(),
         }
     }
@@ -118,10 +119,14 @@ impl<'a> Lowerer<'a> {
                         (None, TypeKind::Alias(self.named_by(doc, reference, &at)?))
                     }
                     ReferenceOr::Item(schema) => {
-                        let kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
+                        let mut kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
                             Shape::Nominal(kind) => kind,
                             Shape::Ref(ty) => TypeKind::Alias(ty),
                         };
+                        let extensions = &schema.schema_data.extensions;
+                        if extensions::lenient(doc, extensions, &at)?.is_none() {
+                            quirks::read_hubspot_error_leniently(schema_name, &mut kind);
+                        }
                         (schema.schema_data.description.clone(), kind)
                     }
                 };
@@ -156,7 +161,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
+    pub(super) fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
         if let Some(existing) = self.types.get(&def.name) {
             if existing.same_shape(&def) {
                 return Ok(());
@@ -216,45 +221,12 @@ impl<'a> Lowerer<'a> {
             Shape::Nominal(kind) => kind,
         };
         let def = TypeDef {
-            name: hint.name.clone(),
+            name: hint.name,
             schema_name: None,
             doc: schema.schema_data.description.clone(),
             kind,
         };
-        let name = match self.types.get(&hint.name) {
-            Some(existing) if existing.same_shape(&def) => return Ok(TypeRef::Named(hint.name)),
-            Some(_) if explicit.is_some() => {
-                let (file, pointer) = &self.origins[&hint.name];
-                return Err(Error::spec(
-                    &doc.file,
-                    &at.join(X_RUST_NAME),
-                    format!(
-                        "`x-rust-name: {}` names a different type at {file}: {pointer}",
-                        hint.name
-                    ),
-                ));
-            }
-            None if explicit.is_some() && !self.names.is_free(&hint.name) => {
-                return Err(Error::spec(
-                    &doc.file,
-                    &at.join(X_RUST_NAME),
-                    format!(
-                        "`x-rust-name: {}` is already the name of a component schema",
-                        hint.name
-                    ),
-                ));
-            }
-            _ => self.names.claim(&hint.name),
-        };
-        self.define(
-            TypeDef {
-                name: name.clone(),
-                ..def
-            },
-            doc,
-            at,
-        )?;
-        Ok(TypeRef::Named(name))
+        self.inline_type(doc, at, def, explicit.is_some())
     }
 
     fn shape(
@@ -725,17 +697,8 @@ impl AsSchema for Box<Schema> {
 /// `x-lenient: true` on an object schema whose undeclared properties are kept as any JSON:
 /// values that do not fit go there.
 fn apply_lenient(doc: &Document, schema: &Schema, at: &Pointer, shape: Shape) -> Result<Shape> {
-    let at = at.join(X_LENIENT);
-    match schema.schema_data.extensions.get(X_LENIENT) {
-        None | Some(serde_json::Value::Bool(false)) => return Ok(shape),
-        Some(serde_json::Value::Bool(true)) => {}
-        Some(_) => {
-            return Err(Error::spec(
-                &doc.file,
-                &at,
-                "`x-lenient` must be true or false",
-            ))
-        }
+    if extensions::lenient(doc, &schema.schema_data.extensions, at)? != Some(true) {
+        return Ok(shape);
     }
     match shape {
         Shape::Nominal(TypeKind::Struct(mut s))
@@ -746,7 +709,7 @@ fn apply_lenient(doc: &Document, schema: &Schema, at: &Pointer, shape: Shape) ->
         }
         _ => Err(Error::spec(
             &doc.file,
-            &at,
+            &at.join(extensions::X_LENIENT),
             "`x-lenient` needs an object schema with properties that keeps undeclared ones \
              (no `additionalProperties` or `additionalProperties: true`): that is where values \
              that do not fit are kept",

@@ -1,0 +1,116 @@
+//! `application/x-www-form-urlencoded` bodies (HubSpot's OAuth token endpoints), from the
+//! same models JSON bodies use.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The form for `value`, which must serialise to an object: each property is a `key=value`
+/// pair, in the order serde writes them. A string is sent as it is, a number or boolean as
+/// JSON writes it, an array as one pair per item, a nested object as its JSON text; `null`
+/// (an unset optional field) is left out.
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, String> {
+    let object = match serde_json::to_value(value).map_err(|e| e.to_string())? {
+        Value::Object(object) => object,
+        other => {
+            return Err(format!(
+                "a form body must be an object, not {}",
+                kind_of(&other)
+            ))
+        }
+    };
+    let mut out = String::new();
+    let mut pair = |key: &str, value: &Value| {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_component(key, &mut out);
+        out.push('=');
+        encode_component(&text, &mut out);
+    };
+    for (key, value) in &object {
+        match value {
+            Value::Null => {}
+            Value::Array(items) => items.iter().for_each(|item| pair(key, item)),
+            other => pair(key, other),
+        }
+    }
+    Ok(out.into_bytes())
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The HTML standard's urlencoded byte serializer: alphanumerics and `*-._` as they are,
+/// space as `+`, every other byte percent-encoded.
+fn encode_component(text: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in text.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(byte >> 4)] as char);
+                out.push(HEX[usize::from(byte & 0xF)] as char);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn form(value: Value) -> String {
+        String::from_utf8(encode(&value).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn an_oauth_refresh_is_encoded_as_the_token_endpoint_reads_it() {
+        let body = json!({
+            "grant_type": "refresh_token",
+            "client_id": "5a1b-c",
+            "client_secret": "s/e+c=r&e t",
+            "redirect_uri": "https://example.com/cb?x=1",
+            "scope": null,
+        });
+        assert_eq!(
+            form(body),
+            "client_id=5a1b-c&client_secret=s%2Fe%2Bc%3Dr%26e+t&grant_type=refresh_token\
+             &redirect_uri=https%3A%2F%2Fexample.com%2Fcb%3Fx%3D1"
+        );
+    }
+
+    #[test]
+    fn scalars_lists_and_objects_have_one_spelling_each() {
+        let body = json!({"n": 5, "b": false, "ids": [1, "a"], "o": {"k": "v"}, "u": "é"});
+        assert_eq!(
+            form(body),
+            "b=false&ids=1&ids=a&n=5&o=%7B%22k%22%3A%22v%22%7D&u=%C3%A9"
+        );
+    }
+
+    #[test]
+    fn only_an_object_is_a_form() {
+        assert_eq!(
+            encode(&json!(["a"])).unwrap_err(),
+            "a form body must be an object, not an array"
+        );
+        assert_eq!(encode(&json!({})).unwrap(), b"");
+    }
+}
