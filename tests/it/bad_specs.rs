@@ -393,6 +393,26 @@ fn lenient_must_be_a_boolean() {
 }
 
 #[test]
+fn secret_must_be_a_boolean() {
+    let property = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          type: string\n          x-secret: 1\n"
+    );
+    let error = fails("secret_not_bool", "bad.yaml", &property);
+    assert_eq!(
+        error,
+        "bad.yaml: #/components/schemas/A/properties/b/x-secret: `x-secret` must be true or false"
+    );
+    let parameter = format!(
+        "{HEADER}paths:\n  /x:\n    get:\n      parameters:\n        - name: key\n          in: query\n          x-secret: 'yes'\n          schema:\n            type: string\n      responses:\n        '204':\n          description: none\n"
+    );
+    let error = fails("secret_param_not_bool", "bad.yaml", &parameter);
+    assert_eq!(
+        error,
+        "bad.yaml: #/paths/~1x/get/parameters/0/x-secret: `x-secret` must be true or false"
+    );
+}
+
+#[test]
 fn lenient_needs_a_place_for_values_that_do_not_fit() {
     for (case, schema) in [
         ("lenient_closed", "      type: object\n      additionalProperties: false\n      x-lenient: true\n      properties:\n        b:\n          type: string\n"),

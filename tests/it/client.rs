@@ -553,7 +553,7 @@ async fn hostile_path_parameter_reaches_the_server_as_one_segment() {
 
 /// Collects what `tracing` writes.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Captured(pub(crate) Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

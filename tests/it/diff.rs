@@ -115,3 +115,19 @@ fn diff_names_bodies_and_answers_by_kind() {
         );
     }
 }
+
+#[test]
+fn diff_names_a_change_in_the_use_of_the_token() {
+    let old = side("spec/v4");
+    let mut new = old.clone();
+    let operation = &mut new.modules[0].operations[0];
+    operation.auth = xtask::ir::Auth::Anonymous;
+    let name = operation.name.clone();
+    let report = xtask::diff::diff(&old, &new).to_string();
+    assert!(
+        report.contains(&format!(
+            "    ~ {name}\n        access token: required -> never sent"
+        )),
+        "{report}"
+    );
+}

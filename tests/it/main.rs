@@ -1,5 +1,6 @@
 //! The integration tests, one binary so linking is paid once.
 
+mod auth;
 mod bad_specs;
 mod bodies;
 mod client;

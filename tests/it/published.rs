@@ -12,7 +12,7 @@ use super::reference_docs::reference_dir;
 
 /// A document of `../shared/specs/dev`, when the reference documents are there (required
 /// in CI, as they are).
-fn dev_document(name: &str) -> Option<PathBuf> {
+pub(crate) fn dev_document(name: &str) -> Option<PathBuf> {
     let path = reference_dir()?.join("dev").join(name);
     assert!(
         path.is_file() || std::env::var("CI").map_or(true, |ci| ci != "true"),

@@ -18,6 +18,10 @@ use serde_json::json;
 /// The IP ranges `GET /ip-ranges/simple` answers with.
 pub const IP_RANGES: &str = "54.174.52.0/24\n54.174.53.0/24\n";
 
+/// The tokens `POST /oauth/v9/token` issues.
+pub const ISSUED_ACCESS_TOKEN: &str = "CN2zlYnmLBICAQIYgZXFLyCWp1Yo-at-SECRET";
+pub const ISSUED_REFRESH_TOKEN: &str = "na1-6d3f-rt-SECRET";
+
 /// The spreadsheet `GET /export` answers with: not UTF-8.
 pub const SPREADSHEET: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00, 0xFF];
 
@@ -37,6 +41,8 @@ pub struct Arrival {
     pub content_type: Option<String>,
     pub content_length: Option<u64>,
     pub accept: Option<String>,
+    /// The `Authorization` header, if one came.
+    pub authorization: Option<String>,
     /// A multipart form's parts, in order.
     pub parts: Vec<ReceivedPart>,
     /// A form's pairs, in order.
@@ -75,6 +81,7 @@ impl UploadServer {
         let app = Router::new()
             .route("/files/v3/files", post(upload))
             .route("/oauth/v1/token", post(token))
+            .route("/oauth/v9/token", post(exchange))
             .route("/automation/functions/{id}", put(raw))
             .route("/images/{id}", put(raw))
             .route("/ip-ranges/simple", get(ip_ranges))
@@ -124,6 +131,7 @@ fn arrival(path: &str, headers: &HeaderMap) -> Arrival {
         content_type: text(header::CONTENT_TYPE),
         content_length: text(header::CONTENT_LENGTH).and_then(|l| l.parse().ok()),
         accept: text(header::ACCEPT),
+        authorization: text(header::AUTHORIZATION),
         ..Arrival::default()
     }
 }
@@ -197,6 +205,41 @@ async fn token(
     }
     Json(json!({"access_token": "CN2zlYnmLBICAQIYgZXFLyCWp1Yo", "expires_in": 1800}))
         .into_response()
+}
+
+/// OAuth's token exchange as HubSpot answers it: the tokens; for a `code` starting with
+/// `unknown`, a refusal that repeats the code; for one starting with `odd`, tokens with an
+/// `expires_in` that is not a number.
+async fn exchange(
+    State(inner): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let code = pairs
+        .iter()
+        .find(|(key, _)| key == "code")
+        .map(|(_, code)| code.clone())
+        .unwrap_or_default();
+    let mut arrived = arrival("/oauth/v9/token", &headers);
+    arrived.form = pairs;
+    if let Some(refused) = record(&inner, arrived) {
+        return refused;
+    }
+    if code.starts_with("unknown") {
+        let body = json!({"status": "BAD_AUTH_CODE", "message": format!("missing or unknown auth code {code}"),
+            "correlationId": "c-400"});
+        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+    }
+    let expires_in = if code.starts_with("odd") {
+        json!("in half an hour")
+    } else {
+        json!(1800)
+    };
+    Json(
+        json!({"token_type": "bearer", "access_token": ISSUED_ACCESS_TOKEN,
+        "refresh_token": ISSUED_REFRESH_TOKEN, "expires_in": expires_in}),
+    )
+    .into_response()
 }
 
 async fn raw(

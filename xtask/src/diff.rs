@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Write};
 
 use crate::ir::{
-    Api, Body, BodyKind, Module, Operation, ParamLocation, ResponseBody, TypeDef, TypeKind, TypeRef,
+    Api, Auth, Body, BodyKind, Module, Operation, ParamLocation, ResponseBody, TypeDef, TypeKind,
+    TypeRef,
 };
 
 /// Differences between two sides, as report lines.
@@ -272,7 +273,23 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<String> {
             old.idempotent, new.idempotent
         ));
     }
+    if old.auth != new.auth {
+        changes.push(format!(
+            "access token: {} -> {}",
+            token_use(old.auth),
+            token_use(new.auth)
+        ));
+    }
     changes
+}
+
+/// How an operation uses the access token, in the report's words.
+fn token_use(auth: Auth) -> &'static str {
+    match auth {
+        Auth::Required => "required",
+        Auth::Optional => "sent if the client has one",
+        Auth::Anonymous => "never sent",
+    }
 }
 
 fn type_changes(old: &TypeDef, new: &TypeDef) -> Vec<String> {

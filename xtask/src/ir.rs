@@ -54,6 +54,26 @@ pub struct Operation {
     pub paging: Option<Page>,
     /// When the body is a batch of inputs (`inputs: [...]`): what the batch helpers need.
     pub batch: Option<Batch>,
+    /// Whether the request carries the client's access token.
+    pub auth: Auth,
+    /// The wire names of every secret the request or its answers may hold (parameters,
+    /// fields of the body and answer types, however deep, and parts), sorted: the runtime
+    /// keeps their values out of `Debug`, logs and errors.
+    pub secrets: Vec<String>,
+}
+
+/// Whether an operation sends the access token (`Authorization: Bearer`), from its
+/// `security` or else the document's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// Sent with the token; a client without one refuses it before sending. Any non-empty
+    /// security requirement.
+    Required,
+    /// Sent with the token when the client has one: an empty requirement (`{}`) among the
+    /// alternatives, or no `security` anywhere in the document.
+    Optional,
+    /// Never sent with the token: `security: []` (OAuth's token endpoints).
+    Anonymous,
 }
 
 /// A list response that names the cursor of the next page (the runtime's `Page`).
@@ -176,6 +196,8 @@ pub struct Param {
     /// A paging cursor HubSpot hands out already percent-encoded: sent as given, not
     /// encoded again.
     pub cursor: bool,
+    /// A credential (`hapikey`, an OAuth `code`): kept out of `Debug`, logs and errors.
+    pub secret: bool,
 }
 
 /// A request body: what the request function takes, and how it is sent.
@@ -235,6 +257,8 @@ pub struct Part {
     pub doc: Option<String>,
     pub required: bool,
     pub kind: PartKind,
+    /// A credential: its value is kept out of `Debug`.
+    pub secret: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -316,6 +340,8 @@ pub struct Field {
     pub required: bool,
     /// May be `null` on the wire.
     pub nullable: bool,
+    /// A credential (`client_secret`, `access_token`, ...): its value is kept out of `Debug`.
+    pub secret: bool,
 }
 
 impl Field {
@@ -551,6 +577,8 @@ impl Operation {
             idempotent: _,
             paging,
             batch,
+            auth: _,
+            secrets: _,
         } = self;
         for param in params {
             let Param {
@@ -561,6 +589,7 @@ impl Operation {
                 required: _,
                 doc: _,
                 cursor: _,
+                secret: _,
             } = param;
             ty.rename(renames);
         }
@@ -586,6 +615,7 @@ impl Operation {
                         doc: _,
                         required: _,
                         kind,
+                        secret: _,
                     } in parts
                     {
                         match kind {

@@ -203,9 +203,78 @@ pub fn is_paging_cursor(wire: &str) -> bool {
     wire == "after" || wire == "before"
 }
 
+/// Words before `token` that make it a place in a list rather than a credential
+/// (`next_page_token`, `continuation_token`).
+const LIST_POSITION_WORDS: &[&str] = &["page", "next", "continuation", "cursor", "sync"];
+
+/// Whether a property or parameter named `wire` holds a credential, by its name (in any
+/// case: `clientSecret` is `client_secret`): one ending in `secret`, `password`, `api_key`,
+/// `secret_key`, `private_key`, `apikey` or `hapikey` (HubSpot's developer key), `token`
+/// (`access_token`, `refresh_token`, `id_token`, a bare `token`) unless it names a place in
+/// a list (`next_page_token`), `code_verifier` (PKCE), `authorization`, and `code` beside
+/// `grant_type` or `redirect_uri` among `siblings` (an OAuth authorization code; elsewhere
+/// a `code` is a status or error code). `x-secret` overrides the rule.
+pub fn is_secret_name(wire: &str, siblings: &[&str]) -> bool {
+    let snake = wire.to_snake_case();
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [.., "secret" | "password" | "passphrase" | "apikey" | "hapikey"] => true,
+        [.., "api" | "secret" | "private", "key"] => true,
+        [.., "code", "verifier"] | ["authorization"] => true,
+        [.., before, "token"] if LIST_POSITION_WORDS.contains(before) => false,
+        [.., "token"] => true,
+        ["code"] => siblings
+            .iter()
+            .any(|s| matches!(s.to_snake_case().as_str(), "grant_type" | "redirect_uri")),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_are_told_by_their_names() {
+        for secret in [
+            "client_secret",
+            "clientSecret",
+            "password",
+            "userPassword",
+            "api_key",
+            "apiKey",
+            "hapikey",
+            "private_key",
+            "access_token",
+            "refreshToken",
+            "id_token",
+            "token",
+            "code_verifier",
+            "authorization",
+        ] {
+            assert!(is_secret_name(secret, &[]), "{secret}");
+        }
+        for plain in [
+            "client_id",
+            "token_type",
+            "token_type_hint",
+            "expires_in",
+            "next_page_token",
+            "pageToken",
+            "continuation_token",
+            "secretary",
+            "keyword",
+            "code",
+            "status_code",
+            "redirect_uri",
+        ] {
+            assert!(!is_secret_name(plain, &[]), "{plain}");
+        }
+        // An OAuth authorization code is a `code` sent with a grant type or redirect URI.
+        assert!(is_secret_name("code", &["grant_type", "code", "client_id"]));
+        assert!(is_secret_name("code", &["redirectUri"]));
+        assert!(!is_secret_name("code", &["message", "in", "context"]));
+    }
 
     #[test]
     fn names() {

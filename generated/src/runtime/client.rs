@@ -12,9 +12,10 @@ use reqwest::header::{
 };
 
 use super::error::{Error, RateLimited, Retry};
-use super::request::{InvalidRequest, Method, Request};
+use super::request::{Auth, InvalidRequest, Method, Request};
 use super::response::{after_transport_failure, Reach};
 use super::retry::{Permit, RateLimiter, RetryPolicy};
+use super::secrets::SecretValues;
 use super::transfer::{self, Piece, Plan};
 
 /// HubSpot's production API.
@@ -49,6 +50,10 @@ impl From<&str> for Token {
 }
 
 /// Sends requests to HubSpot. Cheap to clone; clones share connections and the rate limiter.
+///
+/// A client without a token (`Client::builder().build()`) sends the operations that need
+/// none (OAuth's token exchange, public data); one that needs it fails with
+/// [`Error::TokenRequired`] before anything is sent.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -57,8 +62,10 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    /// `Bearer <token>`, marked sensitive so it is never printed.
-    authorization: HeaderValue,
+    /// `Bearer <token>`, marked sensitive so it is never printed; `None` without a token.
+    authorization: Option<HeaderValue>,
+    /// The token, to take it out of anything an answer echoes.
+    token: SecretValues,
     retry: RetryPolicy,
     limiter: Option<RateLimiter>,
     adapt_to_headers: bool,
@@ -70,7 +77,14 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("token", &"<redacted>")
+            .field(
+                "token",
+                &if self.inner.authorization.is_some() {
+                    "<redacted>"
+                } else {
+                    "none"
+                },
+            )
             .field("retry", &self.inner.retry)
             .field("batch_size", &self.inner.batch_size)
             .field("batch_concurrency", &self.inner.batch_concurrency)
@@ -127,7 +141,8 @@ impl ClientBuilder {
         })
     }
 
-    /// The access token (private app or OAuth), sent as `Authorization: Bearer`.
+    /// The access token (private app or OAuth), sent as `Authorization: Bearer` with every
+    /// operation that takes one. Without it, only operations that need no token can be sent.
     pub fn token(mut self, token: impl Into<Token>) -> Self {
         self.token = Some(token.into());
         self
@@ -187,13 +202,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the token, user agent and base URL, and builds the client. An error says what
-    /// is wrong without showing the token.
+    /// Checks the token (if one was set), user agent and base URL, and builds the client. An
+    /// error says what is wrong without showing the token.
     pub fn build(self) -> Result<Client, Error> {
-        let token = self.token.ok_or_else(|| {
-            Error::Config("no access token: call ClientBuilder::token".to_owned())
-        })?;
-        let authorization = check_token(&token.0)?;
+        let authorization = match &self.token {
+            Some(token) => Some(check_token(&token.0)?),
+            None => None,
+        };
+        let mut token = SecretValues::default();
+        if let Some(Token(value)) = &self.token {
+            token.add(value);
+        }
         let user_agent = check_user_agent(&self.user_agent)?;
         check_base_url(&self.base_url)?;
         let http = reqwest::Client::builder()
@@ -216,6 +235,7 @@ impl ClientBuilder {
                 http,
                 base_url: self.base_url,
                 authorization,
+                token,
                 retry: self.retry,
                 limiter,
                 adapt_to_headers: self.adapt_to_headers,
@@ -290,6 +310,16 @@ impl Client {
     /// files or a stream, the pieces each attempt makes its body of).
     fn prepare<'r, T>(&self, request: &'r Request<T>) -> Result<Prepared<'r>, Error> {
         request.validate()?;
+        // Only ever to the configured base URL, and only for operations that take it.
+        let authorization = match (request.authentication(), &self.inner.authorization) {
+            (Auth::Anonymous, _) => None,
+            (Auth::Required, None) => {
+                return Err(Error::TokenRequired {
+                    operation: request.operation(),
+                })
+            }
+            (Auth::Required | Auth::Optional, authorization) => authorization.clone(),
+        };
         let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
         let url = reqwest::Url::parse(&url).map_err(|e| InvalidRequest {
             operation: request.operation(),
@@ -310,7 +340,9 @@ impl Client {
         };
         let mut http = reqwest::Request::new(method, url);
         let headers = http.headers_mut();
-        headers.insert(AUTHORIZATION, self.inner.authorization.clone());
+        if let Some(authorization) = authorization {
+            headers.insert(AUTHORIZATION, authorization);
+        }
         headers.insert(ACCEPT, header("accepted media type", request.accepts())?);
         let mut pieces = None;
         if let Some(body) = request.body() {
@@ -354,7 +386,12 @@ impl Client {
             }
             *http.body_mut() = Some(body);
         }
-        tracing::debug!(operation, method = %request.method(), url = %http.url(), "sending HubSpot request");
+        tracing::debug!(
+            operation,
+            method = %request.method(),
+            url = format_args!("{}{}", self.inner.base_url, request.shown_path_and_query()),
+            "sending HubSpot request"
+        );
         let sent = self.inner.http.execute(http).await;
         // The answer has begun to arrive (or the attempt failed): the request counts from now.
         drop(permit);
@@ -368,7 +405,13 @@ impl Client {
             .await
             .map_err(|e| transport_error(request, e))?;
         tracing::debug!(operation, status, bytes = body.len(), "HubSpot answered");
-        request.decode_response(status, &headers, &body)
+        request
+            .decode_response(status, &headers, &body)
+            .map_err(|mut error| {
+                // Should HubSpot ever repeat the token, it goes no further.
+                error.scrub(&self.inner.token);
+                error
+            })
     }
 
     /// Keeps the client-side limiter in step with the limit HubSpot reports.
@@ -504,6 +547,12 @@ fn rate_limit_wait(limited: &RateLimited, policy: &RetryPolicy, retries: u32) ->
 /// whether it may have been applied, and so whether it may be sent again.
 fn transport_error<T>(request: &Request<T>, e: reqwest::Error) -> Error {
     let operation = request.operation();
+    // reqwest's message names the URL, which here holds a secret.
+    let e = if request.url_has_secrets() {
+        e.without_url()
+    } else {
+        e
+    };
     if e.is_builder() {
         return Error::InvalidRequest(InvalidRequest {
             operation,

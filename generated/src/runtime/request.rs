@@ -20,6 +20,7 @@ use super::error::{Error, Expected};
 use super::form;
 use super::multipart::Multipart;
 use super::response::{self, ResponseHeaders};
+use super::secrets::{SecretValues, REDACTED};
 
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -47,6 +48,19 @@ impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Whether a request carries the access token (`Authorization: Bearer <token>`), as the
+/// operation's OpenAPI `security` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Auth {
+    /// Sent with the token; a client without one refuses it before sending
+    /// ([`Error::TokenRequired`]). The default.
+    Required,
+    /// Sent with the token when the client has one, without it otherwise.
+    Optional,
+    /// Never sent with the token: the caller has none yet (OAuth's token endpoints).
+    Anonymous,
 }
 
 /// A request that cannot be sent as built: an empty or dot-only path parameter, or a body
@@ -103,19 +117,29 @@ pub struct Request<T> {
     body: Option<Result<RequestBody, String>>,
     accept: &'static str,
     idempotent: bool,
+    auth: Auth,
+    /// Wire names of parameters, fields and parts whose values are credentials.
+    secrets: &'static [&'static str],
     decode: Decode<T>,
 }
 
 impl<T> fmt::Debug for Request<T> {
+    // Secret parameters are shown as `<redacted>`; bodies never show their content.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<(&str, &str)> = self
+            .query
+            .iter()
+            .map(|q| (q.name, self.shown(q.name, &q.value)))
+            .collect();
         f.debug_struct("Request")
             .field("operation", &self.operation)
             .field("method", &self.method)
-            .field("path", &self.path())
-            .field("query", &self.query)
+            .field("path", &self.render_path(true))
+            .field("query", &query)
             .field("accept", &self.accept)
             .field("body", &self.body())
             .field("idempotent", &self.idempotent)
+            .field("auth", &self.auth)
             .finish()
     }
 }
@@ -138,6 +162,8 @@ impl<T> Request<T> {
             accept: "application/json",
             // Not repeated until declared safe; generated functions always declare it.
             idempotent: false,
+            auth: Auth::Required,
+            secrets: &[],
             decode,
         }
     }
@@ -282,6 +308,33 @@ impl<T> Request<T> {
         self
     }
 
+    /// Declares whether the request carries the access token (by default it must).
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Names the parameters, body fields and parts (by their names on the wire, at any
+    /// depth of the body or the answer) whose values are credentials: they are shown as
+    /// `<redacted>` by `Debug` and logs, and taken out of errors, including what an answer
+    /// echoes of them and the snippet of an answer that did not decode.
+    pub fn secrets(mut self, names: &'static [&'static str]) -> Self {
+        self.secrets = names;
+        self
+    }
+
+    /// Whether the request carries the access token: [`Auth::Required`] (send
+    /// `Authorization: Bearer <token>`; without a token, do not send it at all),
+    /// [`Auth::Optional`] (send it if there is one), or [`Auth::Anonymous`] (never send it).
+    pub fn authentication(&self) -> Auth {
+        self.auth
+    }
+
+    /// The wire names whose values are credentials (see [`secrets`](Self::secrets)).
+    pub fn secret_names(&self) -> &'static [&'static str] {
+        self.secrets
+    }
+
     /// The operation's name, e.g. `batch_read`.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -302,6 +355,50 @@ impl<T> Request<T> {
 
     /// The path with every parameter percent-encoded into its own segment.
     pub fn path(&self) -> Result<String, InvalidRequest> {
+        self.render_path(false)
+    }
+
+    /// The path and query as logs show them: secret values as `<redacted>`.
+    #[cfg(feature = "client")]
+    pub(crate) fn shown_path_and_query(&self) -> String {
+        let mut out = match self.render_path(true) {
+            Ok(path) => path,
+            Err(_) => self.template.to_owned(),
+        };
+        for (i, param) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            encode_segment(param.name, &mut out);
+            out.push('=');
+            if self.secrets.contains(&param.name) {
+                out.push_str(REDACTED);
+            } else if param.cursor {
+                encode_cursor(&param.value, &mut out);
+            } else {
+                encode_segment(&param.value, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Whether a secret is written into the URL (a path or query parameter).
+    #[cfg(feature = "client")]
+    pub(crate) fn url_has_secrets(&self) -> bool {
+        let names = self.path_params.iter().map(|(name, _)| *name);
+        let mut names = names.chain(self.query.iter().map(|q| q.name));
+        names.any(|name| self.secrets.contains(&name))
+    }
+
+    /// A parameter's value, or `<redacted>` for a secret.
+    fn shown<'v>(&self, name: &str, value: &'v str) -> &'v str {
+        if self.secrets.contains(&name) {
+            REDACTED
+        } else {
+            value
+        }
+    }
+
+    /// The path; with `redacted`, secret parameters as `<redacted>`, for showing.
+    fn render_path(&self, redacted: bool) -> Result<String, InvalidRequest> {
         let mut path = String::with_capacity(self.template.len() + 32);
         let mut rest = self.template;
         while let Some(open) = rest.find('{') {
@@ -320,7 +417,11 @@ impl<T> Request<T> {
             if value.is_empty() || value == "." || value == ".." {
                 return Err(self.invalid(format!("path parameter `{name}` may not be {value:?}")));
             }
-            encode_segment(value, &mut path);
+            if redacted && self.secrets.contains(&name) {
+                path.push_str(REDACTED);
+            } else {
+                encode_segment(value, &mut path);
+            }
             rest = &rest[close + 1..];
         }
         path.push_str(rest);
@@ -387,18 +488,74 @@ impl<T> Request<T> {
         body: &[u8],
     ) -> Result<T, Error> {
         if !(200..300).contains(&status) {
-            return Err(response::failure(
-                self.operation,
-                self.idempotent,
-                status,
-                headers,
-                body,
-            ));
+            let mut error =
+                response::failure(self.operation, self.idempotent, status, headers, body);
+            self.redact(&mut error, None);
+            return Err(error);
         }
         (self.decode)(status, body).map_err(|e| {
             let expected = Expected::of(self.accept);
-            response::undecodable(self.operation, expected, status, headers, body, &e)
+            let mut error =
+                response::undecodable(self.operation, expected, status, headers, body, &e);
+            self.redact(&mut error, Some(body));
+            error
         })
+    }
+
+    /// Takes the request's secret values out of an error about its answer, and for a
+    /// successful answer that did not decode, the values under secret names in it (or all
+    /// of its text, when it is not JSON and so cannot be searched).
+    fn redact(&self, error: &mut Error, success_body: Option<&[u8]>) {
+        if self.secrets.is_empty() {
+            return;
+        }
+        let mut values = self.secret_values();
+        if let Some(body) = success_body {
+            match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(answer) => values.add_json(&answer, self.secrets),
+                Err(syntax) => error.withhold_body(&syntax),
+            }
+        }
+        error.scrub(&values);
+    }
+
+    /// The values the request sends under secret names: parameters, and the fields of a
+    /// JSON or form body or the parts of a multipart form, however deep.
+    fn secret_values(&self) -> SecretValues {
+        let mut values = SecretValues::default();
+        let secret = |name: &str| self.secrets.contains(&name);
+        let params = self.path_params.iter().map(|(name, value)| (*name, value));
+        let query = self.query.iter().map(|q| (q.name, &q.value));
+        for (_, value) in params.chain(query).filter(|(name, _)| secret(name)) {
+            values.add(value);
+        }
+        match self.body() {
+            Some(RequestBody::Json(bytes)) => {
+                if let Ok(json) = serde_json::from_slice(bytes) {
+                    values.add_json(&json, self.secrets);
+                }
+            }
+            Some(RequestBody::Form(bytes)) => {
+                for (_, value) in form::decode(bytes).iter().filter(|(k, _)| secret(k)) {
+                    values.add(value);
+                }
+            }
+            Some(RequestBody::Multipart(form)) => {
+                for part in form.parts() {
+                    let Some(bytes) = part.content().as_bytes() else {
+                        continue;
+                    };
+                    if secret(part.name()) {
+                        values.add(&String::from_utf8_lossy(bytes));
+                    }
+                    if let Ok(json) = serde_json::from_slice(bytes) {
+                        values.add_json(&json, self.secrets);
+                    }
+                }
+            }
+            _ => {}
+        }
+        values
     }
 
     fn invalid(&self, message: String) -> InvalidRequest {
@@ -423,7 +580,7 @@ fn push_encoded(byte: u8, out: &mut String) {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value can never
 /// add a segment, a query or a fragment.
-fn encode_segment(value: &str, out: &mut String) {
+pub(crate) fn encode_segment(value: &str, out: &mut String) {
     for byte in value.bytes() {
         if is_unreserved(byte) {
             out.push(byte as char);

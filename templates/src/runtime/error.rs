@@ -9,6 +9,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::request::InvalidRequest;
+use super::secrets::{SecretValues, REDACTED};
 
 /// Which of HubSpot's rate limits was hit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -155,6 +156,8 @@ pub enum Error {
     Config(String),
     /// The request could not be built (e.g. an empty path parameter); nothing was sent.
     InvalidRequest(InvalidRequest),
+    /// The operation needs an access token and the client has none; nothing was sent.
+    TokenRequired { operation: &'static str },
     /// The connection failed before the request was sent, or broke after.
     #[cfg(feature = "client")]
     Transport {
@@ -233,6 +236,7 @@ impl Error {
             Error::Api(e) => e.status >= 500,
             Error::Config(_)
             | Error::InvalidRequest(_)
+            | Error::TokenRequired { .. }
             | Error::Redirect { .. }
             | Error::RateLimited(_) => false,
         }
@@ -256,6 +260,7 @@ impl Error {
             Error::RateLimited(_) => Retry::RateLimit,
             Error::Config(_)
             | Error::InvalidRequest(_)
+            | Error::TokenRequired { .. }
             | Error::Redirect { .. }
             | Error::Decode { .. } => Retry::Never,
         }
@@ -266,6 +271,71 @@ impl Error {
     /// operations safe to repeat also 502/503/504, timeouts and broken connections.
     pub fn is_retryable(&self) -> bool {
         self.retry() != Retry::Never
+    }
+
+    /// Replaces every secret value in what the error repeats of the request and the answer.
+    pub(crate) fn scrub(&mut self, secrets: &SecretValues) {
+        if secrets.is_empty() {
+            return;
+        }
+        let scrub_body = |body: &mut BodySummary| {
+            secrets.scrub(&mut body.first_line);
+            secrets.scrub(&mut body.snippet);
+        };
+        match self {
+            Error::InvalidRequest(e) => secrets.scrub(&mut e.message),
+            Error::Redirect {
+                location: Some(location),
+                ..
+            } => secrets.scrub(location),
+            Error::Decode { message, body, .. } => {
+                secrets.scrub(message);
+                scrub_body(body);
+            }
+            Error::Api(e) => {
+                for text in [&mut e.message]
+                    .into_iter()
+                    .chain(e.category.as_mut())
+                    .chain(e.sub_category.as_mut())
+                    .chain(e.correlation_id.as_mut())
+                {
+                    secrets.scrub(text);
+                }
+                e.errors
+                    .iter_mut()
+                    .for_each(|item| secrets.scrub_json(item));
+                if let Some(context) = &mut e.context {
+                    secrets.scrub_json(context);
+                }
+                if let Some(body) = &mut e.body {
+                    scrub_body(body);
+                }
+            }
+            Error::RateLimited(e) => secrets.scrub(&mut e.message),
+            _ => {}
+        }
+    }
+
+    /// Leaves out the text of a successful answer that could not be read, when the answer
+    /// may hold secrets that cannot be told apart in it: it is not JSON (`syntax` says why,
+    /// and unlike the message of a typed read, which quotes the value that did not fit,
+    /// never quotes the body).
+    pub(crate) fn withhold_body(&mut self, syntax: &serde_json::Error) {
+        if let Error::Decode {
+            body,
+            message,
+            expected,
+            ..
+        } = self
+        {
+            if !body.is_empty() {
+                body.first_line = REDACTED.to_owned();
+                body.snippet = REDACTED.to_owned();
+            }
+            if *expected == Expected::Json {
+                *message = syntax.to_string();
+            }
+        }
     }
 }
 
@@ -283,6 +353,11 @@ impl fmt::Display for Error {
         match self {
             Error::Config(message) => write!(f, "client configuration: {message}"),
             Error::InvalidRequest(e) => e.fmt(f),
+            Error::TokenRequired { operation } => write!(
+                f,
+                "{operation}: needs an access token and the client has none (set one with \
+                 ClientBuilder::token); nothing was sent"
+            ),
             #[cfg(feature = "client")]
             Error::Transport {
                 operation,

@@ -12,6 +12,7 @@ mod multipart;
 mod object_id;
 mod request;
 mod response;
+mod secrets;
 pub mod ser;
 
 #[cfg(feature = "client")]
@@ -32,8 +33,9 @@ pub use error::{ApiError, BodySummary, Error, Expected, RateLimitPolicy, RateLim
 pub use model::{BatchOutput, ContinueFrom, ObjectIds, OwnId, Page, PagedResult};
 pub use multipart::{FilePart, Multipart, Part};
 pub use object_id::ObjectId;
-pub use request::{decode, Decode, InvalidRequest, Method, Outcome, Request};
+pub use request::{decode, Auth, Decode, InvalidRequest, Method, Outcome, Request};
 pub use response::ResponseHeaders;
+pub use secrets::{Redacted, RedactedValues, REDACTED};
 
 #[cfg(feature = "client")]
 pub use batch::{BatchFailure, BatchReport, FailureReason};

@@ -17,6 +17,7 @@ use super::error::{Error, Expected};
 use super::form;
 use super::multipart::Multipart;
 use super::response::{self, ResponseHeaders};
+use super::secrets::{SecretValues, REDACTED};
 
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -44,6 +45,19 @@ impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Whether a request carries the access token (`Authorization: Bearer <token>`), as the
+/// operation's OpenAPI `security` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Auth {
+    /// Sent with the token; a client without one refuses it before sending
+    /// ([`Error::TokenRequired`]). The default.
+    Required,
+    /// Sent with the token when the client has one, without it otherwise.
+    Optional,
+    /// Never sent with the token: the caller has none yet (OAuth's token endpoints).
+    Anonymous,
 }
 
 /// A request that cannot be sent as built: an empty or dot-only path parameter, or a body
@@ -100,19 +114,29 @@ pub struct Request<T> {
     body: Option<Result<RequestBody, String>>,
     accept: &'static str,
     idempotent: bool,
+    auth: Auth,
+    /// Wire names of parameters, fields and parts whose values are credentials.
+    secrets: &'static [&'static str],
     decode: Decode<T>,
 }
 
 impl<T> fmt::Debug for Request<T> {
+    // Secret parameters are shown as `<redacted>`; bodies never show their content.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<(&str, &str)> = self
+            .query
+            .iter()
+            .map(|q| (q.name, self.shown(q.name, &q.value)))
+            .collect();
         f.debug_struct("Request")
             .field("operation", &self.operation)
             .field("method", &self.method)
-            .field("path", &self.path())
-            .field("query", &self.query)
+            .field("path", &self.render_path(true))
+            .field("query", &query)
             .field("accept", &self.accept)
             .field("body", &self.body())
             .field("idempotent", &self.idempotent)
+            .field("auth", &self.auth)
             .finish()
     }
 }
@@ -135,6 +159,8 @@ impl<T> Request<T> {
             accept: "application/json",
             // Not repeated until declared safe; generated functions always declare it.
             idempotent: false,
+            auth: Auth::Required,
+            secrets: &[],
             decode,
         }
     }
@@ -279,6 +305,33 @@ impl<T> Request<T> {
         self
     }
 
+    /// Declares whether the request carries the access token (by default it must).
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Names the parameters, body fields and parts (by their names on the wire, at any
+    /// depth of the body or the answer) whose values are credentials: they are shown as
+    /// `<redacted>` by `Debug` and logs, and taken out of errors, including what an answer
+    /// echoes of them and the snippet of an answer that did not decode.
+    pub fn secrets(mut self, names: &'static [&'static str]) -> Self {
+        self.secrets = names;
+        self
+    }
+
+    /// Whether the request carries the access token: [`Auth::Required`] (send
+    /// `Authorization: Bearer <token>`; without a token, do not send it at all),
+    /// [`Auth::Optional`] (send it if there is one), or [`Auth::Anonymous`] (never send it).
+    pub fn authentication(&self) -> Auth {
+        self.auth
+    }
+
+    /// The wire names whose values are credentials (see [`secrets`](Self::secrets)).
+    pub fn secret_names(&self) -> &'static [&'static str] {
+        self.secrets
+    }
+
     /// The operation's name, e.g. `batch_read`.
     pub fn operation(&self) -> &'static str {
         self.operation
@@ -299,6 +352,50 @@ impl<T> Request<T> {
 
     /// The path with every parameter percent-encoded into its own segment.
     pub fn path(&self) -> Result<String, InvalidRequest> {
+        self.render_path(false)
+    }
+
+    /// The path and query as logs show them: secret values as `<redacted>`.
+    #[cfg(feature = "client")]
+    pub(crate) fn shown_path_and_query(&self) -> String {
+        let mut out = match self.render_path(true) {
+            Ok(path) => path,
+            Err(_) => self.template.to_owned(),
+        };
+        for (i, param) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            encode_segment(param.name, &mut out);
+            out.push('=');
+            if self.secrets.contains(&param.name) {
+                out.push_str(REDACTED);
+            } else if param.cursor {
+                encode_cursor(&param.value, &mut out);
+            } else {
+                encode_segment(&param.value, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Whether a secret is written into the URL (a path or query parameter).
+    #[cfg(feature = "client")]
+    pub(crate) fn url_has_secrets(&self) -> bool {
+        let names = self.path_params.iter().map(|(name, _)| *name);
+        let mut names = names.chain(self.query.iter().map(|q| q.name));
+        names.any(|name| self.secrets.contains(&name))
+    }
+
+    /// A parameter's value, or `<redacted>` for a secret.
+    fn shown<'v>(&self, name: &str, value: &'v str) -> &'v str {
+        if self.secrets.contains(&name) {
+            REDACTED
+        } else {
+            value
+        }
+    }
+
+    /// The path; with `redacted`, secret parameters as `<redacted>`, for showing.
+    fn render_path(&self, redacted: bool) -> Result<String, InvalidRequest> {
         let mut path = String::with_capacity(self.template.len() + 32);
         let mut rest = self.template;
         while let Some(open) = rest.find('{') {
@@ -317,7 +414,11 @@ impl<T> Request<T> {
             if value.is_empty() || value == "." || value == ".." {
                 return Err(self.invalid(format!("path parameter `{name}` may not be {value:?}")));
             }
-            encode_segment(value, &mut path);
+            if redacted && self.secrets.contains(&name) {
+                path.push_str(REDACTED);
+            } else {
+                encode_segment(value, &mut path);
+            }
             rest = &rest[close + 1..];
         }
         path.push_str(rest);
@@ -384,18 +485,74 @@ impl<T> Request<T> {
         body: &[u8],
     ) -> Result<T, Error> {
         if !(200..300).contains(&status) {
-            return Err(response::failure(
-                self.operation,
-                self.idempotent,
-                status,
-                headers,
-                body,
-            ));
+            let mut error =
+                response::failure(self.operation, self.idempotent, status, headers, body);
+            self.redact(&mut error, None);
+            return Err(error);
         }
         (self.decode)(status, body).map_err(|e| {
             let expected = Expected::of(self.accept);
-            response::undecodable(self.operation, expected, status, headers, body, &e)
+            let mut error =
+                response::undecodable(self.operation, expected, status, headers, body, &e);
+            self.redact(&mut error, Some(body));
+            error
         })
+    }
+
+    /// Takes the request's secret values out of an error about its answer, and for a
+    /// successful answer that did not decode, the values under secret names in it (or all
+    /// of its text, when it is not JSON and so cannot be searched).
+    fn redact(&self, error: &mut Error, success_body: Option<&[u8]>) {
+        if self.secrets.is_empty() {
+            return;
+        }
+        let mut values = self.secret_values();
+        if let Some(body) = success_body {
+            match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(answer) => values.add_json(&answer, self.secrets),
+                Err(syntax) => error.withhold_body(&syntax),
+            }
+        }
+        error.scrub(&values);
+    }
+
+    /// The values the request sends under secret names: parameters, and the fields of a
+    /// JSON or form body or the parts of a multipart form, however deep.
+    fn secret_values(&self) -> SecretValues {
+        let mut values = SecretValues::default();
+        let secret = |name: &str| self.secrets.contains(&name);
+        let params = self.path_params.iter().map(|(name, value)| (*name, value));
+        let query = self.query.iter().map(|q| (q.name, &q.value));
+        for (_, value) in params.chain(query).filter(|(name, _)| secret(name)) {
+            values.add(value);
+        }
+        match self.body() {
+            Some(RequestBody::Json(bytes)) => {
+                if let Ok(json) = serde_json::from_slice(bytes) {
+                    values.add_json(&json, self.secrets);
+                }
+            }
+            Some(RequestBody::Form(bytes)) => {
+                for (_, value) in form::decode(bytes).iter().filter(|(k, _)| secret(k)) {
+                    values.add(value);
+                }
+            }
+            Some(RequestBody::Multipart(form)) => {
+                for part in form.parts() {
+                    let Some(bytes) = part.content().as_bytes() else {
+                        continue;
+                    };
+                    if secret(part.name()) {
+                        values.add(&String::from_utf8_lossy(bytes));
+                    }
+                    if let Ok(json) = serde_json::from_slice(bytes) {
+                        values.add_json(&json, self.secrets);
+                    }
+                }
+            }
+            _ => {}
+        }
+        values
     }
 
     fn invalid(&self, message: String) -> InvalidRequest {
@@ -420,7 +577,7 @@ fn push_encoded(byte: u8, out: &mut String) {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value can never
 /// add a segment, a query or a fragment.
-fn encode_segment(value: &str, out: &mut String) {
+pub(crate) fn encode_segment(value: &str, out: &mut String) {
     for byte in value.bytes() {
         if is_unreserved(byte) {
             out.push(byte as char);
@@ -645,6 +802,150 @@ mod tests {
         assert!(
             shown.contains("image/png") && shown.contains("2 bytes"),
             "{shown}"
+        );
+    }
+
+    /// A token exchange as generated for OAuth: a form, no bearer token, and the names of
+    /// the credentials it sends and receives.
+    fn token_exchange(form: &serde_json::Value) -> Request<serde_json::Value> {
+        Request::new(
+            "create_token",
+            Method::Post,
+            "/oauth/v1/token",
+            decode::json,
+        )
+        .form(form)
+        .auth(Auth::Anonymous)
+        .secrets(&["access_token", "client_secret", "code", "refresh_token"])
+    }
+
+    #[test]
+    fn secret_parameters_are_redacted_when_shown() {
+        let request = Request::<()>::new(
+            "get_token_info",
+            Method::Get,
+            "/oauth/v1/access-tokens/{token}",
+            decode::empty,
+        )
+        .path_param("token", "at-SECRET")
+        .query("hapikey", "hk-SECRET")
+        .cursor("after", "Mw%3D%3D")
+        .secrets(&["hapikey", "token"]);
+        assert_eq!(
+            request.path_and_query().unwrap(),
+            "/oauth/v1/access-tokens/at-SECRET?hapikey=hk-SECRET&after=Mw%3D%3D"
+        );
+        assert_eq!(
+            request.shown_path_and_query(),
+            "/oauth/v1/access-tokens/<redacted>?hapikey=<redacted>&after=Mw%3D%3D"
+        );
+        assert!(request.url_has_secrets());
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains("<redacted>") && shown.contains("Mw%3D%3D"),
+            "{shown}"
+        );
+        assert_eq!(request.authentication(), Auth::Required, "the default");
+        assert_eq!(request.secret_names(), ["hapikey", "token"]);
+    }
+
+    #[test]
+    fn an_answer_echoing_a_sent_secret_is_redacted_in_the_error() {
+        let request = token_exchange(&serde_json::json!({
+            "grant_type": "authorization_code",
+            "client_secret": "cs-SECRET/+",
+            "code": "code-SECRET",
+        }));
+        let echo = r#"{"status":"BAD_AUTH_CODE","message":"unknown code code-SECRET for secret cs-SECRET%2F%2B",
+            "correlationId":"c-1","context":{"code":["code-SECRET"]},"errors":[{"message":"cs-SECRET/+"}]}"#;
+        let error = request.decode(400, echo.as_bytes()).unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains("unknown code <redacted> for secret <redacted>"),
+            "{shown}"
+        );
+        let page = request
+            .decode_response(
+                502,
+                &[("content-type", "text/html")],
+                b"<h1>no code-SECRET</h1>",
+            )
+            .unwrap_err();
+        assert!(!format!("{page} {page:?}").contains("SECRET"), "{page:?}");
+    }
+
+    #[test]
+    fn a_token_answer_that_does_not_decode_keeps_its_tokens_to_itself() {
+        let request = Request::<std::collections::BTreeMap<String, u32>>::new(
+            "create_token",
+            Method::Post,
+            "/oauth/v1/token",
+            decode::json,
+        )
+        .secrets(&["access_token", "refresh_token"]);
+        let answer =
+            br#"{"access_token":"at-SECRET","refresh_token":"rt-SECRET","expires_in":1800}"#;
+        let error = request.decode(200, answer).unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains("expires_in"),
+            "the rest of the snippet stays: {shown}"
+        );
+        // Cut short, the answer is no JSON to search: none of it is shown.
+        let cut = request.decode(200, &answer[..30]).unwrap_err();
+        let shown = format!("{cut} {cut:?}");
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("at-"),
+            "{shown}"
+        );
+        // A number where a token was expected is quoted by serde: it is taken out too.
+        let texts = Request::<std::collections::BTreeMap<String, String>>::new(
+            "create_token",
+            Method::Post,
+            "/oauth/v1/token",
+            decode::json,
+        )
+        .secrets(&["access_token"]);
+        let numeric = texts
+            .decode(200, br#"{"access_token":918273645}"#)
+            .unwrap_err();
+        assert!(!numeric.to_string().contains("918273645"), "{numeric}");
+        // Without secrets, a snippet is shown as it came.
+        let plain = Request::<u32>::new("count", Method::Get, "/n", decode::json);
+        assert!(plain
+            .decode(200, answer)
+            .unwrap_err()
+            .to_string()
+            .contains("at-SECRET"));
+    }
+
+    #[test]
+    fn a_multipart_or_json_body_gives_up_its_secrets_too() {
+        let json = Request::<()>::new("connect", Method::Post, "/c", decode::empty)
+            .json(&serde_json::json!({"app": {"api_key": "ak-SECRET"}, "name": "n"}))
+            .secrets(&["api_key"]);
+        let error = json
+            .decode(403, br#"{"message":"bad key ak-SECRET"}"#)
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "connect: HubSpot answered 403: bad key <redacted>"
+        );
+        let form = Multipart::new()
+            .text("password", "pw-SECRET")
+            .text("name", "n");
+        let multipart = Request::<()>::new("login", Method::Post, "/l", decode::empty)
+            .multipart(form)
+            .secrets(&["password"]);
+        let error = multipart
+            .decode(401, br#"{"message":"pw-SECRET is wrong"}"#)
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "login: HubSpot answered 401: <redacted> is wrong"
         );
     }
 

@@ -3,6 +3,7 @@
 //! Emitting is pure: it takes the model and the runtime sources and returns file contents;
 //! `write` decides what reaches the disk.
 
+mod debug;
 mod format;
 mod markdown;
 mod models;

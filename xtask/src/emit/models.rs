@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::debug::{self, Shown};
 use super::types::{doc_attrs, ident, type_tokens};
 use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
@@ -128,13 +129,27 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
     let deserialize = deserialize_struct(type_name, s);
     // Without required fields every field has a natural empty value.
     let default = required.is_empty().then(|| quote!(Default,));
+    let shown: Vec<Shown> = s
+        .fields
+        .iter()
+        .map(|f| Shown {
+            name: &f.name,
+            optional: f.is_option(),
+            secret: f.secret,
+        })
+        .collect();
+    let extra_name = s.extra.as_ref().map(|e| e.name.as_str());
+    let redacting_debug = debug::redacting_impl(type_name, &shown, extra_name);
+    let derive_debug = redacting_debug.is_none().then(|| quote!(Debug,));
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq)]
+        #[derive(Clone, #derive_debug #default PartialEq)]
         pub struct #name {
             #(#fields)*
             #extra_field
         }
+
+        #redacting_debug
 
         impl #name {
             /// A value with the required fields set and every optional field `None`.

@@ -5,9 +5,11 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::debug::{self, Shown};
 use super::types::{doc_attrs, ident, type_tokens};
 use crate::ir::{
-    Body, BodyKind, Module, Operation, Param, ParamLocation, Part, PartKind, ResponseBody, TypeRef,
+    Auth, Body, BodyKind, Module, Operation, Param, ParamLocation, Part, PartKind, ResponseBody,
+    TypeRef,
 };
 
 /// The `operations.rs` of a module.
@@ -140,6 +142,16 @@ fn operation(op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().map(body_setter);
     let idempotent = op.idempotent;
+    // `Auth::Required` is the runtime's default.
+    let auth = match op.auth {
+        Auth::Required => None,
+        Auth::Optional => Some(quote!(.auth(crate::runtime::Auth::Optional))),
+        Auth::Anonymous => Some(quote!(.auth(crate::runtime::Auth::Anonymous))),
+    };
+    let secrets = (!op.secrets.is_empty()).then(|| {
+        let names = &op.secrets;
+        quote!(.secrets(&[#(#names),*]))
+    });
     let query_struct = op
         .query_struct
         .as_ref()
@@ -159,6 +171,8 @@ fn operation(op: &Operation) -> TokenStream {
                 #body_setter
                 #accept
                 .idempotent(#idempotent)
+                #auth
+                #secrets
         }
     }
 }
@@ -191,27 +205,40 @@ fn display_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
-fn query_struct(name: &str, operation: &str, params: &[Param]) -> TokenStream {
-    let name = ident(name);
+fn query_struct(type_name: &str, operation: &str, params: &[Param]) -> TokenStream {
+    let name = ident(type_name);
     let doc = format!(" Optional query parameters of [`{operation}`].");
-    let fields = params
+    let optional: Vec<&Param> = params
         .iter()
         .filter(|p| p.location == ParamLocation::Query && !p.required)
-        .map(|p| {
-            let docs = doc_attrs(p.doc.as_deref());
-            let field = ident(&p.name);
-            let ty = type_tokens(&p.ty);
-            quote! {
-                #docs
-                pub #field: Option<#ty>,
-            }
-        });
+        .collect();
+    let shown: Vec<Shown> = optional
+        .iter()
+        .map(|p| Shown {
+            name: &p.name,
+            optional: true,
+            secret: p.secret,
+        })
+        .collect();
+    let redacting_debug = debug::redacting_impl(type_name, &shown, None);
+    let derive_debug = redacting_debug.is_none().then(|| quote!(Debug,));
+    let fields = optional.iter().map(|p| {
+        let docs = doc_attrs(p.doc.as_deref());
+        let field = ident(&p.name);
+        let ty = type_tokens(&p.ty);
+        quote! {
+            #docs
+            pub #field: Option<#ty>,
+        }
+    });
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Clone, #derive_debug Default, PartialEq)]
         pub struct #name {
             #(#fields)*
         }
+
+        #redacting_debug
     }
 }
 
@@ -302,7 +329,8 @@ fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
     let BodyKind::Multipart(form) = &body.kind else {
         return None;
     };
-    let name = ident(form.struct_name.as_ref()?);
+    let type_name = form.struct_name.as_deref()?;
+    let name = ident(type_name);
     let doc = format!(
         " The parts of the `{}` body of [`{operation}`].",
         body.media_type
@@ -330,12 +358,31 @@ fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
         .parts
         .iter()
         .all(|p| !p.required || p.kind == PartKind::Files)
-        .then(|| quote!(, Default));
+        .then(|| quote!(Default));
+    let shown: Vec<Shown> = form
+        .parts
+        .iter()
+        .map(|p| Shown {
+            name: &p.name,
+            optional: !p.required && p.kind != PartKind::Files,
+            secret: p.secret,
+        })
+        .collect();
+    let redacting_debug = debug::redacting_impl(type_name, &shown, None);
+    let derives: Vec<TokenStream> = redacting_debug
+        .is_none()
+        .then(|| quote!(Debug))
+        .into_iter()
+        .chain(default)
+        .collect();
+    let derive = (!derives.is_empty()).then(|| quote!(#[derive(#(#derives),*)]));
     Some(quote! {
         #[doc = #doc]
-        #[derive(Debug #default)]
+        #derive
         pub struct #name {
             #(#fields)*
         }
+
+        #redacting_debug
     })
 }

@@ -120,6 +120,7 @@ mod tests {
             ty,
             required,
             nullable: false,
+            secret: false,
         }
     }
 

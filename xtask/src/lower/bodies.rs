@@ -10,6 +10,7 @@ use openapiv3::{
 
 use super::refs;
 use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
+use super::secrets;
 use crate::error::{Pointer, Result};
 use crate::ir::{
     Body, BodyKind, Multipart, Part, PartKind, ResponseBody, TypeKind, TypeRef, Types,
@@ -269,21 +270,25 @@ impl<'a> Lowerer<'a> {
         let struct_name = self.claim_type_name(&format!("{type_base}Body"));
         let mut names = Namespace::new();
         let (mut fields, mut files) = (Vec::new(), Vec::new());
+        let siblings: Vec<&str> = object.properties.keys().map(String::as_str).collect();
         for (wire, property) in &object.properties {
             let property_at = at.join("properties").join(wire);
+            // A file's type for the name rule: bytes, never a flag.
+            let mut ty = TypeRef::String;
             let kind = if is_binary(doc, property) {
                 PartKind::File
             } else if is_binary_array(doc, property) {
                 PartKind::Files
             } else {
                 let hint = Hint::property(&struct_name, wire);
-                let ty = self.type_ref(doc, property, &property_at, &hint)?;
+                ty = self.type_ref(doc, property, &property_at, &hint)?;
                 if self.is_text(&ty) {
-                    PartKind::Text(ty)
+                    PartKind::Text(ty.clone())
                 } else {
-                    PartKind::Json(ty)
+                    PartKind::Json(ty.clone())
                 }
             };
+            let secret = secrets::property(doc, wire, &siblings, property, &ty, &property_at)?;
             let part = Part {
                 name: names.claim(&naming::value_name(wire)),
                 wire_name: wire.clone(),
@@ -292,6 +297,7 @@ impl<'a> Lowerer<'a> {
                     .and_then(|p| p.as_schema().schema_data.description.clone()),
                 required: object.required.contains(wire),
                 kind,
+                secret,
             };
             match part.kind {
                 PartKind::File | PartKind::Files => files.push(part),

@@ -17,6 +17,10 @@ pub const X_IDEMPOTENT: &str = "x-idempotent";
 /// not fit in `extra` instead of failing the whole object.
 pub const X_LENIENT: &str = "x-lenient";
 
+/// On a property, parameter or schema: whether its value is a credential, to be kept out
+/// of `Debug`, logs and errors, whatever its name says.
+pub const X_SECRET: &str = "x-secret";
+
 /// `x-rust-name` as written (not yet made a Rust name), if the extensions at `at` have one.
 pub(super) fn rust_name<'e>(
     doc: &Document,
@@ -64,6 +68,23 @@ pub(super) fn lenient(
             &doc.file,
             &at.join(X_LENIENT),
             "`x-lenient` must be true or false",
+        )),
+    }
+}
+
+/// `x-secret`, if the extensions at `at` have it.
+pub(super) fn secret(
+    doc: &Document,
+    extensions: &IndexMap<String, Value>,
+    at: &Pointer,
+) -> Result<Option<bool>> {
+    match extensions.get(X_SECRET) {
+        None => Ok(None),
+        Some(Value::Bool(secret)) => Ok(Some(*secret)),
+        Some(_) => Err(Error::spec(
+            &doc.file,
+            &at.join(X_SECRET),
+            "`x-secret` must be true or false",
         )),
     }
 }

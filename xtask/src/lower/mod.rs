@@ -6,6 +6,7 @@
 //! properties, enums, unions) are named after where they sit (`{Parent}{Property}`) unless
 //! the document names them with `x-rust-name`.
 
+mod auth;
 mod bodies;
 mod cycles;
 mod extensions;
@@ -14,6 +15,7 @@ mod operations;
 mod quirks;
 mod refs;
 mod schema;
+mod secrets;
 mod shapes;
 
 use std::collections::BTreeMap;
@@ -23,7 +25,7 @@ use crate::ir::{Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_NAME};
+pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_NAME, X_SECRET};
 
 /// Lowers all documents. Warnings name schemas that were typed more loosely than written.
 pub fn lower(docs: &[Document]) -> Result<(Api, Vec<Warning>)> {

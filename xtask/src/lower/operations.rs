@@ -6,10 +6,12 @@ use openapiv3::{
     StatusCode, Type,
 };
 
+use super::auth;
 use super::extensions;
 use super::helpers;
 use super::refs;
 use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
+use super::secrets;
 use crate::error::{Error, Pointer, Result};
 use crate::ir::{
     HttpMethod, Operation, Param, ParamLocation, ResponseBody, TypeKind, TypeRef, Types,
@@ -141,6 +143,13 @@ impl<'a> Lowerer<'a> {
             .iter()
             .any(|p| p.location == ParamLocation::Query && !p.required)
             .then(|| self.claim_type_name(&format!("{type_base}Query")));
+        let secrets = secrets::of_operation(
+            self.types_ref(),
+            &params,
+            body.as_ref(),
+            ok.as_ref(),
+            partial.as_ref(),
+        );
         Ok(Operation {
             name,
             method,
@@ -155,6 +164,8 @@ impl<'a> Lowerer<'a> {
             idempotent,
             paging,
             batch,
+            auth: auth::of_operation(doc, op),
+            secrets,
         })
     }
 
@@ -203,6 +214,10 @@ impl<'a> Lowerer<'a> {
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
         let in_path = placeholders(path);
+        let siblings: Vec<&str> = raw
+            .iter()
+            .map(|(p, _)| p.parameter_data_ref().name.as_str())
+            .collect();
         for (param, param_at) in raw {
             let data = param.parameter_data_ref();
             let location = match param {
@@ -263,6 +278,8 @@ impl<'a> Lowerer<'a> {
                     TypeRef::String
                 }
             };
+            let secret =
+                secrets::parameter(doc, &data.name, &siblings, &data.extensions, &ty, param_at)?;
             let lowered = Param {
                 name: names.claim(&naming::value_name(&data.name)),
                 wire_name: data.name.clone(),
@@ -271,6 +288,7 @@ impl<'a> Lowerer<'a> {
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
                 cursor: location == ParamLocation::Query && naming::is_paging_cursor(&data.name),
+                secret,
             };
             match location {
                 ParamLocation::Path => path_params.push(lowered),

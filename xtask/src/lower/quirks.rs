@@ -101,6 +101,7 @@ mod tests {
             ty,
             required: true,
             nullable: false,
+            secret: false,
         }
     }
 

@@ -10,6 +10,7 @@ use openapiv3::{
 use super::extensions;
 use super::quirks;
 use super::refs::{self, MAX_REF_DEPTH};
+use super::secrets;
 use super::shapes::Shapes;
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::ir::{
@@ -572,8 +573,10 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Struct> {
         let mut names = Namespace::new();
         let mut fields = Vec::with_capacity(merged.properties.len());
+        let siblings: Vec<&str> = merged.properties.keys().map(String::as_str).collect();
         for (wire, (schema, prop_at)) in &merged.properties {
             let ty = self.type_ref(doc, schema, prop_at, &Hint::property(parent, wire))?;
+            let secret = secrets::property(doc, wire, &siblings, *schema, &ty, prop_at)?;
             let (nullable, description) = match schema {
                 ReferenceOr::Item(schema) => (
                     schema.schema_data.nullable,
@@ -594,6 +597,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: merged.required.contains(wire.as_str()),
                 nullable,
+                secret,
             });
         }
         let extra = match merged.additional {
