@@ -150,6 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpec {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = AssociationSpec;
             const EXPECTING: &'static str = "a AssociationSpec object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -173,6 +174,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpec {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<AssociationSpec, __E> {
                 let Some(association_category) = self.association_category else {
                     return Err(__E::missing_field("associationCategory"));
@@ -269,6 +271,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpecWithLabel {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = AssociationSpecWithLabel;
             const EXPECTING: &'static str = "a AssociationSpecWithLabel object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -299,6 +302,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpecWithLabel {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<AssociationSpecWithLabel, __E> {
@@ -371,6 +375,7 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationDefinitionConfigurationCreateRequest;
             const EXPECTING: &'static str = "a BatchInputPublicAssociationDefinitionConfigurationCreateRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -383,6 +388,7 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<
@@ -451,6 +457,7 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationDefinitionConfigurationUpdateRequest;
             const EXPECTING: &'static str = "a BatchInputPublicAssociationDefinitionConfigurationUpdateRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -463,6 +470,7 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<
@@ -527,6 +535,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiArchive 
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationMultiArchive;
             const EXPECTING: &'static str = "a BatchInputPublicAssociationMultiArchive object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -539,6 +548,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiArchive 
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchInputPublicAssociationMultiArchive, __E> {
@@ -600,6 +610,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiPost {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationMultiPost;
             const EXPECTING: &'static str = "a BatchInputPublicAssociationMultiPost object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -612,6 +623,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiPost {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchInputPublicAssociationMultiPost, __E> {
@@ -673,6 +685,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationSpec {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationSpec;
             const EXPECTING: &'static str = "a BatchInputPublicAssociationSpec object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -685,6 +698,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationSpec {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchInputPublicAssociationSpec, __E> {
@@ -746,6 +760,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicDefaultAssociationMultiP
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicDefaultAssociationMultiPost;
             const EXPECTING: &'static str = "a BatchInputPublicDefaultAssociationMultiPost object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -758,6 +773,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicDefaultAssociationMultiP
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchInputPublicDefaultAssociationMultiPost, __E> {
@@ -819,6 +835,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicFetchAssociationsBatchRe
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicFetchAssociationsBatchRequest;
             const EXPECTING: &'static str = "a BatchInputPublicFetchAssociationsBatchRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -831,6 +848,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicFetchAssociationsBatchRe
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchInputPublicFetchAssociationsBatchRequest, __E> {
@@ -933,6 +951,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPair {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponseLabelsBetweenObjectPair;
             const EXPECTING: &'static str = "a BatchResponseLabelsBetweenObjectPair object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -966,6 +985,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPair {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchResponseLabelsBetweenObjectPair, __E> {
@@ -1094,6 +1114,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPairWith
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponseLabelsBetweenObjectPairWithErrors;
             const EXPECTING: &'static str = "a BatchResponseLabelsBetweenObjectPairWithErrors object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1133,6 +1154,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPairWith
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchResponseLabelsBetweenObjectPairWithErrors, __E> {
@@ -1253,6 +1275,7 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionConfigurationUpdateResult;
             const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionConfigurationUpdateResult object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1286,6 +1309,7 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<
@@ -1419,6 +1443,7 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors;
             const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1458,6 +1483,7 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<
@@ -1580,6 +1606,7 @@ for BatchResponsePublicAssociationDefinitionUserConfiguration {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionUserConfiguration;
             const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionUserConfiguration object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1613,6 +1640,7 @@ for BatchResponsePublicAssociationDefinitionUserConfiguration {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchResponsePublicAssociationDefinitionUserConfiguration, __E> {
@@ -1743,6 +1771,7 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors;
             const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1782,6 +1811,7 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<
@@ -1903,6 +1933,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationMultiWithLabel;
             const EXPECTING: &'static str = "a BatchResponsePublicAssociationMultiWithLabel object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1936,6 +1967,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchResponsePublicAssociationMultiWithLabel, __E> {
@@ -2065,6 +2097,7 @@ for BatchResponsePublicAssociationMultiWithLabelWithErrors {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationMultiWithLabelWithErrors;
             const EXPECTING: &'static str = "a BatchResponsePublicAssociationMultiWithLabelWithErrors object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -2104,6 +2137,7 @@ for BatchResponsePublicAssociationMultiWithLabelWithErrors {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchResponsePublicAssociationMultiWithLabelWithErrors, __E> {
@@ -2234,6 +2268,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicDefaultAssociation {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicDefaultAssociation;
             const EXPECTING: &'static str = "a BatchResponsePublicDefaultAssociation object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -2273,6 +2308,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicDefaultAssociation {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<BatchResponsePublicDefaultAssociation, __E> {
@@ -2440,6 +2476,7 @@ for CollectionResponseAssociationSpecWithLabelNoPaging {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponseAssociationSpecWithLabelNoPaging;
             const EXPECTING: &'static str = "a CollectionResponseAssociationSpecWithLabelNoPaging object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -2452,6 +2489,7 @@ for CollectionResponseAssociationSpecWithLabelNoPaging {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<CollectionResponseAssociationSpecWithLabelNoPaging, __E> {
@@ -2520,6 +2558,7 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponseMultiAssociatedObjectWithLabelForwardPaging;
             const EXPECTING: &'static str = "a CollectionResponseMultiAssociatedObjectWithLabelForwardPaging object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -2535,6 +2574,7 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<
@@ -2604,6 +2644,7 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging;
             const EXPECTING: &'static str = "a CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -2616,6 +2657,7 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<
@@ -2698,6 +2740,7 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = DateTime;
             const EXPECTING: &'static str = "a DateTime object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -2718,6 +2761,7 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<DateTime, __E> {
                 let Some(date_only) = self.date_only else {
                     return Err(__E::missing_field("dateOnly"));
@@ -2828,6 +2872,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = Error;
             const EXPECTING: &'static str = "a Error object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -2887,6 +2932,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<Error, __E> {
                 let Some(correlation_id) = self.correlation_id else {
                     return Err(__E::missing_field("correlationId"));
@@ -2994,6 +3040,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ErrorDetail;
             const EXPECTING: &'static str = "a ErrorDetail object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3038,6 +3085,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<ErrorDetail, __E> {
                 let Some(message) = self.message else {
                     return Err(__E::missing_field("message"));
@@ -3100,6 +3148,7 @@ impl<'de> ::serde::Deserialize<'de> for ForwardPaging {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ForwardPaging;
             const EXPECTING: &'static str = "a ForwardPaging object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3110,6 +3159,7 @@ impl<'de> ::serde::Deserialize<'de> for ForwardPaging {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<ForwardPaging, __E> {
                 Ok(ForwardPaging {
                     next: self.next.flatten(),
@@ -3202,6 +3252,7 @@ impl<'de> ::serde::Deserialize<'de> for LabelsBetweenObjectPair {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = LabelsBetweenObjectPair;
             const EXPECTING: &'static str = "a LabelsBetweenObjectPair object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3242,6 +3293,7 @@ impl<'de> ::serde::Deserialize<'de> for LabelsBetweenObjectPair {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<LabelsBetweenObjectPair, __E> {
@@ -3327,6 +3379,7 @@ impl<'de> ::serde::Deserialize<'de> for MultiAssociatedObjectWithLabel {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = MultiAssociatedObjectWithLabel;
             const EXPECTING: &'static str = "a MultiAssociatedObjectWithLabel object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3350,6 +3403,7 @@ impl<'de> ::serde::Deserialize<'de> for MultiAssociatedObjectWithLabel {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<MultiAssociatedObjectWithLabel, __E> {
@@ -3420,6 +3474,7 @@ impl<'de> ::serde::Deserialize<'de> for NextPage {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = NextPage;
             const EXPECTING: &'static str = "a NextPage object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3431,6 +3486,7 @@ impl<'de> ::serde::Deserialize<'de> for NextPage {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<NextPage, __E> {
                 let Some(after) = self.after else {
                     return Err(__E::missing_field("after"));
@@ -3498,6 +3554,7 @@ impl<'de> ::serde::Deserialize<'de> for Paging {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = Paging;
             const EXPECTING: &'static str = "a Paging object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3509,6 +3566,7 @@ impl<'de> ::serde::Deserialize<'de> for Paging {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<Paging, __E> {
                 Ok(Paging {
                     next: self.next.flatten(),
@@ -3571,6 +3629,7 @@ impl<'de> ::serde::Deserialize<'de> for PreviousPage {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PreviousPage;
             const EXPECTING: &'static str = "a PreviousPage object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3584,6 +3643,7 @@ impl<'de> ::serde::Deserialize<'de> for PreviousPage {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<PreviousPage, __E> {
                 let Some(before) = self.before else {
                     return Err(__E::missing_field("before"));
@@ -3663,6 +3723,7 @@ for PublicAssociationDefinitionConfigurationCreateRequest {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionConfigurationCreateRequest;
             const EXPECTING: &'static str = "a PublicAssociationDefinitionConfigurationCreateRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3685,6 +3746,7 @@ for PublicAssociationDefinitionConfigurationCreateRequest {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationDefinitionConfigurationCreateRequest, __E> {
@@ -3773,6 +3835,7 @@ for PublicAssociationDefinitionConfigurationUpdateRequest {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionConfigurationUpdateRequest;
             const EXPECTING: &'static str = "a PublicAssociationDefinitionConfigurationUpdateRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3795,6 +3858,7 @@ for PublicAssociationDefinitionConfigurationUpdateRequest {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationDefinitionConfigurationUpdateRequest, __E> {
@@ -3893,6 +3957,7 @@ for PublicAssociationDefinitionConfigurationUpdateResult {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionConfigurationUpdateResult;
             const EXPECTING: &'static str = "a PublicAssociationDefinitionConfigurationUpdateResult object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -3915,6 +3980,7 @@ for PublicAssociationDefinitionConfigurationUpdateResult {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationDefinitionConfigurationUpdateResult, __E> {
@@ -4001,6 +4067,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionCreateRequest
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionCreateRequest;
             const EXPECTING: &'static str = "a PublicAssociationDefinitionCreateRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4019,6 +4086,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionCreateRequest
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationDefinitionCreateRequest, __E> {
@@ -4103,6 +4171,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUpdateRequest
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionUpdateRequest;
             const EXPECTING: &'static str = "a PublicAssociationDefinitionUpdateRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4127,6 +4196,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUpdateRequest
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationDefinitionUpdateRequest, __E> {
@@ -4227,6 +4297,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionUserConfiguration;
             const EXPECTING: &'static str = "a PublicAssociationDefinitionUserConfiguration object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4250,6 +4321,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationDefinitionUserConfiguration, __E> {
@@ -4326,6 +4398,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiArchive {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationMultiArchive;
             const EXPECTING: &'static str = "a PublicAssociationMultiArchive object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4337,6 +4410,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiArchive {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationMultiArchive, __E> {
@@ -4414,6 +4488,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiPost {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationMultiPost;
             const EXPECTING: &'static str = "a PublicAssociationMultiPost object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4426,6 +4501,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiPost {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationMultiPost, __E> {
@@ -4510,6 +4586,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiWithLabel {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationMultiWithLabel;
             const EXPECTING: &'static str = "a PublicAssociationMultiWithLabel object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4524,6 +4601,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiWithLabel {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationMultiWithLabel, __E> {
@@ -4595,6 +4673,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationSpec {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationSpec;
             const EXPECTING: &'static str = "a PublicAssociationSpec object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4610,6 +4689,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationSpec {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicAssociationSpec, __E> {
@@ -4690,6 +4770,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociation {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicDefaultAssociation;
             const EXPECTING: &'static str = "a PublicDefaultAssociation object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4708,6 +4789,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociation {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicDefaultAssociation, __E> {
@@ -4780,6 +4862,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociationMultiPost {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicDefaultAssociationMultiPost;
             const EXPECTING: &'static str = "a PublicDefaultAssociationMultiPost object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4791,6 +4874,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociationMultiPost {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicDefaultAssociationMultiPost, __E> {
@@ -4861,6 +4945,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicFetchAssociationsBatchRequest {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicFetchAssociationsBatchRequest;
             const EXPECTING: &'static str = "a PublicFetchAssociationsBatchRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4872,6 +4957,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicFetchAssociationsBatchRequest {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicFetchAssociationsBatchRequest, __E> {
@@ -4934,6 +5020,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectId {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicObjectId;
             const EXPECTING: &'static str = "a PublicObjectId object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -4944,6 +5031,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectId {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<PublicObjectId, __E> {
                 let Some(id) = self.id else {
                     return Err(__E::missing_field("id"));
@@ -5020,6 +5108,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ReportCreationResponse;
             const EXPECTING: &'static str = "a ReportCreationResponse object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -5042,6 +5131,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<ReportCreationResponse, __E> {
@@ -5160,6 +5250,7 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = StandardError;
             const EXPECTING: &'static str = "a StandardError object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -5223,6 +5314,7 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<StandardError, __E> {
                 let Some(message) = self.message else {
                     return Err(__E::missing_field("message"));

@@ -105,6 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponse {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponse;
             const EXPECTING: &'static str = "a BatchResponse object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -144,6 +145,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponse {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponse, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
@@ -235,6 +237,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseWithTotalSimplePublicO
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponseWithTotalSimplePublicObject;
             const EXPECTING: &'static str = "a CollectionResponseWithTotalSimplePublicObject object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -251,6 +254,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseWithTotalSimplePublicO
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<CollectionResponseWithTotalSimplePublicObject, __E> {
@@ -350,6 +354,7 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = Filter;
             const EXPECTING: &'static str = "a Filter object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -376,6 +381,7 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<Filter, __E> {
                 let Some(operator) = self.operator else {
                     return Err(__E::missing_field("operator"));
@@ -442,6 +448,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterGroup {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = FilterGroup;
             const EXPECTING: &'static str = "a FilterGroup object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -454,6 +461,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterGroup {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<FilterGroup, __E> {
                 let Some(filters) = self.filters else {
                     return Err(__E::missing_field("filters"));
@@ -698,6 +706,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectSearchRequest {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicObjectSearchRequest;
             const EXPECTING: &'static str = "a PublicObjectSearchRequest object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -725,6 +734,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectSearchRequest {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicObjectSearchRequest, __E> {
@@ -821,6 +831,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectWarning {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicObjectWarning;
             const EXPECTING: &'static str = "a PublicObjectWarning object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -839,6 +850,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectWarning {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(
                 self,
             ) -> Result<PublicObjectWarning, __E> {
@@ -978,6 +990,7 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = SimplePublicObject;
             const EXPECTING: &'static str = "a SimplePublicObject object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1029,6 +1042,7 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<SimplePublicObject, __E> {
                 let Some(archived) = self.archived else {
                     return Err(__E::missing_field("archived"));
@@ -1149,6 +1163,7 @@ impl<'de> ::serde::Deserialize<'de> for ValueWithTimestamp {
         impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ValueWithTimestamp;
             const EXPECTING: &'static str = "a ValueWithTimestamp object";
+            #[inline]
             fn read<__A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 key: crate::runtime::de::Key<'de>,
@@ -1186,6 +1201,7 @@ impl<'de> ::serde::Deserialize<'de> for ValueWithTimestamp {
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
+            #[inline]
             fn finish<__E: ::serde::de::Error>(self) -> Result<ValueWithTimestamp, __E> {
                 let Some(source_type) = self.source_type else {
                     return Err(__E::missing_field("sourceType"));
