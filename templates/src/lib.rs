@@ -1,7 +1,12 @@
-//! The runtime that every generated crate carries.
+//! The runtime of the crates `cargo xtask codegen` generates: request values, errors, the
+//! decoders and (de)serialisation helpers generated models call, and, with the `client`
+//! feature, the HTTP client with its retries, rate limiting, paging and batches.
 //!
-//! `cargo xtask codegen` copies `src/runtime/` verbatim (plus a header) into the generated
-//! crate, so the generated crate stands alone. This crate exists so the runtime is compiled,
-//! linted and tested as ordinary Rust.
+//! Generated crates depend on this crate and re-export it as their `runtime` module, so it
+//! is compiled once however many generated crates a program uses, and all of them share one
+//! `Client`. `cargo xtask codegen --out DIR` writes a copy of it to `DIR/runtime/` (or to the
+//! directory given by `--runtime`).
 
-pub mod runtime;
+mod runtime;
+
+pub use runtime::*;

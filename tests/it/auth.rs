@@ -92,23 +92,19 @@ fn hubspots_oauth_and_meta_origins_documents_lower_as_their_security_says() {
 #[test]
 fn code_over_the_generated_auth_crate_sees_no_secret() {
     let root = tests::workspace_root();
-    let runtime = xtask::codegen::runtime_files(&root).unwrap();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("auth-crate");
     let _ = std::fs::remove_dir_all(&out);
     let spec = root.join("tests/fixtures/auth.yaml");
-    let job = xtask::codegen::Job {
-        specs: vec![(spec, "tests/fixtures/auth.yaml".to_owned())],
-        out_dir: out.join("auth"),
-        options: xtask::emit::CrateOptions {
-            package: "fixture-auth".to_owned(),
-            command: "cargo xtask codegen --spec ... --out ...".to_owned(),
-            standalone: false,
-        },
-        registry: None,
-        strict: true,
-        root: out.clone(),
-    };
-    xtask::codegen::run(&job, &runtime, false).unwrap();
+    let mut job = xtask::codegen::Job::standalone(
+        vec![(spec, "tests/fixtures/auth.yaml".to_owned())],
+        out.join("auth"),
+        out.join("runtime"),
+        "fixture-auth",
+        out.clone(),
+    );
+    job.options.standalone = false;
+    job.strict = true;
+    xtask::codegen::run(&job, false).unwrap();
     let consumer = out.join("consumer");
     std::fs::create_dir_all(consumer.join("src")).unwrap();
     std::fs::copy(

@@ -6,7 +6,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use xtask::codegen::{self, Job};
-use xtask::emit::CrateOptions;
 
 const HEADER: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n";
 
@@ -20,18 +19,15 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn job(dir: &Path, spec: &Path) -> Job {
-    Job {
-        specs: vec![(spec.to_owned(), "bad.yaml".to_owned())],
-        out_dir: dir.join("out"),
-        options: CrateOptions {
-            package: "out".to_owned(),
-            command: "test".to_owned(),
-            standalone: true,
-        },
-        registry: None,
-        root: dir.to_owned(),
-        strict: true,
-    }
+    let mut job = Job::standalone(
+        vec![(spec.to_owned(), "bad.yaml".to_owned())],
+        dir.join("out"),
+        dir.join("out/runtime"),
+        "out",
+        dir.to_owned(),
+    );
+    job.strict = true;
+    job
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -62,8 +58,7 @@ fn fails(case: &str, file_name: &str, text: &str) -> String {
 
     let spec = dir.join(file_name);
     fs::write(&spec, text).unwrap();
-    let runtime = codegen::runtime_files(&tests::workspace_root()).unwrap();
-    let result = codegen::run(&job(&dir, &spec), &runtime, false);
+    let result = codegen::run(&job(&dir, &spec), false);
 
     assert_eq!(
         snapshot(&out),
@@ -89,13 +84,12 @@ fn generates(case: &str, text: &str) -> (BTreeMap<PathBuf, String>, Vec<String>)
     let dir = scratch(case);
     let spec = dir.join("bad.yaml");
     fs::write(&spec, text).unwrap();
-    let runtime = codegen::runtime_files(&tests::workspace_root()).unwrap();
     let job = Job {
         strict: false,
         ..job(&dir, &spec)
     };
-    let report = codegen::run(&job, &runtime, false)
-        .unwrap_or_else(|e| panic!("{case}: codegen failed: {e}"));
+    let report =
+        codegen::run(&job, false).unwrap_or_else(|e| panic!("{case}: codegen failed: {e}"));
     let files = snapshot(&job.out_dir)
         .into_iter()
         .map(|(path, bytes)| {
@@ -231,8 +225,7 @@ fn the_default_job_is_strict() {
     )
     .unwrap();
     let job = codegen::default_job(&root).unwrap();
-    let runtime = codegen::runtime_files(&tests::workspace_root()).unwrap();
-    let error = codegen::run(&job, &runtime, false).unwrap_err().to_string();
+    let error = codegen::run(&job, false).unwrap_err().to_string();
     assert_eq!(
         error,
         "warnings are errors in a strict run:\n  spec/v1/api.yaml: #/components/schemas/A: unknown $ref '#/components/schemas/Missing': typed as a JSON value"
@@ -459,25 +452,24 @@ fn good_spec_replaces_the_output_and_check_names_stale_files() {
     fs::write(out.join("src/leftover.rs"), "// from an older run\n").unwrap();
     let spec = dir.join("good.yaml");
     fs::write(&spec, format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        id:\n          type: string\n")).unwrap();
-    let runtime = codegen::runtime_files(&tests::workspace_root()).unwrap();
     let job = job(&dir, &spec);
 
-    let stale = codegen::run(&job, &runtime, true).unwrap_err().to_string();
+    let stale = codegen::run(&job, true).unwrap_err().to_string();
     assert!(
         stale.contains("out/src/leftover.rs (not generated, would be removed)"),
         "{stale}"
     );
     assert!(stale.contains("out/src/lib.rs (missing)"), "{stale}");
 
-    codegen::run(&job, &runtime, false).unwrap();
+    codegen::run(&job, false).unwrap();
     assert!(!out.join("src/leftover.rs").exists());
     assert!(fs::read_to_string(out.join("src/v1/models.rs"))
         .unwrap()
         .contains("pub struct Thing"));
-    codegen::run(&job, &runtime, true).unwrap();
+    codegen::run(&job, true).unwrap();
 
     fs::write(out.join("src/v1/models.rs"), "// edited by hand\n").unwrap();
-    let stale = codegen::run(&job, &runtime, true).unwrap_err().to_string();
+    let stale = codegen::run(&job, true).unwrap_err().to_string();
     assert!(stale.contains("out/src/v1/models.rs (differs)"), "{stale}");
 }
 

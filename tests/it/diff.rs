@@ -11,7 +11,7 @@ fn side(dir: &str) -> xtask::ir::Api {
             xtask::load::load_file(f, &xtask::codegen::display_name(&root, Path::new(f))).unwrap()
         })
         .collect();
-    xtask::lower::lower(&docs).unwrap().0
+    xtask::lower::lower_versions(&docs).unwrap().0
 }
 
 #[test]

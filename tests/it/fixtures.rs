@@ -53,7 +53,7 @@ fn fixture_snapshots() {
         };
         insta::assert_snapshot!(format!("{name}_warnings"), warnings);
 
-        let files = emit::emit_crate(&api, &[], &options(&name)).unwrap();
+        let files = emit::emit_crate(&api, &options(&name), "runtime").unwrap();
         let module = &api.modules[0].name;
         let models = files
             .iter()
@@ -74,24 +74,18 @@ fn fixture_crate_compiles_and_documents_without_warnings() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crate");
     let root = tests::workspace_root();
     let fixtures = fixtures();
-    let features: Vec<String> = fixtures
+    // Fixtures of different titles are different APIs, each a module with its versions.
+    let docs: Vec<Document> = fixtures.iter().map(|(_, path)| load(path)).collect();
+    let (api, _) = xtask::lower::lower(&docs).unwrap();
+    let features: Vec<String> = api.modules.iter().map(|m| m.feature()).collect();
+    let specs = fixtures
         .iter()
-        .map(|(_, path)| xtask::naming::module_name(load(path).api.info.version.trim()))
+        .map(|(_, path)| (path.clone(), display(path)))
         .collect();
-    let job = Job {
-        specs: fixtures
-            .iter()
-            .map(|(_, path)| (path.clone(), display(path)))
-            .collect(),
-        out_dir: out.clone(),
-        options: options("fixtures"),
-        registry: None,
-        root: root.clone(),
-        // Fixtures are awkward on purpose; their warnings are snapshot above.
-        strict: false,
-    };
-    let runtime = codegen::runtime_files(&root).unwrap();
-    codegen::run(&job, &runtime, false).unwrap();
+    let mut job = Job::standalone(specs, out.clone(), out.join("runtime"), "fixtures", root);
+    // Fixtures are awkward on purpose; their warnings are snapshot above.
+    job.strict = false;
+    codegen::run(&job, false).unwrap();
     // Without the HTTP client: it is the same runtime the workspace already checks, and
     // leaving it out spares building a TLS stack a second time.
     let args = [

@@ -1,5 +1,6 @@
 //! The integration tests, one binary so linking is paid once.
 
+mod as_dependency;
 mod auth;
 mod bad_specs;
 mod bodies;
@@ -8,6 +9,7 @@ mod diff;
 mod examples;
 mod fixtures;
 mod live_quirks;
+mod many_apis;
 mod models;
 mod names;
 mod partial;

@@ -171,7 +171,6 @@ fn code_over_published_crates_decodes_sparse_errors_and_spawns_tasks() {
         return;
     };
     let root = tests::workspace_root();
-    let runtime = xtask::codegen::runtime_files(&root).unwrap();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("published-crates");
     let _ = std::fs::remove_dir_all(&out);
     let crates = [
@@ -180,19 +179,16 @@ fn code_over_published_crates_decodes_sparse_errors_and_spawns_tasks() {
     ];
     for (name, spec) in &crates {
         let file = spec.file_name().unwrap().to_string_lossy().into_owned();
-        let job = xtask::codegen::Job {
-            specs: vec![(spec.clone(), file)],
-            out_dir: out.join(name),
-            options: xtask::emit::CrateOptions {
-                package: format!("published-{name}"),
-                command: "cargo xtask codegen --spec ... --out ...".to_owned(),
-                standalone: false,
-            },
-            registry: None,
-            strict: false,
-            root: out.clone(),
-        };
-        xtask::codegen::run(&job, &runtime, false).unwrap();
+        // Both on one runtime crate, as `--runtime` gives crates that are used together.
+        let mut job = xtask::codegen::Job::standalone(
+            vec![(spec.clone(), file)],
+            out.join(name),
+            out.join("runtime"),
+            &format!("published-{name}"),
+            out.clone(),
+        );
+        job.options.standalone = false;
+        xtask::codegen::run(&job, false).unwrap();
     }
     let consumer = out.join("consumer");
     std::fs::create_dir_all(consumer.join("src")).unwrap();

@@ -10,7 +10,7 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
-use xtask::emit::{self, CrateOptions};
+use xtask::emit::{self, CrateOptions, OutputFile};
 
 /// Mutated documents per run.
 const MUTANTS: u64 = 1500;
@@ -218,7 +218,7 @@ fn try_generate(doc: Value, text: Option<String>, label: &str) -> Result<Verdict
                         command: "test".to_owned(),
                         standalone: true,
                     };
-                    emit::emit_crate(&api, &[], &options)
+                    emit::emit_crate(&api, &options, "runtime")
                 });
             match generated {
                 Ok(_) if text.is_none() => Verdict::Generated(doc),
@@ -303,13 +303,21 @@ fn thousands_of_broken_documents_never_panic_or_hang() {
         command: "test".to_owned(),
         standalone: true,
     };
-    let runtime = xtask::codegen::runtime_files(&tests::workspace_root()).unwrap();
-    for file in emit::emit_crate(&api, &runtime, &options).unwrap() {
+    let runtime = emit::runtime_crate(&xtask::runtime::files(), "test");
+    let runtime = runtime.into_iter().map(|file| OutputFile {
+        path: format!("runtime/{}", file.path),
+        ..file
+    });
+    for file in emit::emit_crate(&api, &options, "runtime")
+        .unwrap()
+        .into_iter()
+        .chain(runtime)
+    {
         let path = out.join(&file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, file.contents).unwrap();
     }
-    let features: Vec<&str> = api.modules.iter().map(|m| m.name.as_str()).collect();
+    let features: Vec<String> = api.modules.iter().map(|m| m.feature()).collect();
     tests::cargo_check(
         &out,
         &[

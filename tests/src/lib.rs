@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 /// The repository root.
 pub fn workspace_root() -> PathBuf {
-    xtask::codegen::workspace_root()
+    xtask::codegen::workspace_root().expect("tests run in the checkout")
 }
 
 /// The model of the checked-in specs, as `cargo xtask codegen` lowers them.

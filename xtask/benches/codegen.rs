@@ -9,18 +9,18 @@ use xtask::codegen::{self, Job};
 use xtask::emit;
 
 fn job() -> Job {
-    codegen::default_job(&codegen::workspace_root()).expect("spec/ documents")
+    let root = codegen::workspace_root().expect("run in the checkout");
+    codegen::default_job(&root).expect("spec/ documents")
 }
 
 fn stages(c: &mut Criterion) {
     let job = job();
-    let runtime = codegen::runtime_files(&job.root).expect("runtime files");
     let docs = codegen::load_all(&job).expect("documents load");
     let (api, _) = xtask::lower::lower(&docs).expect("documents lower");
 
     let mut group = c.benchmark_group("codegen");
     group.bench_function("full pipeline (load, lower, emit, format)", |b| {
-        b.iter(|| codegen::plan(black_box(&job), &runtime).expect("plan"))
+        b.iter(|| codegen::plan(black_box(&job)).expect("plan"))
     });
     group.bench_function("load", |b| {
         b.iter(|| codegen::load_all(black_box(&job)).expect("load"))
@@ -29,11 +29,11 @@ fn stages(c: &mut Criterion) {
         b.iter(|| xtask::lower::lower(black_box(&docs)).expect("lower"))
     });
     group.bench_function("emit", |b| {
-        b.iter(|| emit::emit_tokens(black_box(&api), &runtime, &job.options))
+        b.iter(|| emit::emit_tokens(black_box(&api), &job.options, "../templates"))
     });
     group.bench_function("format", |b| {
         b.iter_batched(
-            || emit::emit_tokens(&api, &runtime, &job.options),
+            || emit::emit_tokens(&api, &job.options, "../templates"),
             |pending| emit::format_files(pending).expect("format"),
             criterion::BatchSize::SmallInput,
         )

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::emit::{self, CrateOptions, RuntimeFile};
+use crate::emit::{self, CrateOptions};
 use crate::error::{Error, Result, Warning};
 pub use crate::files::display_name;
-use crate::files::{files_under, has_extension};
+use crate::files::{files_under, has_extension, relative_path};
 use crate::load::{self, Document};
 use crate::lower;
 use crate::write::Plan;
@@ -21,6 +21,8 @@ pub struct Job {
     /// The crate directory to generate.
     pub out_dir: PathBuf,
     pub options: CrateOptions,
+    /// The runtime crate the generated crate depends on.
+    pub runtime: RuntimeCrate,
     /// Where to write the round-trip registry of every model, if anywhere.
     pub registry: Option<PathBuf>,
     /// Display names are relative to this directory.
@@ -30,11 +32,75 @@ pub struct Job {
     pub strict: bool,
 }
 
-/// The repository this xtask belongs to.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+/// Where the runtime crate of a job is.
+#[derive(Clone, Debug)]
+pub enum RuntimeCrate {
+    /// A crate that is there already, such as this repository's `templates/`.
+    Existing(PathBuf),
+    /// A directory the run writes the runtime crate to, as this binary carries it.
+    Write(PathBuf),
+}
+
+impl RuntimeCrate {
+    pub fn dir(&self) -> &Path {
+        match self {
+            RuntimeCrate::Existing(dir) | RuntimeCrate::Write(dir) => dir,
+        }
+    }
+}
+
+impl Job {
+    /// A crate generated from `specs` (already named for messages) into `out_dir`, outside
+    /// this repository's workspace, with the runtime crate written to `runtime_dir`.
+    pub fn standalone(
+        specs: Vec<(PathBuf, String)>,
+        out_dir: PathBuf,
+        runtime_dir: PathBuf,
+        package: &str,
+        root: PathBuf,
+    ) -> Job {
+        Job {
+            specs,
+            out_dir,
+            options: CrateOptions {
+                package: package.to_owned(),
+                command: "cargo xtask codegen --spec ... --out ...".to_owned(),
+                standalone: true,
+            },
+            runtime: RuntimeCrate::Write(runtime_dir),
+            registry: None,
+            root,
+            strict: false,
+        }
+    }
+}
+
+/// The checkout this run works in, found when the run starts, not when the binary was
+/// built: the nearest directory holding a `Cargo.toml` with `[workspace]`, looking up from
+/// the directory cargo runs the command for (`CARGO_MANIFEST_DIR`), else from the current
+/// one. A binary built in one checkout and run in another works on the other.
+pub fn workspace_root() -> Result<PathBuf> {
+    let start = match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::current_dir().map_err(|e| Error::io(".", e))?,
+    };
+    find_workspace(&start).ok_or_else(|| {
+        Error::Usage(format!(
+            "no Cargo.toml with [workspace] in {} or above it: run `cargo xtask codegen` in a checkout of the generator, or give `--spec` and `--out`",
+            start.display()
+        ))
+    })
+}
+
+/// The nearest of `start` and its ancestors whose `Cargo.toml` declares a workspace.
+pub fn find_workspace(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+        })
+        .map(Path::to_path_buf)
 }
 
 /// The default job: every document under `spec/` into `generated/`.
@@ -62,6 +128,7 @@ pub fn default_job(root: &Path) -> Result<Job> {
             command: "cargo xtask codegen".to_owned(),
             standalone: false,
         },
+        runtime: RuntimeCrate::Existing(root.join("templates")),
         registry: Some(root.join("tests/it/models.rs")),
         root: root.to_owned(),
         strict: true,
@@ -75,24 +142,6 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(specs)
 }
 
-/// The runtime sources under `templates/src/runtime`, in path order.
-pub fn runtime_files(root: &Path) -> Result<Vec<RuntimeFile>> {
-    let dir = root.join("templates/src/runtime");
-    let mut paths = files_under(&dir)?;
-    paths.retain(|path| has_extension(path, &["rs"]));
-    paths
-        .into_iter()
-        .map(|path| {
-            let contents = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            Ok(RuntimeFile {
-                path: display_name(&dir, &path),
-                source: display_name(root, &path),
-                contents,
-            })
-        })
-        .collect()
-}
-
 /// Loads every document of a job.
 pub fn load_all(job: &Job) -> Result<Vec<Document>> {
     job.specs
@@ -102,18 +151,32 @@ pub fn load_all(job: &Job) -> Result<Vec<Document>> {
 }
 
 /// Everything a run would write, computed without touching the disk.
-pub fn plan(job: &Job, runtime: &[RuntimeFile]) -> Result<(Plan, Vec<Warning>)> {
+pub fn plan(job: &Job) -> Result<(Plan, Vec<Warning>)> {
+    let runtime_dir = job.runtime.dir();
+    if runtime_dir == job.out_dir || runtime_dir.starts_with(job.out_dir.join("src")) {
+        return Err(Error::Usage(format!(
+            "the runtime crate cannot go to {}: it would mix with the generated crate's files",
+            display_name(&job.root, runtime_dir)
+        )));
+    }
     let docs = load_all(job)?;
     let (api, warnings) = lower::lower(&docs)?;
     if job.strict && !warnings.is_empty() {
         return Err(Error::Strict(warnings));
     }
-    let files = emit::emit_crate(&api, runtime, &job.options)?;
+    let runtime_path = relative_path(&job.out_dir, runtime_dir);
+    let files = emit::emit_crate(&api, &job.options, &runtime_path)?;
     let mut plan = Plan::new(&job.root);
     for file in files {
         plan.add(job.out_dir.join(&file.path), file.contents);
     }
     plan.own_dir(job.out_dir.join("src"));
+    if let RuntimeCrate::Write(dir) = &job.runtime {
+        for file in emit::runtime_crate(&crate::runtime::files(), &job.options.command) {
+            plan.add(dir.join(&file.path), file.contents);
+        }
+        plan.own_dir(dir.join("src"));
+    }
     if let Some(registry) = &job.registry {
         let krate = job.options.package.replace('-', "_");
         plan.add(
@@ -132,8 +195,8 @@ pub struct Report {
 }
 
 /// Runs a job: writes the crate, or with `check` only compares it with the disk.
-pub fn run(job: &Job, runtime: &[RuntimeFile], check: bool) -> Result<Report> {
-    let (plan, warnings) = plan(job, runtime)?;
+pub fn run(job: &Job, check: bool) -> Result<Report> {
+    let (plan, warnings) = plan(job)?;
     if check {
         let stale = plan.stale()?;
         if !stale.is_empty() {

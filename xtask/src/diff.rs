@@ -49,18 +49,20 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         report.sections.push(diff_modules(old, new));
         return report;
     }
-    let names: BTreeSet<&str> = old
+    let paths: BTreeSet<String> = old
         .modules
         .iter()
         .chain(&new.modules)
-        .map(|m| m.name.as_str())
+        .map(Module::path)
         .collect();
-    for name in names {
-        let find = |api: &'_ Api| api.modules.iter().find(|m| m.name == name).cloned();
+    for path in paths {
+        let find = |api: &'_ Api| api.modules.iter().find(|m| m.path() == path).cloned();
         let empty = |like: &Module| Module {
+            api: like.api.clone(),
             name: like.name.clone(),
             version: String::new(),
             sources: Vec::new(),
+            about: Vec::new(),
             types: Default::default(),
             operations: Vec::new(),
         };
@@ -123,7 +125,7 @@ fn label(m: &Module) -> String {
     if m.version.is_empty() {
         "(none)".to_owned()
     } else {
-        format!("{} ({})", m.version, m.name)
+        format!("{} ({})", m.version, m.path())
     }
 }
 

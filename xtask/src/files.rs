@@ -39,3 +39,67 @@ pub fn display_name(root: &Path, path: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+/// The path from directory `from` to `to`, `/`-separated, for a manifest's `path = "..."`.
+/// Both are taken as written (made absolute by the caller), `.` and `..` resolved by name.
+pub fn relative_path(from_dir: &Path, to_dir: &Path) -> String {
+    let from = normalized(from_dir);
+    let to = normalized(to_dir);
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        // Nothing in common (another drive): only an absolute path leads there.
+        return to_dir.to_string_lossy().replace('\\', "/");
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().cloned());
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The components of `path` with `.` dropped and `..` applied.
+fn normalized(path: &Path) -> Vec<String> {
+    use std::path::Component;
+    let mut parts: Vec<String> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.len() > 1 {
+                    parts.pop();
+                }
+            }
+            Component::RootDir => parts.push(String::new()),
+            Component::Prefix(prefix) => {
+                parts.push(prefix.as_os_str().to_string_lossy().into_owned())
+            }
+            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_between_directories() {
+        let cases = [
+            ("/w/generated", "/w/templates", "../templates"),
+            ("/w/out", "/w/out/runtime", "runtime"),
+            ("/w/a/b", "/w/c", "../../c"),
+            ("/w/a/./b/../b", "/w/a/rt", "../rt"),
+            ("/w/a", "/w/a", "."),
+        ];
+        for (from, to, expected) in cases {
+            assert_eq!(
+                relative_path(Path::new(from), Path::new(to)),
+                expected,
+                "{from} -> {to}"
+            );
+        }
+    }
+}

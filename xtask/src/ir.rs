@@ -5,26 +5,66 @@
 
 use std::collections::BTreeMap;
 
-/// Everything generated from one run: one module per API version.
+/// Everything generated from one run: one module per API and version.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Api {
-    /// Sorted by module name.
+    /// Sorted by API, then by module name.
     pub modules: Vec<Module>,
 }
 
-/// One API version, e.g. `v4` or `2026-03`, merged from all its documents.
+/// One version of one API, e.g. `v4` or `2026-03`, merged from all its documents.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {
-    /// The Rust module name and cargo feature, e.g. `v2026_03`.
+    /// The API's module when the crate holds several APIs (`contacts`), `None` when it holds
+    /// one: then its versions sit at the crate root.
+    pub api: Option<String>,
+    /// The version's Rust module name, e.g. `v2026_03`.
     pub name: String,
     /// The version as the documents spell it (`info.version`), e.g. `2026-03`.
     pub version: String,
     /// The documents this module was generated from, as named in messages.
     pub sources: Vec<String>,
+    /// What each document says of itself, in the order of `sources`.
+    pub about: Vec<About>,
     /// Keyed and therefore emitted in order of Rust name.
     pub types: BTreeMap<String, TypeDef>,
     /// Sorted by function name.
     pub operations: Vec<Operation>,
+}
+
+impl Module {
+    /// The Rust path from the crate root: `contacts::v3`, or `v4`.
+    pub fn path(&self) -> String {
+        self.segments().join("::")
+    }
+
+    /// The directory under `src/`: `contacts/v3`, or `v4`.
+    pub fn dir(&self) -> String {
+        self.segments().join("/")
+    }
+
+    /// The cargo feature that turns the module on: `contacts_v3`, or `v4`.
+    pub fn feature(&self) -> String {
+        self.segments().join("_")
+    }
+
+    fn segments(&self) -> Vec<&str> {
+        self.api
+            .iter()
+            .map(String::as_str)
+            .chain([self.name.as_str()])
+            .collect()
+    }
+}
+
+/// What a document says of itself (`info`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct About {
+    /// `info.title` without version words or repeated words: `Automation Actions V4` is
+    /// `Automation Actions`.
+    pub title: String,
+    /// `info.description`, unless empty or boilerplate.
+    pub description: Option<String>,
 }
 
 /// One operation of the API: a request function.

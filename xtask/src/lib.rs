@@ -12,4 +12,5 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod runtime;
 pub mod write;

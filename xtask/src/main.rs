@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use xtask::codegen::{self, Job};
-use xtask::emit::CrateOptions;
 use xtask::error::Error;
 
 const USAGE: &str = "\
@@ -13,8 +12,13 @@ usage: cargo xtask <command>
 commands:
   codegen            generate `generated/` from every document under `spec/`
   codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
-  codegen --spec FILE [--spec FILE ...] --out DIR [--name PACKAGE] [--strict]
-                     generate a standalone crate in DIR from the given documents (YAML or JSON);
+  codegen --spec FILE [--spec FILE ...] --out DIR [--package NAME] [--runtime DIR2] [--strict]
+                     generate a standalone crate in DIR from the given documents (YAML or JSON):
+                     a module per version, and, for documents of several APIs (told apart by
+                     `info.title`, or `x-rust-api` on `info`), a module per API and version;
+                     the runtime crate it depends on goes to DIR/runtime, or to DIR2, which
+                     several generated crates can share (one runtime, one `Client` type);
+                     the package is named NAME (`--name` says the same), or after DIR;
                      with --strict, warnings about the documents are errors (always so for
                      `spec/`)
   diff OLD NEW       list the operations and types a spec update adds, removes and changes;
@@ -55,6 +59,7 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
     let mut specs = Vec::new();
     let mut out = None;
     let mut name = None;
+    let mut runtime = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
@@ -67,24 +72,33 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
             "--strict" => strict = true,
             "--spec" => specs.push(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--name" => name = Some(value("--name")?),
+            "--package" | "--name" => name = Some(value(arg)?),
+            "--runtime" => runtime = Some(PathBuf::from(value("--runtime")?)),
             other => return Err(Error::Usage(format!("unknown option `{other}`"))),
         }
     }
-    let root = codegen::workspace_root();
     let job = match (specs.is_empty(), out) {
-        (true, None) if name.is_none() => codegen::default_job(&root)?,
-        (false, Some(out)) => custom_job(specs, out, name, strict)?,
-        _ => return Err(Error::Usage("`--spec` and `--out` go together".to_owned())),
+        (true, None) if name.is_none() && runtime.is_none() => {
+            codegen::default_job(&codegen::workspace_root()?)?
+        }
+        (false, Some(out)) => custom_job(specs, out, name, runtime, strict)?,
+        _ => {
+            return Err(Error::Usage(
+                "`--spec` and `--out` go together, and `--package` and `--runtime` need them"
+                    .to_owned(),
+            ))
+        }
     };
-    let runtime = codegen::runtime_files(&root)?;
-    let report = codegen::run(&job, &runtime, check)?;
+    let report = codegen::run(&job, check)?;
     for warning in &report.warnings {
         eprintln!("{warning}");
     }
     if !check {
         if report.changed.is_empty() {
-            eprintln!("{}: up to date", codegen::display_name(&root, &job.out_dir));
+            eprintln!(
+                "{}: up to date",
+                codegen::display_name(&job.root, &job.out_dir)
+            );
         }
         for changed in &report.changed {
             eprintln!("wrote {changed}");
@@ -109,7 +123,7 @@ fn diff_command(args: &[String]) -> Result<(), Error> {
             .iter()
             .map(|file| xtask::load::load_file(file, &codegen::display_name(&cwd, file)))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(xtask::lower::lower(&docs)?.0)
+        Ok(xtask::lower::lower_versions(&docs)?.0)
     };
     let report = xtask::diff::diff(&side(old)?, &side(new)?);
     print!("{report}");
@@ -120,11 +134,12 @@ fn custom_job(
     specs: Vec<PathBuf>,
     out: PathBuf,
     name: Option<String>,
+    runtime: Option<PathBuf>,
     strict: bool,
 ) -> Result<Job, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let package = match name {
-        Some(name) => name,
+        Some(name) => checked_package_name(name)?,
         None => {
             let dir = out
                 .file_name()
@@ -133,30 +148,42 @@ fn custom_job(
             xtask::naming::value_name(&dir).replace('_', "-")
         }
     };
-    let command = "cargo xtask codegen --spec ... --out ...".to_owned();
-    Ok(Job {
-        specs: specs
-            .into_iter()
-            .map(|path| {
-                // Headers name the document as given, or by file name when given by an
-                // absolute path: no machine paths in generated files.
-                let display = if path.is_absolute() {
-                    path.file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-                } else {
-                    codegen::display_name(&cwd, &path)
-                };
-                (cwd.join(path), display)
-            })
-            .collect(),
-        out_dir: cwd.join(out),
-        options: CrateOptions {
-            package,
-            command,
-            standalone: true,
-        },
-        registry: None,
-        root: cwd,
-        strict,
-    })
+    let specs = specs
+        .into_iter()
+        .map(|path| {
+            // Headers name the document as given, or by file name when given by an
+            // absolute path: no machine paths in generated files.
+            let display = if path.is_absolute() {
+                path.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            } else {
+                codegen::display_name(&cwd, &path)
+            };
+            (cwd.join(path), display)
+        })
+        .collect();
+    let out_dir = cwd.join(out);
+    let runtime_dir = runtime.map_or_else(|| out_dir.join("runtime"), |dir| cwd.join(dir));
+    let mut job = Job::standalone(specs, out_dir, runtime_dir, &package, cwd);
+    job.strict = strict;
+    Ok(job)
+}
+
+/// A name cargo accepts for a package, and not the runtime's, which the crate depends on.
+fn checked_package_name(name: String) -> Result<String, Error> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(Error::Usage(format!(
+            "`{name}` is not a package name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+        )));
+    }
+    if name == xtask::runtime::package() {
+        return Err(Error::Usage(format!(
+            "`{name}` is the runtime crate's name; the generated crate needs another"
+        )));
+    }
+    Ok(name)
 }

@@ -123,6 +123,7 @@ const RESERVED_MODULES: &[&str] = &[
     "default",
     "fastrand",
     "futures_util",
+    "hubspot_runtime",
     "lib",
     "reqwest",
     "runtime",
@@ -146,6 +147,39 @@ pub fn module_name(version: &str) -> String {
         name
     } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("v{name}")
+    } else if KEYWORDS.contains(&name.as_str()) || RESERVED_MODULES.contains(&name.as_str()) {
+        format!("{name}_api")
+    } else {
+        name
+    }
+}
+
+/// An API's title without the words that name a version (`V4`, `v3`, `2026-03`,
+/// `2026-09-beta`, as [`is_version`] tells them) or repeat an earlier word: `Automation Actions V4` is
+/// `Automation Actions`, `Files Files` is `Files`. Words keep their case.
+pub fn api_title(title: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    for word in title.split_whitespace() {
+        let repeated = kept.iter().any(|k| k.eq_ignore_ascii_case(word));
+        if !repeated && !is_version(&word.to_ascii_lowercase()) {
+            kept.push(word);
+        }
+    }
+    kept.join(" ")
+}
+
+/// The module of an API in a crate of several, from its title (see [`api_title`]):
+/// `Automation Actions V4` is `automation_actions`, `CMS Media Bridge` is `cms_media_bridge`.
+pub fn api_module_name(title: &str) -> String {
+    let words: Vec<String> = ascii_words(&api_title(title))
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let name = words.join("_");
+    if name.is_empty() {
+        "api".to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api_{name}")
     } else if KEYWORDS.contains(&name.as_str()) || RESERVED_MODULES.contains(&name.as_str()) {
         format!("{name}_api")
     } else {
@@ -297,6 +331,37 @@ mod tests {
         assert_eq!(module_name("1.0.0"), "v1_0_0");
         assert_eq!(module_name("client"), "client_api");
         assert_eq!(module_name("shared"), "shared_api");
+    }
+
+    #[test]
+    fn api_names_from_titles() {
+        let cases = [
+            (
+                "Automation Actions V4",
+                "Automation Actions",
+                "automation_actions",
+            ),
+            ("Files Files", "Files", "files"),
+            ("Contacts", "Contacts", "contacts"),
+            ("CMS Media Bridge", "CMS Media Bridge", "cms_media_bridge"),
+            (
+                "HubSpot CRM Associations",
+                "HubSpot CRM Associations",
+                "hubspot_crm_associations",
+            ),
+            ("Webhooks 2026-09-beta", "Webhooks", "webhooks"),
+            ("Auth Oauth v1", "Auth Oauth", "auth_oauth"),
+            ("Beta Features", "Beta Features", "beta_features"),
+            ("Release 2026", "Release 2026", "release_2026"),
+            ("3D Assets", "3D Assets", "api_3d_assets"),
+            ("V4", "", "api"),
+            ("Runtime", "Runtime", "runtime_api"),
+            ("Self", "Self", "self_api"),
+        ];
+        for (title, cleaned, module) in cases {
+            assert_eq!(api_title(title), cleaned, "{title}");
+            assert_eq!(api_module_name(title), module, "{title}");
+        }
     }
 
     #[test]

@@ -125,8 +125,22 @@ impl Plan {
         for extra in self.extras()? {
             fs::remove_file(&extra).map_err(|e| Error::io(&extra, e))?;
             changed.push(format!("{} (removed)", self.display(&extra)));
+            self.remove_empty_parents(&extra);
         }
         Ok(changed)
+    }
+
+    /// Removes the directories, up to the owned one, that removing `file` left empty.
+    fn remove_empty_parents(&self, file: &Path) {
+        let Some(owner) = self.owned_dirs.iter().find(|dir| file.starts_with(dir)) else {
+            return;
+        };
+        for dir in file.ancestors().skip(1).take_while(|dir| *dir != owner) {
+            // Fails, and stops, at the first directory that still holds something.
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
     }
 
     /// Writes every changed file to a temporary sibling, noting directories it had to create.

@@ -191,3 +191,154 @@ fn check_ignores_line_endings() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+const THING: &str = "openapi: 3.0.3\ninfo: {title: Things, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        id:\n          type: string\n";
+
+/// `--package` names the crate (`--name` says the same); the runtime crate goes to
+/// `DIR/runtime`, or to `--runtime`, and the crate depends on it by relative path.
+#[test]
+fn package_and_runtime_options() {
+    let dir = scratch("options");
+    let spec = dir.join("things.yaml");
+    std::fs::write(&spec, THING).unwrap();
+    let codegen = |extra: &[&str]| {
+        let mut args = vec!["codegen", "--spec", spec.to_str().unwrap()];
+        args.extend(extra);
+        let output = xtask(&args);
+        assert!(
+            output.status.success(),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let manifest =
+        |crate_dir: &str| std::fs::read_to_string(dir.join(crate_dir).join("Cargo.toml")).unwrap();
+
+    let out = dir.join("things");
+    codegen(&["--out", out.to_str().unwrap(), "--package", "my-things"]);
+    let things = manifest("things");
+    assert!(things.contains("name = \"my-things\""), "{things}");
+    assert!(
+        things.contains("description = \"Typed Rust client for Things, version 1.\""),
+        "{things}"
+    );
+    assert!(
+        things.contains("hubspot-runtime = { path = \"runtime\", default-features = false }"),
+        "{things}"
+    );
+    assert!(out.join("runtime/src/runtime/client.rs").exists());
+    assert!(manifest("things/runtime").contains("name = \"hubspot-runtime\""));
+
+    let shared = dir.join("shared-runtime");
+    for name in ["first", "second"] {
+        let out = dir.join(name);
+        codegen(&[
+            "--out",
+            out.to_str().unwrap(),
+            "--name",
+            name,
+            "--runtime",
+            shared.to_str().unwrap(),
+        ]);
+        let text = manifest(name);
+        assert!(text.contains(&format!("name = \"{name}\"")), "{text}");
+        assert!(
+            text.contains(
+                "hubspot-runtime = { path = \"../shared-runtime\", default-features = false }"
+            ),
+            "{text}"
+        );
+        assert!(
+            !out.join("runtime").exists(),
+            "{name} has no runtime of its own"
+        );
+    }
+    assert!(shared.join("src/lib.rs").exists());
+}
+
+#[test]
+fn a_bad_package_name_is_a_usage_error() {
+    let dir = scratch("bad-package");
+    let spec = dir.join("things.yaml");
+    std::fs::write(&spec, THING).unwrap();
+    for name in ["my things", "1things", "hubspot-runtime", ""] {
+        let out = dir.join("out");
+        let output = xtask(&[
+            "codegen",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--package",
+            name,
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{name:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains(&format!("`{name}`")),
+            "{name:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!out.exists(), "{name:?}: nothing written");
+    }
+}
+
+/// A binary works on the checkout it runs in, whichever one built it (a shared
+/// `CARGO_TARGET_DIR` runs one clone's binary in another): `codegen` reads and writes that
+/// checkout's files, and the runtime it writes is the one compiled into it, never another
+/// checkout's `templates/`.
+#[test]
+fn the_checkout_is_found_at_run_time_and_the_runtime_is_the_binarys() {
+    let checkout = scratch("other-checkout");
+    std::fs::write(
+        checkout.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"generated\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(checkout.join("spec/v1")).unwrap();
+    std::fs::write(checkout.join("spec/v1/things.yaml"), THING).unwrap();
+    // Templates that are not ours: a binary that read them would copy this.
+    std::fs::create_dir_all(checkout.join("templates/src/runtime")).unwrap();
+    std::fs::write(
+        checkout.join("templates/src/runtime/client.rs"),
+        "compile_error!(\"another checkout's runtime\");\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .current_dir(checkout.join("spec"))
+            .env_remove("CARGO_MANIFEST_DIR")
+            .output()
+            .expect("xtask runs");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+
+    run(&["codegen"]);
+    let generated = std::fs::read_to_string(checkout.join("generated/Cargo.toml")).unwrap();
+    assert!(
+        generated
+            .contains("hubspot-runtime = { path = \"../templates\", default-features = false }"),
+        "{generated}"
+    );
+    assert!(checkout.join("generated/src/v1/models.rs").exists());
+    assert!(checkout.join("tests/it/models.rs").exists());
+
+    run(&["codegen", "--spec", "v1/things.yaml", "--out", "../out"]);
+    let written =
+        std::fs::read_to_string(checkout.join("out/runtime/src/runtime/client.rs")).unwrap();
+    let ours = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../templates/src/runtime/client.rs"),
+    )
+    .unwrap();
+    // Ours, as the runtime crate carries it: a header on top, its unit tests left out.
+    let ours = match ours.find("\n#[cfg(test)]\nmod tests {") {
+        Some(tests) => format!("{}\n", ours[..tests].trim_end()),
+        None => ours,
+    };
+    assert!(written.starts_with("// @generated"), "{written}");
+    assert!(written.ends_with(&ours), "{written}");
+}

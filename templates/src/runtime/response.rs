@@ -51,8 +51,6 @@ fn header_u64<H: ResponseHeaders + ?Sized>(headers: &H, name: &str) -> Option<u6
 
 /// The error for a non-2xx answer. Pure: status, headers, body and whether the operation
 /// may be repeated decide everything, including whether to retry.
-// Inline, like the rest of error parsing: compiled where requests are sent.
-#[inline]
 pub(crate) fn failure<H: ResponseHeaders + ?Sized>(
     operation: &'static str,
     idempotent: bool,
@@ -90,7 +88,6 @@ pub(crate) fn failure<H: ResponseHeaders + ?Sized>(
 }
 
 /// The error for a 2xx answer the operation could not read.
-#[inline]
 pub(crate) fn undecodable<H: ResponseHeaders + ?Sized>(
     operation: &'static str,
     expected: Expected,

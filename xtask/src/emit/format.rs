@@ -14,6 +14,11 @@ pub fn header(command: &str, sources: &[String]) -> String {
     header
 }
 
+/// The same header for a TOML file.
+pub fn toml_header(command: &str, sources: &[String]) -> String {
+    header(command, sources).replace("// ", "# ")
+}
+
 /// Formats a whole file with prettyplease and puts the header on top.
 pub fn rust_file(file: &str, header: &str, tokens: TokenStream) -> Result<String> {
     let syntax = syn::parse2::<syn::File>(tokens).map_err(|e| Error::InvalidOutput {

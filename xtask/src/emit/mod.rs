@@ -1,15 +1,18 @@
 //! Stage 3: the intermediate model to files of a crate.
 //!
-//! Emitting is pure: it takes the model and the runtime sources and returns file contents;
-//! `write` decides what reaches the disk.
+//! Emitting is pure: it takes the model (and the runtime's embedded sources) and returns file
+//! contents; `write` decides what reaches the disk.
 
+mod about;
 mod debug;
 mod format;
+mod manifest;
 mod markdown;
 mod models;
 mod operations;
 mod own_id;
 mod registry;
+mod runtime_crate;
 mod share;
 mod traits;
 mod types;
@@ -23,21 +26,12 @@ use crate::error::Result;
 use crate::ir::{Api, Module, TypeDef};
 
 pub use registry::round_trip_registry;
+pub use runtime_crate::runtime_crate;
 
 /// A file to write, relative to the crate (or workspace) root, `/`-separated.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub contents: String,
-}
-
-/// One file of the hand-written runtime, copied into every generated crate.
-#[derive(Clone, Debug)]
-pub struct RuntimeFile {
-    /// Relative to the runtime directory, e.g. `de.rs`.
-    pub path: String,
-    /// Where it comes from, for the header.
-    pub source: String,
     pub contents: String,
 }
 
@@ -58,13 +52,18 @@ pub enum Pending {
     Rust { header: String, tokens: TokenStream },
 }
 
-/// Every file of the generated crate, formatted.
-pub fn emit_crate(
-    api: &Api,
-    runtime: &[RuntimeFile],
-    options: &CrateOptions,
-) -> Result<Vec<OutputFile>> {
-    format_files(emit_tokens(api, runtime, options))
+/// The types emitted once, in `shared.rs`, for several modules.
+pub fn shared_type_names(api: &Api) -> Vec<String> {
+    share::shared_types(api)
+        .types()
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// Every file of the generated crate, formatted. `runtime` is the path of the runtime crate
+/// relative to the generated one (`../templates`, `runtime`).
+pub fn emit_crate(api: &Api, options: &CrateOptions, runtime: &str) -> Result<Vec<OutputFile>> {
+    format_files(emit_tokens(api, options, runtime))
 }
 
 /// Formats Rust files with prettyplease and puts the header on top.
@@ -82,18 +81,14 @@ pub fn format_files(files: Vec<(String, Pending)>) -> Result<Vec<OutputFile>> {
 }
 
 /// Every file of the generated crate, Rust not yet formatted.
-pub fn emit_tokens(
-    api: &Api,
-    runtime: &[RuntimeFile],
-    options: &CrateOptions,
-) -> Vec<(String, Pending)> {
+pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<(String, Pending)> {
     let rust = |header: &str, tokens: TokenStream| Pending::Rust {
         header: header.to_owned(),
         tokens,
     };
     let mut files = vec![(
         "Cargo.toml".to_owned(),
-        Pending::Text(cargo_toml(api, options)),
+        Pending::Text(manifest::cargo_toml(api, options, runtime)),
     )];
     files.push((
         "rustfmt.toml".to_owned(),
@@ -111,22 +106,14 @@ pub fn emit_tokens(
         "src/lib.rs".to_owned(),
         rust(&crate_header, lib_rs(api, &shared)),
     ));
-    for file in runtime {
-        let header = format::header(&options.command, std::slice::from_ref(&file.source));
-        let contents = without_unit_tests(&file.contents);
-        files.push((
-            format!("src/runtime/{}", file.path),
-            Pending::Text(format!("{header}{contents}")),
-        ));
-    }
-    // Each version implements the runtime's traits for the types it uses. Impls for a
-    // shared type are the same code in every version and go to `shared.rs`, once.
+    // Each module implements the runtime's traits for the types it uses. Impls for a shared
+    // type are the same code in every module and go to `shared.rs`, once.
     let mut shared_impls = BTreeMap::new();
     let mut own_impls = Vec::with_capacity(api.modules.len());
-    for module in &api.modules {
+    for (index, module) in api.modules.iter().enumerate() {
         let (shared_part, own): (Vec<_>, Vec<_>) = traits::trait_impls(module)
             .into_iter()
-            .partition(|i| shared.contains_key(&i.type_name));
+            .partition(|i| shared.serves(index, &i.type_name));
         for i in shared_part {
             shared_impls
                 .entry((i.type_name, i.trait_name))
@@ -135,28 +122,39 @@ pub fn emit_tokens(
         own_impls.push(own.into_iter().map(|i| i.tokens));
     }
     if !shared.is_empty() {
-        let types: Vec<&TypeDef> = shared.values().collect();
+        let types: Vec<&TypeDef> = shared.types().collect();
         let impls = shared_impls.into_values();
         let tokens = models::models_file(
-            "Types that several versions share. Each version re-exports them, so the same schema is the same Rust type in every version.",
+            "Types that several modules share. Each module re-exports those it uses, so the same schema is the same Rust type in every version.",
             &types,
             TokenStream::new(),
             quote!(#(#impls)*),
         );
         files.push(("src/shared.rs".to_owned(), rust(&crate_header, tokens)));
     }
-    for (module, impls) in api.modules.iter().zip(own_impls) {
+    for (api_name, modules) in about::by_api(api) {
+        let Some(api_name) = api_name else {
+            continue;
+        };
+        let sources: Vec<String> = modules.iter().flat_map(|m| m.sources.clone()).collect();
+        let header = format::header(&options.command, &sources);
+        files.push((
+            format!("src/{api_name}/mod.rs"),
+            rust(&header, api_rs(&modules)),
+        ));
+    }
+    for (index, (module, impls)) in api.modules.iter().zip(own_impls).enumerate() {
         let header = format::header(&options.command, &module.sources);
-        let dir = format!("src/{}", module.name);
+        let dir = format!("src/{}", module.dir());
         let own: Vec<&TypeDef> = module
             .types
             .values()
-            .filter(|t| !shared.contains_key(&t.name))
+            .filter(|t| !shared.serves(index, &t.name))
             .collect();
         let borrowed: Vec<&String> = module
             .types
             .keys()
-            .filter(|n| shared.contains_key(*n))
+            .filter(|n| shared.serves(index, n))
             .collect();
         files.push((
             format!("{dir}/mod.rs"),
@@ -165,6 +163,8 @@ pub fn emit_tokens(
         // A module without types or operations gets no file for them: an empty glob
         // re-export would warn.
         if !own.is_empty() {
+            // A shared type that bears the name of one of this module's own (another API's)
+            // is shadowed by it, as glob imports are.
             let imports = (!borrowed.is_empty()).then(|| {
                 quote! {
                     #[allow(unused_imports)]
@@ -189,60 +189,55 @@ pub fn emit_tokens(
     files
 }
 
-/// The runtime's unit tests run in the `templates` crate; the copy leaves them out, along with
-/// the dev-dependencies they would need.
-fn without_unit_tests(source: &str) -> String {
-    match source.find("\n#[cfg(test)]\nmod tests {") {
-        Some(start) => format!("{}\n", source[..start].trim_end()),
-        None => source.to_owned(),
+/// `#[cfg(any(feature = ...))]` over the features of `modules`.
+fn any_feature<'m>(modules: impl IntoIterator<Item = &'m Module>) -> TokenStream {
+    let features: Vec<String> = modules.into_iter().map(Module::feature).collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        _ => quote!(#[cfg(any(#(feature = #features),*))]),
     }
 }
 
-fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenStream {
-    let mut doc = String::from(
-        " Typed models for HubSpot's CRM Associations APIs, one module per API version.\n\n\
-         | Module | API version | Cargo feature |\n|---|---|---|\n",
-    );
-    for m in &api.modules {
-        doc.push_str(&format!("| [`{0}`] | `{1}` | `{0}` |\n", m.name, m.version));
-    }
-    doc.push_str(
-        "\n Every version's feature is on by default. Record ids are [`ObjectId`]s, which accept the\n \
-         numbers HubSpot sends as well as strings; enums keep values they do not know; structs keep\n \
-         properties they do not declare.",
-    );
-    let doc_lines = doc.lines().map(|l| {
-        let l = if l.is_empty() || l.starts_with(' ') {
-            l.to_owned()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
-    let modules = api.modules.iter().map(|m| {
-        let name = types::ident(&m.name);
-        let feature = &m.name;
-        quote! {
-            #[cfg(feature = #feature)]
-            pub mod #name;
-        }
-    });
+fn lib_rs(api: &Api, shared: &share::Shared) -> TokenStream {
+    let docs = about::crate_docs(api);
+    let modules = about::by_api(api)
+        .into_iter()
+        .flat_map(|(api_name, modules)| {
+            match api_name {
+                // Several APIs: a module each, its versions inside.
+                Some(api_name) => {
+                    let name = types::ident(api_name);
+                    let cfg = any_feature(modules.iter().copied());
+                    vec![quote! {
+                        #cfg
+                        pub mod #name;
+                    }]
+                }
+                None => modules.iter().map(|m| version_mod(m)).collect(),
+            }
+        });
     let shared_module = (!shared.is_empty()).then(|| {
-        let users = api
-            .modules
-            .iter()
-            .filter(|m| m.types.keys().any(|n| shared.contains_key(n)))
-            .map(|m| m.name.as_str());
+        let users = shared.users();
+        let cfg = any_feature(
+            api.modules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| users.contains(i))
+                .map(|(_, m)| m),
+        );
         quote! {
-            #[cfg(any(#(feature = #users),*))]
+            #cfg
             mod shared;
         }
     });
+    let runtime = types::ident(&crate::runtime::package().replace('-', "_"));
     quote! {
-        #(#doc_lines)*
+        #docs
         #![forbid(unsafe_code)]
 
-        pub mod runtime;
+        /// The runtime this crate is built on: requests, errors and, with the `client`
+        /// feature, the HTTP client. A crate of its own, shared by every generated crate.
+        pub use #runtime as runtime;
         #shared_module
 
         pub use runtime::{Error, ObjectId, Outcome, Request};
@@ -253,12 +248,29 @@ fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenSt
     }
 }
 
+/// `pub mod v3;`, on its feature.
+fn version_mod(module: &Module) -> TokenStream {
+    let name = types::ident(&module.name);
+    let feature = module.feature();
+    quote! {
+        #[cfg(feature = #feature)]
+        pub mod #name;
+    }
+}
+
+/// An API's module in a crate of several: its versions.
+fn api_rs(modules: &[&Module]) -> TokenStream {
+    let docs = about::api_docs(modules);
+    let versions = modules.iter().map(|m| version_mod(m));
+    quote! {
+        #docs
+
+        #(#versions)*
+    }
+}
+
 fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStream {
-    let doc = format!(
-        " Version `{}` of the API, from {}.",
-        module.version,
-        module.sources.join(", ")
-    );
+    let docs = about::version_docs(module);
     let models = has_models.then(|| {
         quote!(
             mod models;
@@ -276,74 +288,10 @@ fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStre
         quote!(pub use crate::shared::{#(#names),*};)
     });
     quote! {
-        #![doc = #doc]
+        #docs
 
         #models
         #operations
         #shared
     }
-}
-
-/// Dependencies of the generated crate; the runtime template crate uses the same ones.
-const DEPENDENCIES: &str = r#"bytes = { version = "1", optional = true }
-chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }
-fastrand = { version = "2", optional = true }
-futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"], optional = true }
-reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "stream"], optional = true }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-tokio = { version = "1", features = ["time", "sync", "fs", "io-util"], optional = true }
-tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
-"#;
-
-/// The HTTP client and what it needs; request values and models work without it.
-const CLIENT_FEATURE: &str = r#"client = ["dep:bytes", "dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
-
-fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
-    // Versions go into a TOML string: keep them to what needs no escaping.
-    let versions: Vec<String> = api
-        .modules
-        .iter()
-        .map(|m| {
-            m.version
-                .chars()
-                .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
-                .collect()
-        })
-        .collect();
-    let features: Vec<String> = api
-        .modules
-        .iter()
-        .map(|m| format!("{} = []\n", m.name))
-        .collect();
-    let default: Vec<String> = std::iter::once("\"client\"".to_owned())
-        .chain(api.modules.iter().map(|m| format!("{:?}", m.name)))
-        .collect();
-    let workspace = if options.standalone {
-        "\n[workspace]\n"
-    } else {
-        ""
-    };
-    format!(
-        "# @generated by `{command}`. Do not edit by hand.\n\n\
-         [package]\n\
-         name = \"{package}\"\n\
-         version = \"0.1.0\"\n\
-         edition = \"2021\"\n\
-         description = \"Typed models for HubSpot's CRM Associations API, versions {versions}.\"\n\
-         license = \"MIT OR Apache-2.0\"\n\
-         publish = false\n\
-         {workspace}\n\
-         [features]\n\
-         default = [{default}]\n\
-         {CLIENT_FEATURE}\n\
-         {features}\n\
-         [dependencies]\n\
-         {DEPENDENCIES}",
-        command = options.command,
-        package = options.package,
-        versions = versions.join(", "),
-        default = default.join(", "),
-        features = features.concat(),
-    )
 }

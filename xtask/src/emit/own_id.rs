@@ -137,9 +137,11 @@ mod tests {
 
     fn module(types: Vec<(&str, TypeKind)>) -> Module {
         Module {
+            api: None,
             name: "v1".to_owned(),
             version: "1".to_owned(),
             sources: Vec::new(),
+            about: Vec::new(),
             types: types
                 .into_iter()
                 .map(|(name, kind)| {

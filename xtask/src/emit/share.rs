@@ -1,46 +1,95 @@
-//! Types several versions have in common are emitted once, in `shared.rs`, and re-exported
-//! by each version: half the code to compile, and `v4::X` and `v2026_03::X` are the same type,
-//! so values move between versions as they are.
+//! Types several modules (versions, APIs) have in common are emitted once, in `shared.rs`,
+//! and re-exported by each module that uses them: less code to compile, and `v4::X` and
+//! `v2026_03::X` are the same type, so values move between versions as they are.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{Api, TypeDef};
 
-/// Types defined identically (documentation included) by every module that defines them,
-/// by at least two modules, and referring only to other such types.
-pub fn shared_types(api: &Api) -> BTreeMap<String, TypeDef> {
-    let mut seen: BTreeMap<&str, (&TypeDef, usize)> = BTreeMap::new();
-    let mut differing = BTreeSet::new();
-    for module in &api.modules {
+/// The types of `shared.rs`, and which modules (indexes into `Api::modules`) use each.
+#[derive(Debug, Default)]
+pub struct Shared {
+    types: BTreeMap<String, (TypeDef, BTreeSet<usize>)>,
+}
+
+impl Shared {
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty()
+    }
+
+    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
+        self.types.values().map(|(def, _)| def)
+    }
+
+    /// Whether module `module`'s type `name` is the shared one (rather than its own).
+    pub fn serves(&self, module: usize, name: &str) -> bool {
+        self.types
+            .get(name)
+            .is_some_and(|(_, users)| users.contains(&module))
+    }
+
+    /// The modules that use any shared type.
+    pub fn users(&self) -> BTreeSet<usize> {
+        self.types
+            .values()
+            .flat_map(|(_, users)| users.iter().copied())
+            .collect()
+    }
+}
+
+/// For each type name, the largest set of at least two modules that define it identically
+/// (documentation included), keeping only types whose every mentioned type is shared by the
+/// same modules. A module whose definition differs keeps its own type of that name, so two
+/// APIs may each have their own `Error`.
+pub fn shared_types(api: &Api) -> Shared {
+    // Each name's distinct definitions, with the modules that define it so.
+    let mut definitions: BTreeMap<&str, Vec<(&TypeDef, BTreeSet<usize>)>> = BTreeMap::new();
+    for (index, module) in api.modules.iter().enumerate() {
         for (name, def) in &module.types {
-            match seen.get_mut(name.as_str()) {
-                None => {
-                    seen.insert(name, (def, 1));
+            let variants = definitions.entry(name).or_default();
+            match variants.iter_mut().find(|(first, _)| *first == def) {
+                Some((_, users)) => {
+                    users.insert(index);
                 }
-                Some((first, count)) if *first == def => *count += 1,
-                Some(_) => {
-                    differing.insert(name.as_str());
-                }
+                None => variants.push((def, BTreeSet::from([index]))),
             }
         }
     }
-    let mut shared: BTreeMap<String, TypeDef> = seen
+    let mut shared: BTreeMap<String, (TypeDef, BTreeSet<usize>)> = definitions
         .into_iter()
-        .filter(|(name, (_, count))| *count >= 2 && !differing.contains(name))
-        .map(|(name, (def, _))| (name.to_owned(), def.clone()))
+        .filter_map(|(name, variants)| {
+            // The most widely used definition; on a tie, the one met first.
+            let (def, users) = variants
+                .into_iter()
+                .rev()
+                .max_by_key(|(_, users)| users.len())?;
+            (users.len() >= 2).then(|| (name.to_owned(), (def.clone(), users)))
+        })
         .collect();
-    // A shared type may only mention shared types: it is compiled once, for every version.
+    // A shared type is compiled once, for all its modules: everything it mentions must be
+    // the shared type in each of them.
     loop {
-        let outside: Vec<String> = shared
-            .iter()
-            .filter(|(_, def)| mentions(def).iter().any(|n| !shared.contains_key(*n)))
-            .map(|(name, _)| name.clone())
-            .collect();
-        if outside.is_empty() {
-            return shared;
+        let mut changed = false;
+        let names: Vec<String> = shared.keys().cloned().collect();
+        for name in names {
+            let (def, users) = &shared[&name];
+            let mut kept = users.clone();
+            for mentioned in mentions(def) {
+                match shared.get(mentioned) {
+                    Some((_, theirs)) => kept.retain(|m| theirs.contains(m)),
+                    None => kept.clear(),
+                }
+            }
+            if kept.len() < 2 {
+                shared.remove(&name);
+                changed = true;
+            } else if &kept != users {
+                shared.get_mut(&name).expect("listed above").1 = kept;
+                changed = true;
+            }
         }
-        for name in outside {
-            shared.remove(&name);
+        if !changed {
+            return Shared { types: shared };
         }
     }
 }

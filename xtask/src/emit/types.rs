@@ -45,17 +45,48 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
 /// `#[doc]` attributes for a description, rewritten where rustdoc would misread it (HTML
 /// tags, brackets, bare URLs, code blocks that would become doctests; see `markdown.rs`).
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return TokenStream::new();
-    };
-    let text = super::markdown::for_rustdoc(text);
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
+    let lines = doc_lines(text, true)
+        .into_iter()
+        .map(|line| quote!(#[doc = #line]));
     quote!(#(#lines)*)
+}
+
+/// `#![doc]` attributes for a description, as [`doc_attrs`] rewrites it, for a module's or
+/// crate's own docs.
+pub fn inner_doc_attrs(text: Option<&str>) -> TokenStream {
+    let lines = doc_lines(text, true)
+        .into_iter()
+        .map(|line| quote!(#![doc = #line]));
+    quote!(#(#lines)*)
+}
+
+/// `#![doc]` attributes for Markdown the generator writes itself (tables, links to items), as
+/// written.
+pub fn inner_doc_markdown(text: &str) -> TokenStream {
+    let lines = doc_lines(Some(text), false)
+        .into_iter()
+        .map(|line| quote!(#![doc = #line]));
+    quote!(#(#lines)*)
+}
+
+/// The lines of a doc comment, each after a space; a description from a document is first
+/// rewritten where rustdoc would misread it.
+fn doc_lines(text: Option<&str>, from_document: bool) -> Vec<String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Vec::new();
+    };
+    let text = if from_document {
+        super::markdown::for_rustdoc(text)
+    } else {
+        text.to_owned()
+    };
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }

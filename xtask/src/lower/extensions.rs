@@ -13,6 +13,10 @@ pub const X_RUST_NAME: &str = "x-rust-name";
 /// On an operation: whether repeating it is safe.
 pub const X_IDEMPOTENT: &str = "x-idempotent";
 
+/// On `info`: the API the document belongs to, in place of its title (documents of one API
+/// whose titles differ, such as an API and its schema API).
+pub const X_RUST_API: &str = "x-rust-api";
+
 /// On an object schema: read its optional properties leniently, keeping a value that does
 /// not fit in `extra` instead of failing the whole object.
 pub const X_LENIENT: &str = "x-lenient";
@@ -27,13 +31,31 @@ pub(super) fn rust_name<'e>(
     extensions: &'e IndexMap<String, Value>,
     at: &Pointer,
 ) -> Result<Option<&'e str>> {
-    match extensions.get(X_RUST_NAME) {
+    non_empty_string(doc, extensions, at, X_RUST_NAME)
+}
+
+/// `x-rust-api` as written, if the extensions at `at` (`info`) have it.
+pub(super) fn rust_api<'e>(
+    doc: &Document,
+    extensions: &'e IndexMap<String, Value>,
+    at: &Pointer,
+) -> Result<Option<&'e str>> {
+    non_empty_string(doc, extensions, at, X_RUST_API)
+}
+
+fn non_empty_string<'e>(
+    doc: &Document,
+    extensions: &'e IndexMap<String, Value>,
+    at: &Pointer,
+    key: &str,
+) -> Result<Option<&'e str>> {
+    match extensions.get(key) {
         None => Ok(None),
         Some(Value::String(name)) if !name.trim().is_empty() => Ok(Some(name)),
         Some(_) => Err(Error::spec(
             &doc.file,
-            &at.join(X_RUST_NAME),
-            "`x-rust-name` must be a non-empty string",
+            &at.join(key),
+            format!("`{key}` must be a non-empty string"),
         )),
     }
 }

@@ -1,10 +1,12 @@
 //! Stage 2: OpenAPI documents to the intermediate model.
 //!
-//! Documents are grouped into modules by `info.version`. Within a module, component schemas
-//! of every document share one set of type names: a schema that two documents both define
-//! must mean the same type. Inline schemas that need a type of their own (objects with
-//! properties, enums, unions) are named after where they sit (`{Parent}{Property}`) unless
-//! the document names them with `x-rust-name`.
+//! Documents are grouped into APIs by `info.title` (version words and repeated words aside,
+//! or by `x-rust-api` on `info`), and each API's documents into modules by `info.version`.
+//! Within a module, component schemas of every document share one set of type names: a
+//! schema that two documents both define must mean the same type. Modules are lowered each on
+//! their own, so two APIs may define different schemas of the same name. Inline schemas that
+//! need a type of their own (objects with properties, enums, unions) are named after where
+//! they sit (`{Parent}{Property}`) unless the document names them with `x-rust-name`.
 
 mod auth;
 mod bodies;
@@ -18,19 +20,34 @@ mod schema;
 mod secrets;
 mod shapes;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Pointer, Result, Warning};
-use crate::ir::{Api, Module};
+use crate::ir::{About, Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_NAME, X_SECRET};
+pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_API, X_RUST_NAME, X_SECRET};
 
-/// Lowers all documents. Warnings name schemas that were typed more loosely than written.
+/// Descriptions that say nothing about the API: HubSpot's build leaves its Maven parent's
+/// text in many documents.
+const BOILERPLATE_DESCRIPTIONS: &[&str] = &["Basepom for all HubSpot Projects"];
+
+/// Lowers all documents, one module per API and version. Warnings name schemas that were
+/// typed more loosely than written.
 pub fn lower(docs: &[Document]) -> Result<(Api, Vec<Warning>)> {
-    let mut by_module: BTreeMap<String, Vec<&Document>> = BTreeMap::new();
-    let mut versions: BTreeMap<String, (String, String)> = BTreeMap::new();
+    lower_grouped(docs, true)
+}
+
+/// Lowers all documents as versions of one API, whatever their titles: what `diff` compares.
+pub fn lower_versions(docs: &[Document]) -> Result<(Api, Vec<Warning>)> {
+    lower_grouped(docs, false)
+}
+
+fn lower_grouped(docs: &[Document], by_api: bool) -> Result<(Api, Vec<Warning>)> {
+    // (API, version module) -> documents, and the version each module was named from.
+    let mut groups: BTreeMap<(String, String), Vec<&Document>> = BTreeMap::new();
+    let mut versions: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
     for doc in docs {
         let version = doc.api.info.version.trim();
         if version.is_empty() {
@@ -40,34 +57,68 @@ pub fn lower(docs: &[Document]) -> Result<(Api, Vec<Warning>)> {
                 "`info.version` is empty; it names the generated module",
             ));
         }
-        let module = naming::module_name(version);
-        match versions.get(&module) {
+        let api = if by_api { api_of(doc)? } else { String::new() };
+        let key = (api, naming::module_name(version));
+        match versions.get(&key) {
             Some((other, file)) if other != version => {
                 return Err(Error::spec(
                     &doc.file,
                     &Pointer::root().join("info").join("version"),
                     format!(
-                        "version `{version}` gives the module name `{module}`, as does version `{other}` of {file}"
+                        "version `{version}` gives the module name `{}`, as does version `{other}` of {file}",
+                        key.1
                     ),
                 ))
             }
             _ => {
-                versions.insert(module.clone(), (version.to_owned(), doc.file.clone()));
+                versions.insert(key.clone(), (version.to_owned(), doc.file.clone()));
             }
         }
-        by_module.entry(module).or_default().push(doc);
+        groups.entry(key).or_default().push(doc);
     }
 
+    // One API keeps its versions at the crate root; several get a module each.
+    let apis: BTreeSet<&String> = groups.keys().map(|(api, _)| api).collect();
+    let several = apis.len() > 1;
     let mut api = Api::default();
     let mut warnings = Vec::new();
-    for (name, mut docs) in by_module {
+    for (key, mut docs) in groups {
         docs.sort_by(|a, b| a.file.cmp(&b.file));
-        let version = versions[&name].0.clone();
-        let (module, module_warnings) = lower_module(name, version, &docs)?;
+        let version = versions[&key].0.clone();
+        let (api_name, name) = key;
+        let (mut module, module_warnings) = lower_module(name, version, &docs)?;
+        module.api = several.then_some(api_name);
         api.modules.push(module);
         warnings.extend(module_warnings);
     }
     Ok((api, warnings))
+}
+
+/// The API module a document belongs to: `x-rust-api` on `info`, or its title.
+fn api_of(doc: &Document) -> Result<String> {
+    let info = &doc.api.info;
+    let named = extensions::rust_api(doc, &info.extensions, &Pointer::root().join("info"))?;
+    Ok(naming::api_module_name(named.unwrap_or(&info.title)))
+}
+
+/// What a document says of itself, for the crate's documentation.
+fn about(doc: &Document) -> About {
+    let info = &doc.api.info;
+    let title = naming::api_title(&info.title);
+    let description = info
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty() && !BOILERPLATE_DESCRIPTIONS.contains(d))
+        .map(str::to_owned);
+    About {
+        title: if title.is_empty() {
+            info.title.trim().to_owned()
+        } else {
+            title
+        },
+        description,
+    }
 }
 
 fn lower_module(
@@ -84,9 +135,11 @@ fn lower_module(
     cycles::box_recursive_fields(&mut types);
     Ok((
         Module {
+            api: None,
             name,
             version,
             sources: docs.iter().map(|d| d.file.clone()).collect(),
+            about: docs.iter().map(|d| about(d)).collect(),
             types,
             operations,
         },
