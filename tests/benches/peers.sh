@@ -11,7 +11,8 @@
 #     library, OpenAPI Generator `java -jar` on the jar its PyPI package ships;
 #   - build: `cargo build` (debug, CARGO_INCREMENTAL=0) of the generated crate after touching its
 #     src/lib.rs, its dependencies already built: each tool's crates share one target directory,
-#     warmed by a first build of every crate.
+#     warmed by a first build of every crate (ours share one runtime crate, `--runtime`, as
+#     progenitor's share progenitor-client).
 # It prints per document the median of each tool, the median (min-max) of the pairs' ratios
 # ours/peer, and per comparison the geometric mean of those medians. A document a tool cannot
 # generate or build is reported and left out of that tool's comparison.
@@ -114,12 +115,12 @@ say "ours at $(git -C "$repo" rev-parse --short HEAD), progenitor $progenitor_ve
 
 # --- generating ------------------------------------------------------------------------------
 
-generate() { # tool document out-dir -> the tool's exit status; its output goes to a log
-  local tool=$1 document=$2 out=$3 name
+generate() { # tool document out-dir [runtime-dir] -> the tool's exit status; output to a log
+  local tool=$1 document=$2 out=$3 runtime=${4:-$3/runtime} name
   name=$(basename "$document" .json)
   rm -rf "$out"
   case $tool in
-    ours) "$xtask" codegen --spec "$document" --out "$out" ;;
+    ours) "$xtask" codegen --spec "$document" --out "$out" --runtime "$runtime" ;;
     progenitor) "$progenitor" "$document" "$out" "$name" ;;
     # Without packageVersion its crates for date-versioned documents do not compile (the
     # document's version is not a semantic version); validation off, since ours generates
@@ -142,10 +143,7 @@ micros() { # command... -> its wall time in microseconds on stdout, or fails as 
   echo $(((end - start) / 1000))
 }
 
-rust_lines() { # dir [find-args...] -> lines of Rust under it
-  local dir=$1; shift
-  find "$dir" -name '*.rs' "$@" -print0 | xargs -0 cat | wc -l
-}
+rust_lines() { find "$1" -name '*.rs' -print0 | xargs -0 cat | wc -l; }
 
 documents=()
 for document in "$specs"/*.json "$specs"/dev/*.json; do
@@ -161,18 +159,19 @@ for document in "${documents[@]}"; do
   for tool in ours progenitor oag; do
     crate="$work/crates/$tool/$name"
     rm -f "$work/logs/$tool-$name.log"
-    if ! generate "$tool" "$document" "$crate"; then
+    if ! generate "$tool" "$document" "$crate" "$work/crates/ours-runtime"; then
       say "$tool cannot generate $name: $(grep -m1 -iE 'error|panic|exception|refused' "$work/logs/$tool-$name.log" | cut -c1-160)"
     elif ! build "$tool" "$crate"; then
       say "$tool's crate for $name does not build: $(grep -m1 -E '^error' "$work/logs/$tool-$name.log" | cut -c1-160)"
     else
       usable[$tool/$name]=1
       printf 'lines\t%s\t%s\t%s\n' "$tool" "$name" "$(rust_lines "$crate/src")" >>"$results"
-      [ "$tool" != ours ] || printf 'lines\tours-own\t%s\t%s\n' "$name" \
-        "$(rust_lines "$crate/src" -not -path '*/runtime/*')" >>"$results"
     fi
   done
 done
+
+[ ! -d "$work/crates/ours-runtime" ] ||
+  printf 'lines\tours-runtime\t-\t%s\n' "$(rust_lines "$work/crates/ours-runtime/src")" >>"$results"
 
 # --- timing, interleaved ---------------------------------------------------------------------
 

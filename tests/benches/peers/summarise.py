@@ -1,7 +1,8 @@
 """Prints the figures of tests/benches/peers.sh from its results file.
 
 Rows (tab-separated): `generate|build PEER DOCUMENT OURS_US PEER_US`, one per interleaved pair,
-and `lines TOOL DOCUMENT LINES`. Per document: the median time of each tool and the median
+`lines TOOL DOCUMENT LINES`, and `lines ours-runtime - LINES` for the runtime crate our
+crates share. Per document: the median time of each tool and the median
 (min-max) of the pairs' ratios ours/peer; per comparison: the geometric mean of those medians.
 """
 
@@ -50,14 +51,18 @@ def main(path):
             mean = math.exp(statistics.fmean(math.log(r) for r in medians))
             print(f"  geometric mean over {len(medians)} documents: ours/{peer} = {mean:.3g}")
 
-    print("\nlines of generated Rust, whole crate (ours also without its runtime):")
-    tools = ("ours", "ours-own", "progenitor", "oag")
+    runtime = lines.pop("-", {}).get("ours-runtime")
+    print(
+        "\nlines of generated Rust, whole crate"
+        + (f" (ours without its runtime crate: {runtime} lines, shared)" if runtime else "")
+        + ":"
+    )
+    tools = ("ours", "progenitor", "oag")
     print(f"  {'document':<30} " + " ".join(f"{tool:>11}" for tool in tools))
     for document in sorted(lines):
         counts = [lines[document].get(tool) for tool in tools]
         cells = [f"{c:>11}" if c else f"{'-':>11}" for c in counts]
         print(f"  {document:<30} {' '.join(cells)}")
-
 
 if __name__ == "__main__":
     main(sys.argv[1])
