@@ -141,63 +141,55 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpec {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            association_category: Option<AssociationCategory>,
+            association_type_id: Option<i32>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = AssociationSpec;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AssociationSpec object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<AssociationSpec, __A::Error> {
-                let mut slot_association_category: Option<AssociationCategory> = None;
-                let mut slot_association_type_id: Option<i32> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "associationCategory" => {
-                            crate::runtime::de::field(
-                                &mut slot_association_category,
-                                &mut map,
-                                "associationCategory",
-                            )
-                        }
-                        "associationTypeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_association_type_id,
-                                &mut map,
-                                "associationTypeId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_association_category) = slot_association_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a AssociationSpec object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "associationCategory" => {
+                        crate::runtime::de::field(
+                            &mut self.association_category,
+                            map,
                             "associationCategory",
-                        ),
-                    );
-                };
-                let Some(slot_association_type_id) = slot_association_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+                        )
+                    }
+                    "associationTypeId" => {
+                        crate::runtime::de::field(
+                            &mut self.association_type_id,
+                            map,
                             "associationTypeId",
-                        ),
-                    );
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<AssociationSpec, __E> {
+                let Some(association_category) = self.association_category else {
+                    return Err(__E::missing_field("associationCategory"));
+                };
+                let Some(association_type_id) = self.association_type_id else {
+                    return Err(__E::missing_field("associationTypeId"));
                 };
                 Ok(AssociationSpec {
-                    association_category: slot_association_category,
-                    association_type_id: slot_association_type_id,
-                    extra: unknown,
+                    association_category,
+                    association_type_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -267,82 +259,70 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpecWithLabel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<AssociationCategory>,
+            from_object_type_id: Option<Option<String>>,
+            label: Option<Option<String>>,
+            to_object_type_id: Option<Option<String>>,
+            type_id: Option<i32>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = AssociationSpecWithLabel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a AssociationSpecWithLabel object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<AssociationSpecWithLabel, __A::Error> {
-                let mut slot_category: Option<AssociationCategory> = None;
-                let mut slot_from_object_type_id: Option<Option<String>> = None;
-                let mut slot_label: Option<Option<String>> = None;
-                let mut slot_to_object_type_id: Option<Option<String>> = None;
-                let mut slot_type_id: Option<i32> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::field(
-                                &mut slot_category,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "fromObjectTypeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_from_object_type_id,
-                                &mut map,
-                                "fromObjectTypeId",
-                            )
-                        }
-                        "label" => {
-                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
-                        }
-                        "toObjectTypeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_to_object_type_id,
-                                &mut map,
-                                "toObjectTypeId",
-                            )
-                        }
-                        "typeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_type_id,
-                                &mut map,
-                                "typeId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a AssociationSpecWithLabel object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::field(&mut self.category, map, "category")
+                    }
+                    "fromObjectTypeId" => {
+                        crate::runtime::de::field(
+                            &mut self.from_object_type_id,
+                            map,
+                            "fromObjectTypeId",
+                        )
+                    }
+                    "label" => crate::runtime::de::field(&mut self.label, map, "label"),
+                    "toObjectTypeId" => {
+                        crate::runtime::de::field(
+                            &mut self.to_object_type_id,
+                            map,
+                            "toObjectTypeId",
+                        )
+                    }
+                    "typeId" => {
+                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<AssociationSpecWithLabel, __E> {
+                let Some(category) = self.category else {
+                    return Err(__E::missing_field("category"));
                 };
-                let Some(slot_type_id) = slot_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
-                    );
+                let Some(type_id) = self.type_id else {
+                    return Err(__E::missing_field("typeId"));
                 };
                 Ok(AssociationSpecWithLabel {
-                    category: slot_category,
-                    from_object_type_id: slot_from_object_type_id.flatten(),
-                    label: slot_label.flatten(),
-                    to_object_type_id: slot_to_object_type_id.flatten(),
-                    type_id: slot_type_id,
-                    extra: unknown,
+                    category,
+                    from_object_type_id: self.from_object_type_id.flatten(),
+                    label: self.label.flatten(),
+                    to_object_type_id: self.to_object_type_id.flatten(),
+                    type_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -387,52 +367,44 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inputs: Option<Vec<PublicAssociationDefinitionConfigurationCreateRequest>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationDefinitionConfigurationCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a BatchInputPublicAssociationDefinitionConfigurationCreateRequest object",
-                )
+            const EXPECTING: &'static str = "a BatchInputPublicAssociationDefinitionConfigurationCreateRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inputs" => {
+                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
             }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
                 self,
-                mut map: __A,
             ) -> Result<
                 BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-                __A::Error,
+                __E,
             > {
-                let mut slot_inputs: Option<
-                    Vec<PublicAssociationDefinitionConfigurationCreateRequest>,
-                > = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inputs" => {
-                            crate::runtime::de::field(
-                                &mut slot_inputs,
-                                &mut map,
-                                "inputs",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_inputs) = slot_inputs else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
-                    );
+                let Some(inputs) = self.inputs else {
+                    return Err(__E::missing_field("inputs"));
                 };
                 Ok(BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
-                    inputs: slot_inputs,
-                    extra: unknown,
+                    inputs,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -477,52 +449,44 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inputs: Option<Vec<PublicAssociationDefinitionConfigurationUpdateRequest>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationDefinitionConfigurationUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a BatchInputPublicAssociationDefinitionConfigurationUpdateRequest object",
-                )
+            const EXPECTING: &'static str = "a BatchInputPublicAssociationDefinitionConfigurationUpdateRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inputs" => {
+                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
             }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
                 self,
-                mut map: __A,
             ) -> Result<
                 BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
-                __A::Error,
+                __E,
             > {
-                let mut slot_inputs: Option<
-                    Vec<PublicAssociationDefinitionConfigurationUpdateRequest>,
-                > = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inputs" => {
-                            crate::runtime::de::field(
-                                &mut slot_inputs,
-                                &mut map,
-                                "inputs",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_inputs) = slot_inputs else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
-                    );
+                let Some(inputs) = self.inputs else {
+                    return Err(__E::missing_field("inputs"));
                 };
                 Ok(BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
-                    inputs: slot_inputs,
-                    extra: unknown,
+                    inputs,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -563,45 +527,41 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiArchive 
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inputs: Option<Vec<PublicAssociationMultiArchive>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationMultiArchive;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchInputPublicAssociationMultiArchive object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchInputPublicAssociationMultiArchive, __A::Error> {
-                let mut slot_inputs: Option<Vec<PublicAssociationMultiArchive>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inputs" => {
-                            crate::runtime::de::field(
-                                &mut slot_inputs,
-                                &mut map,
-                                "inputs",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchInputPublicAssociationMultiArchive object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inputs" => {
+                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_inputs) = slot_inputs else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchInputPublicAssociationMultiArchive, __E> {
+                let Some(inputs) = self.inputs else {
+                    return Err(__E::missing_field("inputs"));
                 };
                 Ok(BatchInputPublicAssociationMultiArchive {
-                    inputs: slot_inputs,
-                    extra: unknown,
+                    inputs,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -642,45 +602,41 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiPost {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inputs: Option<Vec<PublicAssociationMultiPost>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationMultiPost;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchInputPublicAssociationMultiPost object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchInputPublicAssociationMultiPost, __A::Error> {
-                let mut slot_inputs: Option<Vec<PublicAssociationMultiPost>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inputs" => {
-                            crate::runtime::de::field(
-                                &mut slot_inputs,
-                                &mut map,
-                                "inputs",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchInputPublicAssociationMultiPost object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inputs" => {
+                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_inputs) = slot_inputs else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchInputPublicAssociationMultiPost, __E> {
+                let Some(inputs) = self.inputs else {
+                    return Err(__E::missing_field("inputs"));
                 };
                 Ok(BatchInputPublicAssociationMultiPost {
-                    inputs: slot_inputs,
-                    extra: unknown,
+                    inputs,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -721,45 +677,41 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationSpec {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inputs: Option<Vec<PublicAssociationSpec>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicAssociationSpec;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchInputPublicAssociationSpec object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchInputPublicAssociationSpec, __A::Error> {
-                let mut slot_inputs: Option<Vec<PublicAssociationSpec>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inputs" => {
-                            crate::runtime::de::field(
-                                &mut slot_inputs,
-                                &mut map,
-                                "inputs",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchInputPublicAssociationSpec object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inputs" => {
+                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_inputs) = slot_inputs else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchInputPublicAssociationSpec, __E> {
+                let Some(inputs) = self.inputs else {
+                    return Err(__E::missing_field("inputs"));
                 };
                 Ok(BatchInputPublicAssociationSpec {
-                    inputs: slot_inputs,
-                    extra: unknown,
+                    inputs,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -800,45 +752,41 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicDefaultAssociationMultiP
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inputs: Option<Vec<PublicDefaultAssociationMultiPost>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicDefaultAssociationMultiPost;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchInputPublicDefaultAssociationMultiPost object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchInputPublicDefaultAssociationMultiPost, __A::Error> {
-                let mut slot_inputs: Option<Vec<PublicDefaultAssociationMultiPost>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inputs" => {
-                            crate::runtime::de::field(
-                                &mut slot_inputs,
-                                &mut map,
-                                "inputs",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchInputPublicDefaultAssociationMultiPost object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inputs" => {
+                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_inputs) = slot_inputs else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchInputPublicDefaultAssociationMultiPost, __E> {
+                let Some(inputs) = self.inputs else {
+                    return Err(__E::missing_field("inputs"));
                 };
                 Ok(BatchInputPublicDefaultAssociationMultiPost {
-                    inputs: slot_inputs,
-                    extra: unknown,
+                    inputs,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -879,45 +827,41 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicFetchAssociationsBatchRe
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inputs: Option<Vec<PublicFetchAssociationsBatchRequest>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchInputPublicFetchAssociationsBatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchInputPublicFetchAssociationsBatchRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchInputPublicFetchAssociationsBatchRequest, __A::Error> {
-                let mut slot_inputs: Option<Vec<PublicFetchAssociationsBatchRequest>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inputs" => {
-                            crate::runtime::de::field(
-                                &mut slot_inputs,
-                                &mut map,
-                                "inputs",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchInputPublicFetchAssociationsBatchRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inputs" => {
+                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_inputs) = slot_inputs else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("inputs"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchInputPublicFetchAssociationsBatchRequest, __E> {
+                let Some(inputs) = self.inputs else {
+                    return Err(__E::missing_field("inputs"));
                 };
                 Ok(BatchInputPublicFetchAssociationsBatchRequest {
-                    inputs: slot_inputs,
-                    extra: unknown,
+                    inputs,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -994,105 +938,81 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPair {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<LabelsBetweenObjectPair>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponseLabelsBetweenObjectPair;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchResponseLabelsBetweenObjectPair object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchResponseLabelsBetweenObjectPair, __A::Error> {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<Vec<LabelsBetweenObjectPair>> = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchResponseLabelsBetweenObjectPair object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchResponseLabelsBetweenObjectPair, __E> {
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponseLabelsBetweenObjectPair {
-                    completed_at: slot_completed_at,
-                    links: slot_links.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    links: self.links.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -1179,123 +1099,91 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPairWith
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            errors: Option<Option<Vec<StandardError>>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            num_errors: Option<Option<i32>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<LabelsBetweenObjectPair>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponseLabelsBetweenObjectPairWithErrors;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchResponseLabelsBetweenObjectPairWithErrors object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchResponseLabelsBetweenObjectPairWithErrors, __A::Error> {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_errors: Option<Option<Vec<StandardError>>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_num_errors: Option<Option<i32>> = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<Vec<LabelsBetweenObjectPair>> = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::field(
-                                &mut slot_errors,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "numErrors" => {
-                            crate::runtime::de::field(
-                                &mut slot_num_errors,
-                                &mut map,
-                                "numErrors",
-                            )
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchResponseLabelsBetweenObjectPairWithErrors object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::field(&mut self.errors, map, "errors")
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "numErrors" => {
+                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
+                    }
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchResponseLabelsBetweenObjectPairWithErrors, __E> {
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponseLabelsBetweenObjectPairWithErrors {
-                    completed_at: slot_completed_at,
-                    errors: slot_errors.flatten(),
-                    links: slot_links.flatten(),
-                    num_errors: slot_num_errors.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    errors: self.errors.flatten(),
+                    links: self.links.flatten(),
+                    num_errors: self.num_errors.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -1374,112 +1262,84 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<PublicAssociationDefinitionConfigurationUpdateResult>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionConfigurationUpdateResult;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a BatchResponsePublicAssociationDefinitionConfigurationUpdateResult object",
-                )
+            const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionConfigurationUpdateResult object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
             }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
                 self,
-                mut map: __A,
             ) -> Result<
                 BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
-                __A::Error,
+                __E,
             > {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<
-                    Vec<PublicAssociationDefinitionConfigurationUpdateResult>,
-                > = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
-                    completed_at: slot_completed_at,
-                    links: slot_links.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    links: self.links.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -1568,130 +1428,94 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            errors: Option<Option<Vec<StandardError>>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            num_errors: Option<Option<i32>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<PublicAssociationDefinitionConfigurationUpdateResult>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors object",
-                )
+            const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::field(&mut self.errors, map, "errors")
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "numErrors" => {
+                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
+                    }
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
             }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
                 self,
-                mut map: __A,
             ) -> Result<
                 BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
-                __A::Error,
+                __E,
             > {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_errors: Option<Option<Vec<StandardError>>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_num_errors: Option<Option<i32>> = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<
-                    Vec<PublicAssociationDefinitionConfigurationUpdateResult>,
-                > = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::field(
-                                &mut slot_errors,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "numErrors" => {
-                            crate::runtime::de::field(
-                                &mut slot_num_errors,
-                                &mut map,
-                                "numErrors",
-                            )
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
-                    completed_at: slot_completed_at,
-                    errors: slot_errors.flatten(),
-                    links: slot_links.flatten(),
-                    num_errors: slot_num_errors.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    errors: self.errors.flatten(),
+                    links: self.links.flatten(),
+                    num_errors: self.num_errors.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -1769,112 +1593,81 @@ for BatchResponsePublicAssociationDefinitionUserConfiguration {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<PublicAssociationDefinitionUserConfiguration>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionUserConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a BatchResponsePublicAssociationDefinitionUserConfiguration object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<
-                BatchResponsePublicAssociationDefinitionUserConfiguration,
-                __A::Error,
-            > {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<
-                    Vec<PublicAssociationDefinitionUserConfiguration>,
-                > = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionUserConfiguration object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchResponsePublicAssociationDefinitionUserConfiguration, __E> {
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponsePublicAssociationDefinitionUserConfiguration {
-                    completed_at: slot_completed_at,
-                    links: slot_links.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    links: self.links.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -1963,130 +1756,94 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            errors: Option<Option<Vec<StandardError>>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            num_errors: Option<Option<i32>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<PublicAssociationDefinitionUserConfiguration>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors object",
-                )
+            const EXPECTING: &'static str = "a BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::field(&mut self.errors, map, "errors")
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "numErrors" => {
+                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
+                    }
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
             }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
                 self,
-                mut map: __A,
             ) -> Result<
                 BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
-                __A::Error,
+                __E,
             > {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_errors: Option<Option<Vec<StandardError>>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_num_errors: Option<Option<i32>> = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<
-                    Vec<PublicAssociationDefinitionUserConfiguration>,
-                > = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::field(
-                                &mut slot_errors,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "numErrors" => {
-                            crate::runtime::de::field(
-                                &mut slot_num_errors,
-                                &mut map,
-                                "numErrors",
-                            )
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
-                    completed_at: slot_completed_at,
-                    errors: slot_errors.flatten(),
-                    links: slot_links.flatten(),
-                    num_errors: slot_num_errors.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    errors: self.errors.flatten(),
+                    links: self.links.flatten(),
+                    num_errors: self.num_errors.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -2163,105 +1920,81 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<PublicAssociationMultiWithLabel>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationMultiWithLabel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchResponsePublicAssociationMultiWithLabel object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchResponsePublicAssociationMultiWithLabel, __A::Error> {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<Vec<PublicAssociationMultiWithLabel>> = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchResponsePublicAssociationMultiWithLabel object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchResponsePublicAssociationMultiWithLabel, __E> {
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponsePublicAssociationMultiWithLabel {
-                    completed_at: slot_completed_at,
-                    links: slot_links.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    links: self.links.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -2349,128 +2082,91 @@ for BatchResponsePublicAssociationMultiWithLabelWithErrors {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            errors: Option<Option<Vec<StandardError>>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            num_errors: Option<Option<i32>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<PublicAssociationMultiWithLabel>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicAssociationMultiWithLabelWithErrors;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a BatchResponsePublicAssociationMultiWithLabelWithErrors object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<
-                BatchResponsePublicAssociationMultiWithLabelWithErrors,
-                __A::Error,
-            > {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_errors: Option<Option<Vec<StandardError>>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_num_errors: Option<Option<i32>> = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<Vec<PublicAssociationMultiWithLabel>> = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::field(
-                                &mut slot_errors,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "numErrors" => {
-                            crate::runtime::de::field(
-                                &mut slot_num_errors,
-                                &mut map,
-                                "numErrors",
-                            )
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchResponsePublicAssociationMultiWithLabelWithErrors object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::field(&mut self.errors, map, "errors")
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "numErrors" => {
+                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
+                    }
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchResponsePublicAssociationMultiWithLabelWithErrors, __E> {
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponsePublicAssociationMultiWithLabelWithErrors {
-                    completed_at: slot_completed_at,
-                    errors: slot_errors.flatten(),
-                    links: slot_links.flatten(),
-                    num_errors: slot_num_errors.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    errors: self.errors.flatten(),
+                    links: self.links.flatten(),
+                    num_errors: self.num_errors.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -2557,123 +2253,91 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicDefaultAssociation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            errors: Option<Option<Vec<StandardError>>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            num_errors: Option<Option<i32>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<PublicDefaultAssociation>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponsePublicDefaultAssociation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchResponsePublicDefaultAssociation object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchResponsePublicDefaultAssociation, __A::Error> {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_errors: Option<Option<Vec<StandardError>>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_num_errors: Option<Option<i32>> = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<Vec<PublicDefaultAssociation>> = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::field(
-                                &mut slot_errors,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "numErrors" => {
-                            crate::runtime::de::field(
-                                &mut slot_num_errors,
-                                &mut map,
-                                "numErrors",
-                            )
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchResponsePublicDefaultAssociation object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::field(&mut self.errors, map, "errors")
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "numErrors" => {
+                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
+                    }
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<BatchResponsePublicDefaultAssociation, __E> {
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponsePublicDefaultAssociation {
-                    completed_at: slot_completed_at,
-                    errors: slot_errors.flatten(),
-                    links: slot_links.flatten(),
-                    num_errors: slot_num_errors.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    errors: self.errors.flatten(),
+                    links: self.links.flatten(),
+                    num_errors: self.num_errors.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -2804,47 +2468,41 @@ for CollectionResponseAssociationSpecWithLabelNoPaging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            results: Option<Vec<AssociationSpecWithLabel>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponseAssociationSpecWithLabelNoPaging;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a CollectionResponseAssociationSpecWithLabelNoPaging object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<CollectionResponseAssociationSpecWithLabelNoPaging, __A::Error> {
-                let mut slot_results: Option<Vec<AssociationSpecWithLabel>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a CollectionResponseAssociationSpecWithLabelNoPaging object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<CollectionResponseAssociationSpecWithLabelNoPaging, __E> {
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
                 Ok(CollectionResponseAssociationSpecWithLabelNoPaging {
-                    results: slot_results,
-                    extra: unknown,
+                    results,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -2891,59 +2549,49 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            paging: Option<Option<ForwardPaging>>,
+            results: Option<Vec<MultiAssociatedObjectWithLabel>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponseMultiAssociatedObjectWithLabelForwardPaging;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a CollectionResponseMultiAssociatedObjectWithLabelForwardPaging object",
-                )
+            const EXPECTING: &'static str = "a CollectionResponseMultiAssociatedObjectWithLabelForwardPaging object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "paging" => {
+                        crate::runtime::de::field(&mut self.paging, map, "paging")
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
             }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
                 self,
-                mut map: __A,
             ) -> Result<
                 CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
-                __A::Error,
+                __E,
             > {
-                let mut slot_paging: Option<Option<ForwardPaging>> = None;
-                let mut slot_results: Option<Vec<MultiAssociatedObjectWithLabel>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "paging" => {
-                            crate::runtime::de::field(
-                                &mut slot_paging,
-                                &mut map,
-                                "paging",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
                 Ok(CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
-                    paging: slot_paging.flatten(),
-                    results: slot_results,
-                    extra: unknown,
+                    paging: self.paging.flatten(),
+                    results,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -2988,52 +2636,44 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            results: Option<Vec<PublicAssociationDefinitionUserConfiguration>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging object",
-                )
+            const EXPECTING: &'static str = "a CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
             }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
                 self,
-                mut map: __A,
             ) -> Result<
                 CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
-                __A::Error,
+                __E,
             > {
-                let mut slot_results: Option<
-                    Vec<PublicAssociationDefinitionUserConfiguration>,
-                > = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
                 Ok(CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
-                    results: slot_results,
-                    extra: unknown,
+                    results,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3090,71 +2730,57 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            date_only: Option<bool>,
+            time_zone_shift: Option<i32>,
+            value: Option<i64>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = DateTime;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a DateTime object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<DateTime, __A::Error> {
-                let mut slot_date_only: Option<bool> = None;
-                let mut slot_time_zone_shift: Option<i32> = None;
-                let mut slot_value: Option<i64> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "dateOnly" => {
-                            crate::runtime::de::field(
-                                &mut slot_date_only,
-                                &mut map,
-                                "dateOnly",
-                            )
-                        }
-                        "timeZoneShift" => {
-                            crate::runtime::de::field(
-                                &mut slot_time_zone_shift,
-                                &mut map,
-                                "timeZoneShift",
-                            )
-                        }
-                        "value" => {
-                            crate::runtime::de::field(&mut slot_value, &mut map, "value")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_date_only) = slot_date_only else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("dateOnly"),
-                    );
-                };
-                let Some(slot_time_zone_shift) = slot_time_zone_shift else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a DateTime object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "dateOnly" => {
+                        crate::runtime::de::field(&mut self.date_only, map, "dateOnly")
+                    }
+                    "timeZoneShift" => {
+                        crate::runtime::de::field(
+                            &mut self.time_zone_shift,
+                            map,
                             "timeZoneShift",
-                        ),
-                    );
+                        )
+                    }
+                    "value" => crate::runtime::de::field(&mut self.value, map, "value"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<DateTime, __E> {
+                let Some(date_only) = self.date_only else {
+                    return Err(__E::missing_field("dateOnly"));
                 };
-                let Some(slot_value) = slot_value else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("value"),
-                    );
+                let Some(time_zone_shift) = self.time_zone_shift else {
+                    return Err(__E::missing_field("timeZoneShift"));
+                };
+                let Some(value) = self.value else {
+                    return Err(__E::missing_field("value"));
                 };
                 Ok(DateTime {
-                    date_only: slot_date_only,
-                    time_zone_shift: slot_time_zone_shift,
-                    value: slot_value,
-                    extra: unknown,
+                    date_only,
+                    time_zone_shift,
+                    value,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3232,113 +2858,101 @@ impl<'de> ::serde::Deserialize<'de> for Error {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<Option<String>>,
+            context: Option<Option<ErrorContext>>,
+            correlation_id: Option<String>,
+            errors: Option<Option<Vec<ErrorDetail>>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            message: Option<String>,
+            sub_category: Option<Option<String>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = Error;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Error object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Error, __A::Error> {
-                let mut slot_category: Option<Option<String>> = None;
-                let mut slot_context: Option<Option<ErrorContext>> = None;
-                let mut slot_correlation_id: Option<String> = None;
-                let mut slot_errors: Option<Option<Vec<ErrorDetail>>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_message: Option<String> = None;
-                let mut slot_sub_category: Option<Option<String>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_category,
-                                &mut unknown,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "context" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_context,
-                                &mut unknown,
-                                &mut map,
-                                "context",
-                            )
-                        }
-                        "correlationId" => {
-                            crate::runtime::de::field(
-                                &mut slot_correlation_id,
-                                &mut map,
-                                "correlationId",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_errors,
-                                &mut unknown,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_links,
-                                &mut unknown,
-                                &mut map,
-                                "links",
-                            )
-                        }
-                        "message" => {
-                            crate::runtime::de::field(
-                                &mut slot_message,
-                                &mut map,
-                                "message",
-                            )
-                        }
-                        "subCategory" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_sub_category,
-                                &mut unknown,
-                                &mut map,
-                                "subCategory",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_correlation_id) = slot_correlation_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a Error object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.category,
+                            &mut self.extra,
+                            map,
+                            "category",
+                        )
+                    }
+                    "context" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.context,
+                            &mut self.extra,
+                            map,
+                            "context",
+                        )
+                    }
+                    "correlationId" => {
+                        crate::runtime::de::field(
+                            &mut self.correlation_id,
+                            map,
                             "correlationId",
-                        ),
-                    );
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.errors,
+                            &mut self.extra,
+                            map,
+                            "errors",
+                        )
+                    }
+                    "links" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.links,
+                            &mut self.extra,
+                            map,
+                            "links",
+                        )
+                    }
+                    "message" => {
+                        crate::runtime::de::field(&mut self.message, map, "message")
+                    }
+                    "subCategory" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.sub_category,
+                            &mut self.extra,
+                            map,
+                            "subCategory",
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<Error, __E> {
+                let Some(correlation_id) = self.correlation_id else {
+                    return Err(__E::missing_field("correlationId"));
                 };
-                let Some(slot_message) = slot_message else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("message"),
-                    );
+                let Some(message) = self.message else {
+                    return Err(__E::missing_field("message"));
                 };
                 Ok(Error {
-                    category: slot_category.flatten(),
-                    context: slot_context.flatten(),
-                    correlation_id: slot_correlation_id,
-                    errors: slot_errors.flatten(),
-                    links: slot_links.flatten(),
-                    message: slot_message,
-                    sub_category: slot_sub_category.flatten(),
-                    extra: unknown,
+                    category: self.category.flatten(),
+                    context: self.context.flatten(),
+                    correlation_id,
+                    errors: self.errors.flatten(),
+                    links: self.links.flatten(),
+                    message,
+                    sub_category: self.sub_category.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3414,85 +3028,79 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            code: Option<Option<String>>,
+            context: Option<Option<ErrorContext>>,
+            in_: Option<Option<String>>,
+            message: Option<String>,
+            sub_category: Option<Option<String>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ErrorDetail;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ErrorDetail object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ErrorDetail, __A::Error> {
-                let mut slot_code: Option<Option<String>> = None;
-                let mut slot_context: Option<Option<ErrorContext>> = None;
-                let mut slot_in_: Option<Option<String>> = None;
-                let mut slot_message: Option<String> = None;
-                let mut slot_sub_category: Option<Option<String>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_code,
-                                &mut unknown,
-                                &mut map,
-                                "code",
-                            )
-                        }
-                        "context" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_context,
-                                &mut unknown,
-                                &mut map,
-                                "context",
-                            )
-                        }
-                        "in" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_in_,
-                                &mut unknown,
-                                &mut map,
-                                "in",
-                            )
-                        }
-                        "message" => {
-                            crate::runtime::de::field(
-                                &mut slot_message,
-                                &mut map,
-                                "message",
-                            )
-                        }
-                        "subCategory" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_sub_category,
-                                &mut unknown,
-                                &mut map,
-                                "subCategory",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a ErrorDetail object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "code" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.code,
+                            &mut self.extra,
+                            map,
+                            "code",
+                        )
+                    }
+                    "context" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.context,
+                            &mut self.extra,
+                            map,
+                            "context",
+                        )
+                    }
+                    "in" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.in_,
+                            &mut self.extra,
+                            map,
+                            "in",
+                        )
+                    }
+                    "message" => {
+                        crate::runtime::de::field(&mut self.message, map, "message")
+                    }
+                    "subCategory" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.sub_category,
+                            &mut self.extra,
+                            map,
+                            "subCategory",
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_message) = slot_message else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("message"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<ErrorDetail, __E> {
+                let Some(message) = self.message else {
+                    return Err(__E::missing_field("message"));
                 };
                 Ok(ErrorDetail {
-                    code: slot_code.flatten(),
-                    context: slot_context.flatten(),
-                    in_: slot_in_.flatten(),
-                    message: slot_message,
-                    sub_category: slot_sub_category.flatten(),
-                    extra: unknown,
+                    code: self.code.flatten(),
+                    context: self.context.flatten(),
+                    in_: self.in_.flatten(),
+                    message,
+                    sub_category: self.sub_category.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3532,36 +3140,34 @@ impl<'de> ::serde::Deserialize<'de> for ForwardPaging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            next: Option<Option<NextPage>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ForwardPaging;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ForwardPaging object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ForwardPaging, __A::Error> {
-                let mut slot_next: Option<Option<NextPage>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "next" => {
-                            crate::runtime::de::field(&mut slot_next, &mut map, "next")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a ForwardPaging object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "next" => crate::runtime::de::field(&mut self.next, map, "next"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<ForwardPaging, __E> {
                 Ok(ForwardPaging {
-                    next: slot_next.flatten(),
-                    extra: unknown,
+                    next: self.next.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3634,105 +3240,89 @@ impl<'de> ::serde::Deserialize<'de> for LabelsBetweenObjectPair {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            from_object_id: Option<crate::runtime::ObjectId>,
+            from_object_type_id: Option<String>,
+            labels: Option<Vec<String>>,
+            to_object_id: Option<crate::runtime::ObjectId>,
+            to_object_type_id: Option<String>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = LabelsBetweenObjectPair;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LabelsBetweenObjectPair object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<LabelsBetweenObjectPair, __A::Error> {
-                let mut slot_from_object_id: Option<crate::runtime::ObjectId> = None;
-                let mut slot_from_object_type_id: Option<String> = None;
-                let mut slot_labels: Option<Vec<String>> = None;
-                let mut slot_to_object_id: Option<crate::runtime::ObjectId> = None;
-                let mut slot_to_object_type_id: Option<String> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "fromObjectId" => {
-                            crate::runtime::de::field(
-                                &mut slot_from_object_id,
-                                &mut map,
-                                "fromObjectId",
-                            )
-                        }
-                        "fromObjectTypeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_from_object_type_id,
-                                &mut map,
-                                "fromObjectTypeId",
-                            )
-                        }
-                        "labels" => {
-                            crate::runtime::de::field(
-                                &mut slot_labels,
-                                &mut map,
-                                "labels",
-                            )
-                        }
-                        "toObjectId" => {
-                            crate::runtime::de::field(
-                                &mut slot_to_object_id,
-                                &mut map,
-                                "toObjectId",
-                            )
-                        }
-                        "toObjectTypeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_to_object_type_id,
-                                &mut map,
-                                "toObjectTypeId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_from_object_id) = slot_from_object_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("fromObjectId"),
-                    );
-                };
-                let Some(slot_from_object_type_id) = slot_from_object_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a LabelsBetweenObjectPair object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "fromObjectId" => {
+                        crate::runtime::de::field(
+                            &mut self.from_object_id,
+                            map,
+                            "fromObjectId",
+                        )
+                    }
+                    "fromObjectTypeId" => {
+                        crate::runtime::de::field(
+                            &mut self.from_object_type_id,
+                            map,
                             "fromObjectTypeId",
-                        ),
-                    );
-                };
-                let Some(slot_labels) = slot_labels else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("labels"),
-                    );
-                };
-                let Some(slot_to_object_id) = slot_to_object_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("toObjectId"),
-                    );
-                };
-                let Some(slot_to_object_type_id) = slot_to_object_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+                        )
+                    }
+                    "labels" => {
+                        crate::runtime::de::field(&mut self.labels, map, "labels")
+                    }
+                    "toObjectId" => {
+                        crate::runtime::de::field(
+                            &mut self.to_object_id,
+                            map,
+                            "toObjectId",
+                        )
+                    }
+                    "toObjectTypeId" => {
+                        crate::runtime::de::field(
+                            &mut self.to_object_type_id,
+                            map,
                             "toObjectTypeId",
-                        ),
-                    );
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<LabelsBetweenObjectPair, __E> {
+                let Some(from_object_id) = self.from_object_id else {
+                    return Err(__E::missing_field("fromObjectId"));
+                };
+                let Some(from_object_type_id) = self.from_object_type_id else {
+                    return Err(__E::missing_field("fromObjectTypeId"));
+                };
+                let Some(labels) = self.labels else {
+                    return Err(__E::missing_field("labels"));
+                };
+                let Some(to_object_id) = self.to_object_id else {
+                    return Err(__E::missing_field("toObjectId"));
+                };
+                let Some(to_object_type_id) = self.to_object_type_id else {
+                    return Err(__E::missing_field("toObjectTypeId"));
                 };
                 Ok(LabelsBetweenObjectPair {
-                    from_object_id: slot_from_object_id,
-                    from_object_type_id: slot_from_object_type_id,
-                    labels: slot_labels,
-                    to_object_id: slot_to_object_id,
-                    to_object_type_id: slot_to_object_type_id,
-                    extra: unknown,
+                    from_object_id,
+                    from_object_type_id,
+                    labels,
+                    to_object_id,
+                    to_object_type_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3780,61 +3370,57 @@ impl<'de> ::serde::Deserialize<'de> for MultiAssociatedObjectWithLabel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            association_types: Option<Vec<AssociationSpecWithLabel>>,
+            to_object_id: Option<crate::runtime::ObjectId>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = MultiAssociatedObjectWithLabel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a MultiAssociatedObjectWithLabel object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<MultiAssociatedObjectWithLabel, __A::Error> {
-                let mut slot_association_types: Option<Vec<AssociationSpecWithLabel>> = None;
-                let mut slot_to_object_id: Option<crate::runtime::ObjectId> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "associationTypes" => {
-                            crate::runtime::de::field(
-                                &mut slot_association_types,
-                                &mut map,
-                                "associationTypes",
-                            )
-                        }
-                        "toObjectId" => {
-                            crate::runtime::de::field(
-                                &mut slot_to_object_id,
-                                &mut map,
-                                "toObjectId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_association_types) = slot_association_types else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a MultiAssociatedObjectWithLabel object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "associationTypes" => {
+                        crate::runtime::de::field(
+                            &mut self.association_types,
+                            map,
                             "associationTypes",
-                        ),
-                    );
+                        )
+                    }
+                    "toObjectId" => {
+                        crate::runtime::de::field(
+                            &mut self.to_object_id,
+                            map,
+                            "toObjectId",
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<MultiAssociatedObjectWithLabel, __E> {
+                let Some(association_types) = self.association_types else {
+                    return Err(__E::missing_field("associationTypes"));
                 };
-                let Some(slot_to_object_id) = slot_to_object_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("toObjectId"),
-                    );
+                let Some(to_object_id) = self.to_object_id else {
+                    return Err(__E::missing_field("toObjectId"));
                 };
                 Ok(MultiAssociatedObjectWithLabel {
-                    association_types: slot_association_types,
-                    to_object_id: slot_to_object_id,
-                    extra: unknown,
+                    association_types,
+                    to_object_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3879,46 +3465,40 @@ impl<'de> ::serde::Deserialize<'de> for NextPage {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            after: Option<String>,
+            link: Option<Option<String>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = NextPage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a NextPage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<NextPage, __A::Error> {
-                let mut slot_after: Option<String> = None;
-                let mut slot_link: Option<Option<String>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "after" => {
-                            crate::runtime::de::field(&mut slot_after, &mut map, "after")
-                        }
-                        "link" => {
-                            crate::runtime::de::field(&mut slot_link, &mut map, "link")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a NextPage object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "after" => crate::runtime::de::field(&mut self.after, map, "after"),
+                    "link" => crate::runtime::de::field(&mut self.link, map, "link"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_after) = slot_after else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("after"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<NextPage, __E> {
+                let Some(after) = self.after else {
+                    return Err(__E::missing_field("after"));
                 };
                 Ok(NextPage {
-                    after: slot_after,
-                    link: slot_link.flatten(),
-                    extra: unknown,
+                    after,
+                    link: self.link.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -3965,41 +3545,37 @@ impl<'de> ::serde::Deserialize<'de> for Paging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            next: Option<Option<NextPage>>,
+            prev: Option<Option<PreviousPage>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = Paging;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Paging object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Paging, __A::Error> {
-                let mut slot_next: Option<Option<NextPage>> = None;
-                let mut slot_prev: Option<Option<PreviousPage>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "next" => {
-                            crate::runtime::de::field(&mut slot_next, &mut map, "next")
-                        }
-                        "prev" => {
-                            crate::runtime::de::field(&mut slot_prev, &mut map, "prev")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a Paging object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "next" => crate::runtime::de::field(&mut self.next, map, "next"),
+                    "prev" => crate::runtime::de::field(&mut self.prev, map, "prev"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<Paging, __E> {
                 Ok(Paging {
-                    next: slot_next.flatten(),
-                    prev: slot_prev.flatten(),
-                    extra: unknown,
+                    next: self.next.flatten(),
+                    prev: self.prev.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4044,50 +3620,42 @@ impl<'de> ::serde::Deserialize<'de> for PreviousPage {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            before: Option<String>,
+            link: Option<Option<String>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PreviousPage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PreviousPage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PreviousPage, __A::Error> {
-                let mut slot_before: Option<String> = None;
-                let mut slot_link: Option<Option<String>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "before" => {
-                            crate::runtime::de::field(
-                                &mut slot_before,
-                                &mut map,
-                                "before",
-                            )
-                        }
-                        "link" => {
-                            crate::runtime::de::field(&mut slot_link, &mut map, "link")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PreviousPage object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "before" => {
+                        crate::runtime::de::field(&mut self.before, map, "before")
+                    }
+                    "link" => crate::runtime::de::field(&mut self.link, map, "link"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_before) = slot_before else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("before"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PreviousPage, __E> {
+                let Some(before) = self.before else {
+                    return Err(__E::missing_field("before"));
                 };
                 Ok(PreviousPage {
-                    before: slot_before,
-                    link: slot_link.flatten(),
-                    extra: unknown,
+                    before,
+                    link: self.link.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4145,80 +3713,61 @@ for PublicAssociationDefinitionConfigurationCreateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<AssociationCategory>,
+            max_to_object_ids: Option<i32>,
+            type_id: Option<i32>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionConfigurationCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a PublicAssociationDefinitionConfigurationCreateRequest object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<
-                PublicAssociationDefinitionConfigurationCreateRequest,
-                __A::Error,
-            > {
-                let mut slot_category: Option<AssociationCategory> = None;
-                let mut slot_max_to_object_ids: Option<i32> = None;
-                let mut slot_type_id: Option<i32> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::field(
-                                &mut slot_category,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "maxToObjectIds" => {
-                            crate::runtime::de::field(
-                                &mut slot_max_to_object_ids,
-                                &mut map,
-                                "maxToObjectIds",
-                            )
-                        }
-                        "typeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_type_id,
-                                &mut map,
-                                "typeId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
-                };
-                let Some(slot_max_to_object_ids) = slot_max_to_object_ids else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a PublicAssociationDefinitionConfigurationCreateRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::field(&mut self.category, map, "category")
+                    }
+                    "maxToObjectIds" => {
+                        crate::runtime::de::field(
+                            &mut self.max_to_object_ids,
+                            map,
                             "maxToObjectIds",
-                        ),
-                    );
+                        )
+                    }
+                    "typeId" => {
+                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationDefinitionConfigurationCreateRequest, __E> {
+                let Some(category) = self.category else {
+                    return Err(__E::missing_field("category"));
                 };
-                let Some(slot_type_id) = slot_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
-                    );
+                let Some(max_to_object_ids) = self.max_to_object_ids else {
+                    return Err(__E::missing_field("maxToObjectIds"));
+                };
+                let Some(type_id) = self.type_id else {
+                    return Err(__E::missing_field("typeId"));
                 };
                 Ok(PublicAssociationDefinitionConfigurationCreateRequest {
-                    category: slot_category,
-                    max_to_object_ids: slot_max_to_object_ids,
-                    type_id: slot_type_id,
-                    extra: unknown,
+                    category,
+                    max_to_object_ids,
+                    type_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4276,80 +3825,61 @@ for PublicAssociationDefinitionConfigurationUpdateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<AssociationCategory>,
+            max_to_object_ids: Option<i32>,
+            type_id: Option<i32>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionConfigurationUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a PublicAssociationDefinitionConfigurationUpdateRequest object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<
-                PublicAssociationDefinitionConfigurationUpdateRequest,
-                __A::Error,
-            > {
-                let mut slot_category: Option<AssociationCategory> = None;
-                let mut slot_max_to_object_ids: Option<i32> = None;
-                let mut slot_type_id: Option<i32> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::field(
-                                &mut slot_category,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "maxToObjectIds" => {
-                            crate::runtime::de::field(
-                                &mut slot_max_to_object_ids,
-                                &mut map,
-                                "maxToObjectIds",
-                            )
-                        }
-                        "typeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_type_id,
-                                &mut map,
-                                "typeId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
-                };
-                let Some(slot_max_to_object_ids) = slot_max_to_object_ids else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a PublicAssociationDefinitionConfigurationUpdateRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::field(&mut self.category, map, "category")
+                    }
+                    "maxToObjectIds" => {
+                        crate::runtime::de::field(
+                            &mut self.max_to_object_ids,
+                            map,
                             "maxToObjectIds",
-                        ),
-                    );
+                        )
+                    }
+                    "typeId" => {
+                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationDefinitionConfigurationUpdateRequest, __E> {
+                let Some(category) = self.category else {
+                    return Err(__E::missing_field("category"));
                 };
-                let Some(slot_type_id) = slot_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
-                    );
+                let Some(max_to_object_ids) = self.max_to_object_ids else {
+                    return Err(__E::missing_field("maxToObjectIds"));
+                };
+                let Some(type_id) = self.type_id else {
+                    return Err(__E::missing_field("typeId"));
                 };
                 Ok(PublicAssociationDefinitionConfigurationUpdateRequest {
-                    category: slot_category,
-                    max_to_object_ids: slot_max_to_object_ids,
-                    type_id: slot_type_id,
-                    extra: unknown,
+                    category,
+                    max_to_object_ids,
+                    type_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4417,74 +3947,60 @@ for PublicAssociationDefinitionConfigurationUpdateResult {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<AssociationCategory>,
+            type_id: Option<i32>,
+            user_enforced_max_to_object_ids: Option<Option<i32>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionConfigurationUpdateResult;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "a PublicAssociationDefinitionConfigurationUpdateResult object",
-                )
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<
-                PublicAssociationDefinitionConfigurationUpdateResult,
-                __A::Error,
-            > {
-                let mut slot_category: Option<AssociationCategory> = None;
-                let mut slot_type_id: Option<i32> = None;
-                let mut slot_user_enforced_max_to_object_ids: Option<Option<i32>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::field(
-                                &mut slot_category,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "typeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_type_id,
-                                &mut map,
-                                "typeId",
-                            )
-                        }
-                        "userEnforcedMaxToObjectIds" => {
-                            crate::runtime::de::field(
-                                &mut slot_user_enforced_max_to_object_ids,
-                                &mut map,
-                                "userEnforcedMaxToObjectIds",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicAssociationDefinitionConfigurationUpdateResult object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::field(&mut self.category, map, "category")
+                    }
+                    "typeId" => {
+                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
+                    }
+                    "userEnforcedMaxToObjectIds" => {
+                        crate::runtime::de::field(
+                            &mut self.user_enforced_max_to_object_ids,
+                            map,
+                            "userEnforcedMaxToObjectIds",
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationDefinitionConfigurationUpdateResult, __E> {
+                let Some(category) = self.category else {
+                    return Err(__E::missing_field("category"));
                 };
-                let Some(slot_type_id) = slot_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
-                    );
+                let Some(type_id) = self.type_id else {
+                    return Err(__E::missing_field("typeId"));
                 };
                 Ok(PublicAssociationDefinitionConfigurationUpdateResult {
-                    category: slot_category,
-                    type_id: slot_type_id,
-                    user_enforced_max_to_object_ids: slot_user_enforced_max_to_object_ids
+                    category,
+                    type_id,
+                    user_enforced_max_to_object_ids: self
+                        .user_enforced_max_to_object_ids
                         .flatten(),
-                    extra: unknown,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4541,60 +4057,54 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionCreateRequest
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            inverse_label: Option<Option<String>>,
+            label: Option<String>,
+            name: Option<String>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicAssociationDefinitionCreateRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicAssociationDefinitionCreateRequest, __A::Error> {
-                let mut slot_inverse_label: Option<Option<String>> = None;
-                let mut slot_label: Option<String> = None;
-                let mut slot_name: Option<String> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "inverseLabel" => {
-                            crate::runtime::de::field(
-                                &mut slot_inverse_label,
-                                &mut map,
-                                "inverseLabel",
-                            )
-                        }
-                        "label" => {
-                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
-                        }
-                        "name" => {
-                            crate::runtime::de::field(&mut slot_name, &mut map, "name")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicAssociationDefinitionCreateRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "inverseLabel" => {
+                        crate::runtime::de::field(
+                            &mut self.inverse_label,
+                            map,
+                            "inverseLabel",
+                        )
+                    }
+                    "label" => crate::runtime::de::field(&mut self.label, map, "label"),
+                    "name" => crate::runtime::de::field(&mut self.name, map, "name"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_label) = slot_label else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("label"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationDefinitionCreateRequest, __E> {
+                let Some(label) = self.label else {
+                    return Err(__E::missing_field("label"));
                 };
-                let Some(slot_name) = slot_name else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("name"),
-                    );
+                let Some(name) = self.name else {
+                    return Err(__E::missing_field("name"));
                 };
                 Ok(PublicAssociationDefinitionCreateRequest {
-                    inverse_label: slot_inverse_label.flatten(),
-                    label: slot_label,
-                    name: slot_name,
-                    extra: unknown,
+                    inverse_label: self.inverse_label.flatten(),
+                    label,
+                    name,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4651,66 +4161,60 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUpdateRequest
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            association_type_id: Option<i32>,
+            inverse_label: Option<Option<String>>,
+            label: Option<String>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicAssociationDefinitionUpdateRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicAssociationDefinitionUpdateRequest, __A::Error> {
-                let mut slot_association_type_id: Option<i32> = None;
-                let mut slot_inverse_label: Option<Option<String>> = None;
-                let mut slot_label: Option<String> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "associationTypeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_association_type_id,
-                                &mut map,
-                                "associationTypeId",
-                            )
-                        }
-                        "inverseLabel" => {
-                            crate::runtime::de::field(
-                                &mut slot_inverse_label,
-                                &mut map,
-                                "inverseLabel",
-                            )
-                        }
-                        "label" => {
-                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_association_type_id) = slot_association_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a PublicAssociationDefinitionUpdateRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "associationTypeId" => {
+                        crate::runtime::de::field(
+                            &mut self.association_type_id,
+                            map,
                             "associationTypeId",
-                        ),
-                    );
+                        )
+                    }
+                    "inverseLabel" => {
+                        crate::runtime::de::field(
+                            &mut self.inverse_label,
+                            map,
+                            "inverseLabel",
+                        )
+                    }
+                    "label" => crate::runtime::de::field(&mut self.label, map, "label"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationDefinitionUpdateRequest, __E> {
+                let Some(association_type_id) = self.association_type_id else {
+                    return Err(__E::missing_field("associationTypeId"));
                 };
-                let Some(slot_label) = slot_label else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("label"),
-                    );
+                let Some(label) = self.label else {
+                    return Err(__E::missing_field("label"));
                 };
                 Ok(PublicAssociationDefinitionUpdateRequest {
-                    association_type_id: slot_association_type_id,
-                    inverse_label: slot_inverse_label.flatten(),
-                    label: slot_label,
-                    extra: unknown,
+                    association_type_id,
+                    inverse_label: self.inverse_label.flatten(),
+                    label,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4782,74 +4286,63 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<AssociationCategory>,
+            label: Option<Option<String>>,
+            type_id: Option<i32>,
+            user_enforced_max_to_object_ids: Option<Option<i32>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationDefinitionUserConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicAssociationDefinitionUserConfiguration object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicAssociationDefinitionUserConfiguration, __A::Error> {
-                let mut slot_category: Option<AssociationCategory> = None;
-                let mut slot_label: Option<Option<String>> = None;
-                let mut slot_type_id: Option<i32> = None;
-                let mut slot_user_enforced_max_to_object_ids: Option<Option<i32>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::field(
-                                &mut slot_category,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "label" => {
-                            crate::runtime::de::field(&mut slot_label, &mut map, "label")
-                        }
-                        "typeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_type_id,
-                                &mut map,
-                                "typeId",
-                            )
-                        }
-                        "userEnforcedMaxToObjectIds" => {
-                            crate::runtime::de::field(
-                                &mut slot_user_enforced_max_to_object_ids,
-                                &mut map,
-                                "userEnforcedMaxToObjectIds",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicAssociationDefinitionUserConfiguration object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::field(&mut self.category, map, "category")
+                    }
+                    "label" => crate::runtime::de::field(&mut self.label, map, "label"),
+                    "typeId" => {
+                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
+                    }
+                    "userEnforcedMaxToObjectIds" => {
+                        crate::runtime::de::field(
+                            &mut self.user_enforced_max_to_object_ids,
+                            map,
+                            "userEnforcedMaxToObjectIds",
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationDefinitionUserConfiguration, __E> {
+                let Some(category) = self.category else {
+                    return Err(__E::missing_field("category"));
                 };
-                let Some(slot_type_id) = slot_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
-                    );
+                let Some(type_id) = self.type_id else {
+                    return Err(__E::missing_field("typeId"));
                 };
                 Ok(PublicAssociationDefinitionUserConfiguration {
-                    category: slot_category,
-                    label: slot_label.flatten(),
-                    type_id: slot_type_id,
-                    user_enforced_max_to_object_ids: slot_user_enforced_max_to_object_ids
+                    category,
+                    label: self.label.flatten(),
+                    type_id,
+                    user_enforced_max_to_object_ids: self
+                        .user_enforced_max_to_object_ids
                         .flatten(),
-                    extra: unknown,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4896,47 +4389,45 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiArchive {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            from: Option<PublicObjectId>,
+            to: Option<Vec<PublicObjectId>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationMultiArchive;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicAssociationMultiArchive object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicAssociationMultiArchive, __A::Error> {
-                let mut slot_from: Option<PublicObjectId> = None;
-                let mut slot_to: Option<Vec<PublicObjectId>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
-                        }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicAssociationMultiArchive object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "from" => crate::runtime::de::field(&mut self.from, map, "from"),
+                    "to" => crate::runtime::de::field(&mut self.to, map, "to"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_from) = slot_from else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("from"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationMultiArchive, __E> {
+                let Some(from) = self.from else {
+                    return Err(__E::missing_field("from"));
                 };
-                let Some(slot_to) = slot_to else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                let Some(to) = self.to else {
+                    return Err(__E::missing_field("to"));
                 };
                 Ok(PublicAssociationMultiArchive {
-                    from: slot_from,
-                    to: slot_to,
-                    extra: unknown,
+                    from,
+                    to,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -4987,57 +4478,51 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiPost {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            from: Option<PublicObjectId>,
+            to: Option<PublicObjectId>,
+            types: Option<Vec<AssociationSpec>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationMultiPost;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicAssociationMultiPost object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicAssociationMultiPost, __A::Error> {
-                let mut slot_from: Option<PublicObjectId> = None;
-                let mut slot_to: Option<PublicObjectId> = None;
-                let mut slot_types: Option<Vec<AssociationSpec>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
-                        }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
-                        "types" => {
-                            crate::runtime::de::field(&mut slot_types, &mut map, "types")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicAssociationMultiPost object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "from" => crate::runtime::de::field(&mut self.from, map, "from"),
+                    "to" => crate::runtime::de::field(&mut self.to, map, "to"),
+                    "types" => crate::runtime::de::field(&mut self.types, map, "types"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_from) = slot_from else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("from"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationMultiPost, __E> {
+                let Some(from) = self.from else {
+                    return Err(__E::missing_field("from"));
                 };
-                let Some(slot_to) = slot_to else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                let Some(to) = self.to else {
+                    return Err(__E::missing_field("to"));
                 };
-                let Some(slot_types) = slot_types else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("types"),
-                    );
+                let Some(types) = self.types else {
+                    return Err(__E::missing_field("types"));
                 };
                 Ok(PublicAssociationMultiPost {
-                    from: slot_from,
-                    to: slot_to,
-                    types: slot_types,
-                    extra: unknown,
+                    from,
+                    to,
+                    types,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5091,56 +4576,50 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiWithLabel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            from: Option<PublicObjectId>,
+            paging: Option<Option<Paging>>,
+            to: Option<Vec<MultiAssociatedObjectWithLabel>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationMultiWithLabel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicAssociationMultiWithLabel object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicAssociationMultiWithLabel, __A::Error> {
-                let mut slot_from: Option<PublicObjectId> = None;
-                let mut slot_paging: Option<Option<Paging>> = None;
-                let mut slot_to: Option<Vec<MultiAssociatedObjectWithLabel>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
-                        }
-                        "paging" => {
-                            crate::runtime::de::field(
-                                &mut slot_paging,
-                                &mut map,
-                                "paging",
-                            )
-                        }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicAssociationMultiWithLabel object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "from" => crate::runtime::de::field(&mut self.from, map, "from"),
+                    "paging" => {
+                        crate::runtime::de::field(&mut self.paging, map, "paging")
+                    }
+                    "to" => crate::runtime::de::field(&mut self.to, map, "to"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_from) = slot_from else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("from"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationMultiWithLabel, __E> {
+                let Some(from) = self.from else {
+                    return Err(__E::missing_field("from"));
                 };
-                let Some(slot_to) = slot_to else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                let Some(to) = self.to else {
+                    return Err(__E::missing_field("to"));
                 };
                 Ok(PublicAssociationMultiWithLabel {
-                    from: slot_from,
-                    paging: slot_paging.flatten(),
-                    to: slot_to,
-                    extra: unknown,
+                    from,
+                    paging: self.paging.flatten(),
+                    to,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5185,59 +4664,49 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationSpec {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<String>,
+            type_id: Option<i32>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicAssociationSpec;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicAssociationSpec object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicAssociationSpec, __A::Error> {
-                let mut slot_category: Option<String> = None;
-                let mut slot_type_id: Option<i32> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::field(
-                                &mut slot_category,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "typeId" => {
-                            crate::runtime::de::field(
-                                &mut slot_type_id,
-                                &mut map,
-                                "typeId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicAssociationSpec object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::field(&mut self.category, map, "category")
+                    }
+                    "typeId" => {
+                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicAssociationSpec, __E> {
+                let Some(category) = self.category else {
+                    return Err(__E::missing_field("category"));
                 };
-                let Some(slot_type_id) = slot_type_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("typeId"),
-                    );
+                let Some(type_id) = self.type_id else {
+                    return Err(__E::missing_field("typeId"));
                 };
                 Ok(PublicAssociationSpec {
-                    category: slot_category,
-                    type_id: slot_type_id,
-                    extra: unknown,
+                    category,
+                    type_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5291,63 +4760,57 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociation {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            association_spec: Option<AssociationSpec>,
+            from: Option<PublicObjectId>,
+            to: Option<PublicObjectId>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicDefaultAssociation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicDefaultAssociation object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicDefaultAssociation, __A::Error> {
-                let mut slot_association_spec: Option<AssociationSpec> = None;
-                let mut slot_from: Option<PublicObjectId> = None;
-                let mut slot_to: Option<PublicObjectId> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "associationSpec" => {
-                            crate::runtime::de::field(
-                                &mut slot_association_spec,
-                                &mut map,
-                                "associationSpec",
-                            )
-                        }
-                        "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
-                        }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
-                }
-                let Some(slot_association_spec) = slot_association_spec else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field(
+            const EXPECTING: &'static str = "a PublicDefaultAssociation object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "associationSpec" => {
+                        crate::runtime::de::field(
+                            &mut self.association_spec,
+                            map,
                             "associationSpec",
-                        ),
-                    );
+                        )
+                    }
+                    "from" => crate::runtime::de::field(&mut self.from, map, "from"),
+                    "to" => crate::runtime::de::field(&mut self.to, map, "to"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
+                }
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicDefaultAssociation, __E> {
+                let Some(association_spec) = self.association_spec else {
+                    return Err(__E::missing_field("associationSpec"));
                 };
-                let Some(slot_from) = slot_from else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("from"),
-                    );
+                let Some(from) = self.from else {
+                    return Err(__E::missing_field("from"));
                 };
-                let Some(slot_to) = slot_to else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                let Some(to) = self.to else {
+                    return Err(__E::missing_field("to"));
                 };
                 Ok(PublicDefaultAssociation {
-                    association_spec: slot_association_spec,
-                    from: slot_from,
-                    to: slot_to,
-                    extra: unknown,
+                    association_spec,
+                    from,
+                    to,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5390,47 +4853,45 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociationMultiPost {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            from: Option<PublicObjectId>,
+            to: Option<PublicObjectId>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicDefaultAssociationMultiPost;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicDefaultAssociationMultiPost object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicDefaultAssociationMultiPost, __A::Error> {
-                let mut slot_from: Option<PublicObjectId> = None;
-                let mut slot_to: Option<PublicObjectId> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "from" => {
-                            crate::runtime::de::field(&mut slot_from, &mut map, "from")
-                        }
-                        "to" => crate::runtime::de::field(&mut slot_to, &mut map, "to"),
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicDefaultAssociationMultiPost object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "from" => crate::runtime::de::field(&mut self.from, map, "from"),
+                    "to" => crate::runtime::de::field(&mut self.to, map, "to"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_from) = slot_from else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("from"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicDefaultAssociationMultiPost, __E> {
+                let Some(from) = self.from else {
+                    return Err(__E::missing_field("from"));
                 };
-                let Some(slot_to) = slot_to else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("to"));
+                let Some(to) = self.to else {
+                    return Err(__E::missing_field("to"));
                 };
                 Ok(PublicDefaultAssociationMultiPost {
-                    from: slot_from,
-                    to: slot_to,
-                    extra: unknown,
+                    from,
+                    to,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5475,42 +4936,42 @@ impl<'de> ::serde::Deserialize<'de> for PublicFetchAssociationsBatchRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            after: Option<Option<String>>,
+            id: Option<crate::runtime::ObjectId>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicFetchAssociationsBatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicFetchAssociationsBatchRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicFetchAssociationsBatchRequest, __A::Error> {
-                let mut slot_after: Option<Option<String>> = None;
-                let mut slot_id: Option<crate::runtime::ObjectId> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "after" => {
-                            crate::runtime::de::field(&mut slot_after, &mut map, "after")
-                        }
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicFetchAssociationsBatchRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "after" => crate::runtime::de::field(&mut self.after, map, "after"),
+                    "id" => crate::runtime::de::field(&mut self.id, map, "id"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_id) = slot_id else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("id"));
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicFetchAssociationsBatchRequest, __E> {
+                let Some(id) = self.id else {
+                    return Err(__E::missing_field("id"));
                 };
                 Ok(PublicFetchAssociationsBatchRequest {
-                    after: slot_after.flatten(),
-                    id: slot_id,
-                    extra: unknown,
+                    after: self.after.flatten(),
+                    id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5551,37 +5012,37 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectId {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            id: Option<crate::runtime::ObjectId>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicObjectId;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicObjectId object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicObjectId, __A::Error> {
-                let mut slot_id: Option<crate::runtime::ObjectId> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicObjectId object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "id" => crate::runtime::de::field(&mut self.id, map, "id"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_id) = slot_id else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("id"));
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicObjectId, __E> {
+                let Some(id) = self.id else {
+                    return Err(__E::missing_field("id"));
                 };
                 Ok(PublicObjectId {
-                    id: slot_id,
-                    extra: unknown,
+                    id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5637,73 +5098,61 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            enqueue_time: Option<DateTime>,
+            user_email: Option<String>,
+            user_id: Option<i32>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ReportCreationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ReportCreationResponse object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ReportCreationResponse, __A::Error> {
-                let mut slot_enqueue_time: Option<DateTime> = None;
-                let mut slot_user_email: Option<String> = None;
-                let mut slot_user_id: Option<i32> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "enqueueTime" => {
-                            crate::runtime::de::field(
-                                &mut slot_enqueue_time,
-                                &mut map,
-                                "enqueueTime",
-                            )
-                        }
-                        "userEmail" => {
-                            crate::runtime::de::field(
-                                &mut slot_user_email,
-                                &mut map,
-                                "userEmail",
-                            )
-                        }
-                        "userId" => {
-                            crate::runtime::de::field(
-                                &mut slot_user_id,
-                                &mut map,
-                                "userId",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a ReportCreationResponse object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "enqueueTime" => {
+                        crate::runtime::de::field(
+                            &mut self.enqueue_time,
+                            map,
+                            "enqueueTime",
+                        )
+                    }
+                    "userEmail" => {
+                        crate::runtime::de::field(&mut self.user_email, map, "userEmail")
+                    }
+                    "userId" => {
+                        crate::runtime::de::field(&mut self.user_id, map, "userId")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_enqueue_time) = slot_enqueue_time else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("enqueueTime"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<ReportCreationResponse, __E> {
+                let Some(enqueue_time) = self.enqueue_time else {
+                    return Err(__E::missing_field("enqueueTime"));
                 };
-                let Some(slot_user_email) = slot_user_email else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("userEmail"),
-                    );
+                let Some(user_email) = self.user_email else {
+                    return Err(__E::missing_field("userEmail"));
                 };
-                let Some(slot_user_id) = slot_user_id else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("userId"),
-                    );
+                let Some(user_id) = self.user_id else {
+                    return Err(__E::missing_field("userId"));
                 };
                 Ok(ReportCreationResponse {
-                    enqueue_time: slot_enqueue_time,
-                    user_email: slot_user_email,
-                    user_id: slot_user_id,
-                    extra: unknown,
+                    enqueue_time,
+                    user_email,
+                    user_id,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -5786,121 +5235,107 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<Option<String>>,
+            context: Option<Option<ErrorContext>>,
+            errors: Option<Option<Vec<ErrorDetail>>>,
+            id: Option<Option<crate::runtime::ObjectId>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            message: Option<String>,
+            status: Option<String>,
+            sub_category: Option<Option<::serde_json::Value>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = StandardError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a StandardError object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<StandardError, __A::Error> {
-                let mut slot_category: Option<Option<String>> = None;
-                let mut slot_context: Option<Option<ErrorContext>> = None;
-                let mut slot_errors: Option<Option<Vec<ErrorDetail>>> = None;
-                let mut slot_id: Option<Option<crate::runtime::ObjectId>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_message: Option<String> = None;
-                let mut slot_status: Option<String> = None;
-                let mut slot_sub_category: Option<Option<::serde_json::Value>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_category,
-                                &mut unknown,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "context" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_context,
-                                &mut unknown,
-                                &mut map,
-                                "context",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_errors,
-                                &mut unknown,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "id" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_id,
-                                &mut unknown,
-                                &mut map,
-                                "id",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_links,
-                                &mut unknown,
-                                &mut map,
-                                "links",
-                            )
-                        }
-                        "message" => {
-                            crate::runtime::de::field(
-                                &mut slot_message,
-                                &mut map,
-                                "message",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        "subCategory" => {
-                            crate::runtime::de::lenient_field(
-                                &mut slot_sub_category,
-                                &mut unknown,
-                                &mut map,
-                                "subCategory",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a StandardError object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.category,
+                            &mut self.extra,
+                            map,
+                            "category",
+                        )
+                    }
+                    "context" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.context,
+                            &mut self.extra,
+                            map,
+                            "context",
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.errors,
+                            &mut self.extra,
+                            map,
+                            "errors",
+                        )
+                    }
+                    "id" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.id,
+                            &mut self.extra,
+                            map,
+                            "id",
+                        )
+                    }
+                    "links" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.links,
+                            &mut self.extra,
+                            map,
+                            "links",
+                        )
+                    }
+                    "message" => {
+                        crate::runtime::de::field(&mut self.message, map, "message")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    "subCategory" => {
+                        crate::runtime::de::lenient_field(
+                            &mut self.sub_category,
+                            &mut self.extra,
+                            map,
+                            "subCategory",
+                        )
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_message) = slot_message else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("message"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<StandardError, __E> {
+                let Some(message) = self.message else {
+                    return Err(__E::missing_field("message"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(StandardError {
-                    category: slot_category.flatten(),
-                    context: slot_context.flatten(),
-                    errors: slot_errors.flatten(),
-                    id: slot_id.flatten(),
-                    links: slot_links.flatten(),
-                    message: slot_message,
-                    status: slot_status,
-                    sub_category: slot_sub_category.flatten(),
-                    extra: unknown,
+                    category: self.category.flatten(),
+                    context: self.context.flatten(),
+                    errors: self.errors.flatten(),
+                    id: self.id.flatten(),
+                    links: self.links.flatten(),
+                    message,
+                    status,
+                    sub_category: self.sub_category.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 

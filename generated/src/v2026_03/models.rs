@@ -90,123 +90,89 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            errors: Option<Option<Vec<StandardError>>>,
+            links: Option<Option<::std::collections::BTreeMap<String, String>>>,
+            num_errors: Option<Option<i32>>,
+            requested_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            results: Option<Vec<::serde_json::Value>>,
+            started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            status: Option<BatchStatus>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = BatchResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BatchResponse object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<BatchResponse, __A::Error> {
-                let mut slot_completed_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_errors: Option<Option<Vec<StandardError>>> = None;
-                let mut slot_links: Option<
-                    Option<::std::collections::BTreeMap<String, String>>,
-                > = None;
-                let mut slot_num_errors: Option<Option<i32>> = None;
-                let mut slot_requested_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_results: Option<Vec<::serde_json::Value>> = None;
-                let mut slot_started_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_status: Option<BatchStatus> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "completedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_completed_at,
-                                &mut map,
-                                "completedAt",
-                            )
-                        }
-                        "errors" => {
-                            crate::runtime::de::field(
-                                &mut slot_errors,
-                                &mut map,
-                                "errors",
-                            )
-                        }
-                        "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
-                        }
-                        "numErrors" => {
-                            crate::runtime::de::field(
-                                &mut slot_num_errors,
-                                &mut map,
-                                "numErrors",
-                            )
-                        }
-                        "requestedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_requested_at,
-                                &mut map,
-                                "requestedAt",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "startedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_started_at,
-                                &mut map,
-                                "startedAt",
-                            )
-                        }
-                        "status" => {
-                            crate::runtime::de::field(
-                                &mut slot_status,
-                                &mut map,
-                                "status",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a BatchResponse object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "completedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.completed_at,
+                            map,
+                            "completedAt",
+                        )
+                    }
+                    "errors" => {
+                        crate::runtime::de::field(&mut self.errors, map, "errors")
+                    }
+                    "links" => crate::runtime::de::field(&mut self.links, map, "links"),
+                    "numErrors" => {
+                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
+                    }
+                    "requestedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.requested_at,
+                            map,
+                            "requestedAt",
+                        )
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "startedAt" => {
+                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
+                    }
+                    "status" => {
+                        crate::runtime::de::field(&mut self.status, map, "status")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_completed_at) = slot_completed_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("completedAt"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponse, __E> {
+                let Some(completed_at) = self.completed_at else {
+                    return Err(__E::missing_field("completedAt"));
                 };
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_started_at) = slot_started_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("startedAt"),
-                    );
+                let Some(started_at) = self.started_at else {
+                    return Err(__E::missing_field("startedAt"));
                 };
-                let Some(slot_status) = slot_status else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("status"),
-                    );
+                let Some(status) = self.status else {
+                    return Err(__E::missing_field("status"));
                 };
                 Ok(BatchResponse {
-                    completed_at: slot_completed_at,
-                    errors: slot_errors.flatten(),
-                    links: slot_links.flatten(),
-                    num_errors: slot_num_errors.flatten(),
-                    requested_at: slot_requested_at.flatten(),
-                    results: slot_results,
-                    started_at: slot_started_at,
-                    status: slot_status,
-                    extra: unknown,
+                    completed_at,
+                    errors: self.errors.flatten(),
+                    links: self.links.flatten(),
+                    num_errors: self.num_errors.flatten(),
+                    requested_at: self.requested_at.flatten(),
+                    results,
+                    started_at,
+                    status,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -261,64 +227,52 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseWithTotalSimplePublicO
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            paging: Option<Option<Paging>>,
+            results: Option<Vec<SimplePublicObject>>,
+            total: Option<i32>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = CollectionResponseWithTotalSimplePublicObject;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CollectionResponseWithTotalSimplePublicObject object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<CollectionResponseWithTotalSimplePublicObject, __A::Error> {
-                let mut slot_paging: Option<Option<Paging>> = None;
-                let mut slot_results: Option<Vec<SimplePublicObject>> = None;
-                let mut slot_total: Option<i32> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "paging" => {
-                            crate::runtime::de::field(
-                                &mut slot_paging,
-                                &mut map,
-                                "paging",
-                            )
-                        }
-                        "results" => {
-                            crate::runtime::de::field(
-                                &mut slot_results,
-                                &mut map,
-                                "results",
-                            )
-                        }
-                        "total" => {
-                            crate::runtime::de::field(&mut slot_total, &mut map, "total")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a CollectionResponseWithTotalSimplePublicObject object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "paging" => {
+                        crate::runtime::de::field(&mut self.paging, map, "paging")
+                    }
+                    "results" => {
+                        crate::runtime::de::field(&mut self.results, map, "results")
+                    }
+                    "total" => crate::runtime::de::field(&mut self.total, map, "total"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_results) = slot_results else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("results"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<CollectionResponseWithTotalSimplePublicObject, __E> {
+                let Some(results) = self.results else {
+                    return Err(__E::missing_field("results"));
                 };
-                let Some(slot_total) = slot_total else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("total"),
-                    );
+                let Some(total) = self.total else {
+                    return Err(__E::missing_field("total"));
                 };
                 Ok(CollectionResponseWithTotalSimplePublicObject {
-                    paging: slot_paging.flatten(),
-                    results: slot_results,
-                    total: slot_total,
-                    extra: unknown,
+                    paging: self.paging.flatten(),
+                    results,
+                    total,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -388,82 +342,64 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            high_value: Option<Option<String>>,
+            operator: Option<FilterOperator>,
+            property_name: Option<String>,
+            value: Option<Option<String>>,
+            values: Option<Option<Vec<String>>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = Filter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Filter object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Filter, __A::Error> {
-                let mut slot_high_value: Option<Option<String>> = None;
-                let mut slot_operator: Option<FilterOperator> = None;
-                let mut slot_property_name: Option<String> = None;
-                let mut slot_value: Option<Option<String>> = None;
-                let mut slot_values: Option<Option<Vec<String>>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "highValue" => {
-                            crate::runtime::de::field(
-                                &mut slot_high_value,
-                                &mut map,
-                                "highValue",
-                            )
-                        }
-                        "operator" => {
-                            crate::runtime::de::field(
-                                &mut slot_operator,
-                                &mut map,
-                                "operator",
-                            )
-                        }
-                        "propertyName" => {
-                            crate::runtime::de::field(
-                                &mut slot_property_name,
-                                &mut map,
-                                "propertyName",
-                            )
-                        }
-                        "value" => {
-                            crate::runtime::de::field(&mut slot_value, &mut map, "value")
-                        }
-                        "values" => {
-                            crate::runtime::de::field(
-                                &mut slot_values,
-                                &mut map,
-                                "values",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a Filter object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "highValue" => {
+                        crate::runtime::de::field(&mut self.high_value, map, "highValue")
+                    }
+                    "operator" => {
+                        crate::runtime::de::field(&mut self.operator, map, "operator")
+                    }
+                    "propertyName" => {
+                        crate::runtime::de::field(
+                            &mut self.property_name,
+                            map,
+                            "propertyName",
+                        )
+                    }
+                    "value" => crate::runtime::de::field(&mut self.value, map, "value"),
+                    "values" => {
+                        crate::runtime::de::field(&mut self.values, map, "values")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_operator) = slot_operator else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("operator"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<Filter, __E> {
+                let Some(operator) = self.operator else {
+                    return Err(__E::missing_field("operator"));
                 };
-                let Some(slot_property_name) = slot_property_name else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("propertyName"),
-                    );
+                let Some(property_name) = self.property_name else {
+                    return Err(__E::missing_field("propertyName"));
                 };
                 Ok(Filter {
-                    high_value: slot_high_value.flatten(),
-                    operator: slot_operator,
-                    property_name: slot_property_name,
-                    value: slot_value.flatten(),
-                    values: slot_values.flatten(),
-                    extra: unknown,
+                    high_value: self.high_value.flatten(),
+                    operator,
+                    property_name,
+                    value: self.value.flatten(),
+                    values: self.values.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -504,45 +440,39 @@ impl<'de> ::serde::Deserialize<'de> for FilterGroup {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            filters: Option<Vec<Filter>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = FilterGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a FilterGroup object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<FilterGroup, __A::Error> {
-                let mut slot_filters: Option<Vec<Filter>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "filters" => {
-                            crate::runtime::de::field(
-                                &mut slot_filters,
-                                &mut map,
-                                "filters",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a FilterGroup object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "filters" => {
+                        crate::runtime::de::field(&mut self.filters, map, "filters")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_filters) = slot_filters else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("filters"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<FilterGroup, __E> {
+                let Some(filters) = self.filters else {
+                    return Err(__E::missing_field("filters"));
                 };
                 Ok(FilterGroup {
-                    filters: slot_filters,
-                    extra: unknown,
+                    filters,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -763,94 +693,78 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectSearchRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            after: Option<String>,
+            filter_groups: Option<Vec<FilterGroup>>,
+            limit: Option<i32>,
+            properties: Option<Vec<String>>,
+            query: Option<Option<String>>,
+            sorts: Option<Vec<String>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicObjectSearchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicObjectSearchRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicObjectSearchRequest, __A::Error> {
-                let mut slot_after: Option<String> = None;
-                let mut slot_filter_groups: Option<Vec<FilterGroup>> = None;
-                let mut slot_limit: Option<i32> = None;
-                let mut slot_properties: Option<Vec<String>> = None;
-                let mut slot_query: Option<Option<String>> = None;
-                let mut slot_sorts: Option<Vec<String>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "after" => {
-                            crate::runtime::de::field(&mut slot_after, &mut map, "after")
-                        }
-                        "filterGroups" => {
-                            crate::runtime::de::field(
-                                &mut slot_filter_groups,
-                                &mut map,
-                                "filterGroups",
-                            )
-                        }
-                        "limit" => {
-                            crate::runtime::de::field(&mut slot_limit, &mut map, "limit")
-                        }
-                        "properties" => {
-                            crate::runtime::de::field(
-                                &mut slot_properties,
-                                &mut map,
-                                "properties",
-                            )
-                        }
-                        "query" => {
-                            crate::runtime::de::field(&mut slot_query, &mut map, "query")
-                        }
-                        "sorts" => {
-                            crate::runtime::de::field(&mut slot_sorts, &mut map, "sorts")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicObjectSearchRequest object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "after" => crate::runtime::de::field(&mut self.after, map, "after"),
+                    "filterGroups" => {
+                        crate::runtime::de::field(
+                            &mut self.filter_groups,
+                            map,
+                            "filterGroups",
+                        )
+                    }
+                    "limit" => crate::runtime::de::field(&mut self.limit, map, "limit"),
+                    "properties" => {
+                        crate::runtime::de::field(
+                            &mut self.properties,
+                            map,
+                            "properties",
+                        )
+                    }
+                    "query" => crate::runtime::de::field(&mut self.query, map, "query"),
+                    "sorts" => crate::runtime::de::field(&mut self.sorts, map, "sorts"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_after) = slot_after else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("after"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicObjectSearchRequest, __E> {
+                let Some(after) = self.after else {
+                    return Err(__E::missing_field("after"));
                 };
-                let Some(slot_filter_groups) = slot_filter_groups else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("filterGroups"),
-                    );
+                let Some(filter_groups) = self.filter_groups else {
+                    return Err(__E::missing_field("filterGroups"));
                 };
-                let Some(slot_limit) = slot_limit else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("limit"),
-                    );
+                let Some(limit) = self.limit else {
+                    return Err(__E::missing_field("limit"));
                 };
-                let Some(slot_properties) = slot_properties else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("properties"),
-                    );
+                let Some(properties) = self.properties else {
+                    return Err(__E::missing_field("properties"));
                 };
-                let Some(slot_sorts) = slot_sorts else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("sorts"),
-                    );
+                let Some(sorts) = self.sorts else {
+                    return Err(__E::missing_field("sorts"));
                 };
                 Ok(PublicObjectSearchRequest {
-                    after: slot_after,
-                    filter_groups: slot_filter_groups,
-                    limit: slot_limit,
-                    properties: slot_properties,
-                    query: slot_query.flatten(),
-                    sorts: slot_sorts,
-                    extra: unknown,
+                    after,
+                    filter_groups,
+                    limit,
+                    properties,
+                    query: self.query.flatten(),
+                    sorts,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -907,75 +821,57 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectWarning {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            category: Option<String>,
+            context: Option<::std::collections::BTreeMap<String, String>>,
+            message: Option<String>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = PublicObjectWarning;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a PublicObjectWarning object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PublicObjectWarning, __A::Error> {
-                let mut slot_category: Option<String> = None;
-                let mut slot_context: Option<
-                    ::std::collections::BTreeMap<String, String>,
-                > = None;
-                let mut slot_message: Option<String> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "category" => {
-                            crate::runtime::de::field(
-                                &mut slot_category,
-                                &mut map,
-                                "category",
-                            )
-                        }
-                        "context" => {
-                            crate::runtime::de::field(
-                                &mut slot_context,
-                                &mut map,
-                                "context",
-                            )
-                        }
-                        "message" => {
-                            crate::runtime::de::field(
-                                &mut slot_message,
-                                &mut map,
-                                "message",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a PublicObjectWarning object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "category" => {
+                        crate::runtime::de::field(&mut self.category, map, "category")
+                    }
+                    "context" => {
+                        crate::runtime::de::field(&mut self.context, map, "context")
+                    }
+                    "message" => {
+                        crate::runtime::de::field(&mut self.message, map, "message")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(
+                self,
+            ) -> Result<PublicObjectWarning, __E> {
+                let Some(category) = self.category else {
+                    return Err(__E::missing_field("category"));
                 };
-                let Some(slot_context) = slot_context else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("context"),
-                    );
+                let Some(context) = self.context else {
+                    return Err(__E::missing_field("context"));
                 };
-                let Some(slot_message) = slot_message else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("message"),
-                    );
+                let Some(message) = self.message else {
+                    return Err(__E::missing_field("message"));
                 };
                 Ok(PublicObjectWarning {
-                    category: slot_category,
-                    context: slot_context,
-                    message: slot_message,
-                    extra: unknown,
+                    category,
+                    context,
+                    message,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -1075,140 +971,110 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            archived: Option<bool>,
+            archived_at: Option<Option<::chrono::DateTime<::chrono::Utc>>>,
+            created_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            id: Option<crate::runtime::ObjectId>,
+            object_write_trace_id: Option<Option<String>>,
+            properties: Option<::std::collections::BTreeMap<String, String>>,
+            properties_with_history: Option<
+                Option<::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>>,
+            >,
+            updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+            url: Option<Option<String>>,
+            warnings: Option<Option<Vec<PublicObjectWarning>>>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = SimplePublicObject;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SimplePublicObject object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<SimplePublicObject, __A::Error> {
-                let mut slot_archived: Option<bool> = None;
-                let mut slot_archived_at: Option<
-                    Option<::chrono::DateTime<::chrono::Utc>>,
-                > = None;
-                let mut slot_created_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_id: Option<crate::runtime::ObjectId> = None;
-                let mut slot_object_write_trace_id: Option<Option<String>> = None;
-                let mut slot_properties: Option<
-                    ::std::collections::BTreeMap<String, String>,
-                > = None;
-                let mut slot_properties_with_history: Option<
-                    Option<::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>>,
-                > = None;
-                let mut slot_updated_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_url: Option<Option<String>> = None;
-                let mut slot_warnings: Option<Option<Vec<PublicObjectWarning>>> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "archived" => {
-                            crate::runtime::de::field(
-                                &mut slot_archived,
-                                &mut map,
-                                "archived",
-                            )
-                        }
-                        "archivedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_archived_at,
-                                &mut map,
-                                "archivedAt",
-                            )
-                        }
-                        "createdAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_created_at,
-                                &mut map,
-                                "createdAt",
-                            )
-                        }
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
-                        "objectWriteTraceId" => {
-                            crate::runtime::de::field(
-                                &mut slot_object_write_trace_id,
-                                &mut map,
-                                "objectWriteTraceId",
-                            )
-                        }
-                        "properties" => {
-                            crate::runtime::de::field(
-                                &mut slot_properties,
-                                &mut map,
-                                "properties",
-                            )
-                        }
-                        "propertiesWithHistory" => {
-                            crate::runtime::de::field(
-                                &mut slot_properties_with_history,
-                                &mut map,
-                                "propertiesWithHistory",
-                            )
-                        }
-                        "updatedAt" => {
-                            crate::runtime::de::field(
-                                &mut slot_updated_at,
-                                &mut map,
-                                "updatedAt",
-                            )
-                        }
-                        "url" => {
-                            crate::runtime::de::field(&mut slot_url, &mut map, "url")
-                        }
-                        "warnings" => {
-                            crate::runtime::de::field(
-                                &mut slot_warnings,
-                                &mut map,
-                                "warnings",
-                            )
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a SimplePublicObject object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "archived" => {
+                        crate::runtime::de::field(&mut self.archived, map, "archived")
+                    }
+                    "archivedAt" => {
+                        crate::runtime::de::field(
+                            &mut self.archived_at,
+                            map,
+                            "archivedAt",
+                        )
+                    }
+                    "createdAt" => {
+                        crate::runtime::de::field(&mut self.created_at, map, "createdAt")
+                    }
+                    "id" => crate::runtime::de::field(&mut self.id, map, "id"),
+                    "objectWriteTraceId" => {
+                        crate::runtime::de::field(
+                            &mut self.object_write_trace_id,
+                            map,
+                            "objectWriteTraceId",
+                        )
+                    }
+                    "properties" => {
+                        crate::runtime::de::field(
+                            &mut self.properties,
+                            map,
+                            "properties",
+                        )
+                    }
+                    "propertiesWithHistory" => {
+                        crate::runtime::de::field(
+                            &mut self.properties_with_history,
+                            map,
+                            "propertiesWithHistory",
+                        )
+                    }
+                    "updatedAt" => {
+                        crate::runtime::de::field(&mut self.updated_at, map, "updatedAt")
+                    }
+                    "url" => crate::runtime::de::field(&mut self.url, map, "url"),
+                    "warnings" => {
+                        crate::runtime::de::field(&mut self.warnings, map, "warnings")
+                    }
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_archived) = slot_archived else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("archived"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<SimplePublicObject, __E> {
+                let Some(archived) = self.archived else {
+                    return Err(__E::missing_field("archived"));
                 };
-                let Some(slot_created_at) = slot_created_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("createdAt"),
-                    );
+                let Some(created_at) = self.created_at else {
+                    return Err(__E::missing_field("createdAt"));
                 };
-                let Some(slot_id) = slot_id else {
-                    return Err(<__A::Error as ::serde::de::Error>::missing_field("id"));
+                let Some(id) = self.id else {
+                    return Err(__E::missing_field("id"));
                 };
-                let Some(slot_properties) = slot_properties else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("properties"),
-                    );
+                let Some(properties) = self.properties else {
+                    return Err(__E::missing_field("properties"));
                 };
-                let Some(slot_updated_at) = slot_updated_at else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("updatedAt"),
-                    );
+                let Some(updated_at) = self.updated_at else {
+                    return Err(__E::missing_field("updatedAt"));
                 };
                 Ok(SimplePublicObject {
-                    archived: slot_archived,
-                    archived_at: slot_archived_at.flatten(),
-                    created_at: slot_created_at,
-                    id: slot_id,
-                    object_write_trace_id: slot_object_write_trace_id.flatten(),
-                    properties: slot_properties,
-                    properties_with_history: slot_properties_with_history.flatten(),
-                    updated_at: slot_updated_at,
-                    url: slot_url.flatten(),
-                    warnings: slot_warnings.flatten(),
-                    extra: unknown,
+                    archived,
+                    archived_at: self.archived_at.flatten(),
+                    created_at,
+                    id,
+                    object_write_trace_id: self.object_write_trace_id.flatten(),
+                    properties,
+                    properties_with_history: self.properties_with_history.flatten(),
+                    updated_at,
+                    url: self.url.flatten(),
+                    warnings: self.warnings.flatten(),
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 
@@ -1284,96 +1150,80 @@ impl<'de> ::serde::Deserialize<'de> for ValueWithTimestamp {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+        #[derive(Default)]
+        struct __Slots {
+            source_id: Option<Option<String>>,
+            source_label: Option<Option<String>>,
+            source_type: Option<String>,
+            timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+            updated_by_user_id: Option<Option<i32>>,
+            value: Option<String>,
+            extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        }
+        impl<'de> crate::runtime::de::Slots<'de> for __Slots {
             type Value = ValueWithTimestamp;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ValueWithTimestamp object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ValueWithTimestamp, __A::Error> {
-                let mut slot_source_id: Option<Option<String>> = None;
-                let mut slot_source_label: Option<Option<String>> = None;
-                let mut slot_source_type: Option<String> = None;
-                let mut slot_timestamp: Option<::chrono::DateTime<::chrono::Utc>> = None;
-                let mut slot_updated_by_user_id: Option<Option<i32>> = None;
-                let mut slot_value: Option<String> = None;
-                let mut unknown = ::std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
-                    match key.as_str() {
-                        "sourceId" => {
-                            crate::runtime::de::field(
-                                &mut slot_source_id,
-                                &mut map,
-                                "sourceId",
-                            )
-                        }
-                        "sourceLabel" => {
-                            crate::runtime::de::field(
-                                &mut slot_source_label,
-                                &mut map,
-                                "sourceLabel",
-                            )
-                        }
-                        "sourceType" => {
-                            crate::runtime::de::field(
-                                &mut slot_source_type,
-                                &mut map,
-                                "sourceType",
-                            )
-                        }
-                        "timestamp" => {
-                            crate::runtime::de::field(
-                                &mut slot_timestamp,
-                                &mut map,
-                                "timestamp",
-                            )
-                        }
-                        "updatedByUserId" => {
-                            crate::runtime::de::field(
-                                &mut slot_updated_by_user_id,
-                                &mut map,
-                                "updatedByUserId",
-                            )
-                        }
-                        "value" => {
-                            crate::runtime::de::field(&mut slot_value, &mut map, "value")
-                        }
-                        _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
-                    }?;
+            const EXPECTING: &'static str = "a ValueWithTimestamp object";
+            #[inline]
+            fn read<__A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: crate::runtime::de::Key<'de>,
+                map: &mut __A,
+            ) -> Result<(), __A::Error> {
+                match key.as_str() {
+                    "sourceId" => {
+                        crate::runtime::de::field(&mut self.source_id, map, "sourceId")
+                    }
+                    "sourceLabel" => {
+                        crate::runtime::de::field(
+                            &mut self.source_label,
+                            map,
+                            "sourceLabel",
+                        )
+                    }
+                    "sourceType" => {
+                        crate::runtime::de::field(
+                            &mut self.source_type,
+                            map,
+                            "sourceType",
+                        )
+                    }
+                    "timestamp" => {
+                        crate::runtime::de::field(&mut self.timestamp, map, "timestamp")
+                    }
+                    "updatedByUserId" => {
+                        crate::runtime::de::field(
+                            &mut self.updated_by_user_id,
+                            map,
+                            "updatedByUserId",
+                        )
+                    }
+                    "value" => crate::runtime::de::field(&mut self.value, map, "value"),
+                    _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
-                let Some(slot_source_type) = slot_source_type else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("sourceType"),
-                    );
+            }
+            #[inline]
+            fn finish<__E: ::serde::de::Error>(self) -> Result<ValueWithTimestamp, __E> {
+                let Some(source_type) = self.source_type else {
+                    return Err(__E::missing_field("sourceType"));
                 };
-                let Some(slot_timestamp) = slot_timestamp else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("timestamp"),
-                    );
+                let Some(timestamp) = self.timestamp else {
+                    return Err(__E::missing_field("timestamp"));
                 };
-                let Some(slot_value) = slot_value else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("value"),
-                    );
+                let Some(value) = self.value else {
+                    return Err(__E::missing_field("value"));
                 };
                 Ok(ValueWithTimestamp {
-                    source_id: slot_source_id.flatten(),
-                    source_label: slot_source_label.flatten(),
-                    source_type: slot_source_type,
-                    timestamp: slot_timestamp,
-                    updated_by_user_id: slot_updated_by_user_id.flatten(),
-                    value: slot_value,
-                    extra: unknown,
+                    source_id: self.source_id.flatten(),
+                    source_label: self.source_label.flatten(),
+                    source_type,
+                    timestamp,
+                    updated_by_user_id: self.updated_by_user_id.flatten(),
+                    value,
+                    extra: self.extra,
                 })
             }
         }
-        deserializer.deserialize_map(__Visitor)
+        crate::runtime::de::object::<__Slots, __D>(deserializer)
     }
 }
 

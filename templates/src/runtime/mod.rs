@@ -33,7 +33,7 @@ pub use error::{ApiError, BodySummary, Error, Expected, RateLimitPolicy, RateLim
 pub use model::{BatchOutput, ContinueFrom, ObjectIds, OwnId, Page, PagedResult};
 pub use multipart::{FilePart, Multipart, Part};
 pub use object_id::ObjectId;
-pub use request::{decode, Auth, Decode, InvalidRequest, Method, Outcome, Request};
+pub use request::{decode, Auth, Decode, InvalidRequest, Method, Outcome, Request, Rfc3339};
 pub use response::ResponseHeaders;
 pub use secrets::{Redacted, RedactedValues, REDACTED};
 

@@ -104,6 +104,17 @@ struct QueryParam {
     cursor: bool,
 }
 
+/// A date-time as it goes into a URL: RFC 3339 in UTC (`2026-03-01T10:00:00Z`), as HubSpot
+/// reads it. `DateTime`'s own `Display` (`2026-03-01 10:00:00 UTC`) is not what it expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rfc3339<'a>(pub &'a chrono::DateTime<chrono::Utc>);
+
+impl fmt::Display for Rfc3339<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
 /// One API call, ready to send.
 pub struct Request<T> {
     operation: &'static str,
@@ -673,6 +684,22 @@ mod tests {
 
     fn query_of(request: &Request<serde_json::Value>) -> String {
         request.path_and_query().unwrap()
+    }
+
+    #[test]
+    fn date_times_go_into_urls_as_rfc_3339() {
+        use chrono::TimeZone;
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap();
+        let later = at + chrono::Duration::milliseconds(250);
+        assert_eq!(Rfc3339(&at).to_string(), "2026-03-01T10:00:00Z");
+        assert_eq!(Rfc3339(&later).to_string(), "2026-03-01T10:00:00.250Z");
+        let request = list()
+            .query("createdAt", Rfc3339(&at))
+            .queries("updatedAt", [later].iter().map(Rfc3339));
+        assert_eq!(
+            query_of(&request),
+            "/items?createdAt=2026-03-01T10%3A00%3A00Z&updatedAt=2026-03-01T10%3A00%3A00.250Z"
+        );
     }
 
     #[test]

@@ -125,24 +125,46 @@ fn operation(op: &Operation) -> TokenStream {
     let setters = op.params.iter().map(|p| {
         let wire = &p.wire_name;
         let value = ident(&p.name);
+        // Date-times go into URLs as RFC 3339, not as `DateTime`'s own `Display`.
+        let rfc3339 = |ty: &TypeRef| {
+            let item = match ty {
+                TypeRef::List(item) => &**item,
+                other => other,
+            };
+            (*item == TypeRef::DateTime).then(|| quote!(.map(crate::runtime::Rfc3339)))
+        };
         match (p.location, p.required) {
             (ParamLocation::Path, _) => match &p.ty {
                 // OpenAPI's default path style for arrays: comma-separated.
-                TypeRef::List(_) => quote!(.path_param(#wire, #value.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))),
+                TypeRef::List(_) => {
+                    let each = rfc3339(&p.ty);
+                    quote!(.path_param(#wire, #value.iter()#each.map(ToString::to_string).collect::<Vec<_>>().join(",")))
+                }
+                TypeRef::DateTime => quote!(.path_param(#wire, crate::runtime::Rfc3339(#value))),
                 ty => {
                     let value = display_value(ty, quote!(#value));
                     quote!(.path_param(#wire, #value))
                 }
             },
             (ParamLocation::Query, true) => match &p.ty {
-                TypeRef::List(_) => quote!(.queries(#wire, #value.iter())),
+                TypeRef::List(_) => {
+                    let each = rfc3339(&p.ty);
+                    quote!(.queries(#wire, #value.iter()#each))
+                }
                 _ if p.cursor => quote!(.cursor(#wire, #value)),
+                TypeRef::DateTime => quote!(.query(#wire, crate::runtime::Rfc3339(#value))),
                 _ => quote!(.query(#wire, #value)),
             },
             (ParamLocation::Query, false) => match &p.ty {
-                TypeRef::List(_) => quote!(.queries(#wire, query.#value.iter().flatten())),
+                TypeRef::List(_) => {
+                    let each = rfc3339(&p.ty);
+                    quote!(.queries(#wire, query.#value.iter().flatten()#each))
+                }
                 _ if p.cursor => quote!(.cursor_opt(#wire, query.#value.as_ref())),
-                _ => quote!(.query_opt(#wire, query.#value.as_ref())),
+                _ => {
+                    let each = rfc3339(&p.ty);
+                    quote!(.query_opt(#wire, query.#value.as_ref()#each))
+                }
             },
         }
     });

@@ -188,6 +188,7 @@ impl<'a> Lowerer<'a> {
                     | TypeRef::F32
                     | TypeRef::F64
                     | TypeRef::Date
+                    | TypeRef::DateTime
                     | TypeRef::ObjectId
             ) || is_enum(t)
         };
