@@ -23,6 +23,9 @@ pub use runtime::{ObjectId, Outcome, Request};
 #[cfg(feature = "client")]
 pub use runtime::{BatchReport, Client, ClientBuilder, Error, RetryPolicy};
 
+#[cfg(feature = "redis")]
+pub use runtime::SharedRateLimit;
+
 #[cfg(feature = "v2026_03")]
 pub mod v2026_03;
 

@@ -12,3 +12,4 @@ mod requests;
 mod robustness;
 mod round_trip;
 mod up_to_date;
+mod workers;

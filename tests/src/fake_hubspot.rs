@@ -5,7 +5,7 @@
 //! `/crm/associations/2026-03/...` and `/crm/objects/2026-03/...`, where 2026-03 answers
 //! archive calls with 200 and a body as the 2026-03 documents say.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -64,7 +64,12 @@ struct State {
     random_faults: Option<(u32, u32)>,
     /// At most this many requests in any window of this length; more get 429.
     limit: Option<(usize, Duration)>,
+    /// When each request in the window arrived (requests refused with 429 do not count).
     window: VecDeque<Instant>,
+    /// Every this many 429s of the window carry `Retry-After` (0: none do).
+    retry_after_every: usize,
+    /// Batch create inputs applied, by source id.
+    created: HashMap<String, usize>,
     /// Inputs whose source id is here are rejected in a 207 answer.
     reject_ids: HashSet<String>,
     /// Answer batch create with 200 instead of the documented 201.
@@ -158,9 +163,21 @@ impl FakeHubSpot {
         self.with(|s| s.random_faults = Some((rate_limited, unavailable)));
     }
 
-    /// Enforces a rate limit like HubSpot's: beyond it, 429 `TEN_SECONDLY_ROLLING`.
+    /// Enforces a rate limit like HubSpot's: an exact sliding window of `max` requests in
+    /// any `interval`, each counted when it arrives; beyond it, 429 `TEN_SECONDLY_ROLLING`
+    /// with HubSpot's body, and every third 429 with `Retry-After` (whole seconds until the
+    /// window has room). Every answer carries `X-HubSpot-RateLimit-Max`,
+    /// `-Interval-Milliseconds` and `-Remaining`.
     pub fn rate_limit(&self, max: usize, interval: Duration) {
-        self.with(|s| s.limit = Some((max, interval)));
+        self.with(|s| {
+            s.limit = Some((max, interval));
+            s.retry_after_every = 3;
+        });
+    }
+
+    /// How many times batch create applied an input with this source id.
+    pub fn times_created(&self, from_id: &str) -> usize {
+        self.with(|s| s.created.get(from_id).copied().unwrap_or(0))
     }
 
     /// Rejects (in a 207 answer) every batch input whose source id is one of these.
@@ -271,7 +288,7 @@ async fn handle(
     body: Bytes,
 ) -> Response {
     let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let fault = {
+    let (fault, remaining) = {
         let mut s = state.lock().expect("state lock");
         s.stats.requests += 1;
         s.seen.push(Seen {
@@ -317,9 +334,16 @@ async fn handle(
                     s.window.pop_front();
                 }
                 if s.window.len() >= max {
+                    let every = s.retry_after_every;
+                    let with_retry_after =
+                        every > 0 && (s.stats.rate_limited + 1) % every == 0;
+                    let room_in = s.window.front().map_or(Duration::ZERO, |oldest| {
+                        interval.saturating_sub(now.duration_since(*oldest))
+                    });
                     fault = Some(Fault::RateLimit {
                         policy: "TEN_SECONDLY_ROLLING",
-                        retry_after: None,
+                        retry_after: with_retry_after
+                            .then(|| room_in.as_secs() + u64::from(room_in.subsec_nanos() > 0)),
                     });
                 } else {
                     s.window.push_back(now);
@@ -331,7 +355,13 @@ async fn handle(
             Some(Fault::Status(status)) if *status >= 500 => s.stats.server_errors += 1,
             _ => {}
         }
-        fault
+        // What is left in the window once this request counted, as HubSpot reports it.
+        let remaining = match (&fault, s.limit) {
+            (Some(Fault::RateLimit { .. }), _) => 0,
+            (_, Some((max, _))) => max.saturating_sub(s.window.len()),
+            (_, None) => 0,
+        };
+        (fault, remaining)
     };
     let mut response = match fault {
         Some(Fault::RateLimit {
@@ -366,6 +396,10 @@ async fn handle(
     let limit = state.lock().expect("state lock").limit;
     if let Some((max, interval)) = limit {
         let headers = response.headers_mut();
+        headers.insert(
+            "x-hubspot-ratelimit-remaining",
+            remaining.to_string().parse().expect("header"),
+        );
         headers.insert(
             "x-hubspot-ratelimit-max",
             max.to_string().parse().expect("header"),
@@ -625,6 +659,7 @@ fn batch(
                     .map(Value::String)
                     .collect();
                 associate(state, from, &fid, to, &tid, specs);
+                *state.created.entry(fid.clone()).or_default() += 1;
                 results.push(json!({"fromObjectTypeId": from, "fromObjectId": id_value(&fid), "toObjectTypeId": to, "toObjectId": id_value(&tid), "labels": labels}));
             }
             let mut response = batch_body(results, errors);

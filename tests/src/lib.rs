@@ -6,8 +6,10 @@
 mod readme {}
 
 pub mod fake_hubspot;
+pub mod redis_server;
 pub mod sample;
 pub mod semantic;
+pub mod workers;
 
 use std::path::PathBuf;
 

@@ -5,10 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use tokio::time::Instant;
 
 use super::error::{api_error, snippet, Error, ErrorBody, RateLimitPolicy, RateLimited};
+#[cfg(feature = "redis")]
+use super::limiter::SharedRateLimit;
+use super::limiter::{Limiter, Permit, RateLimitHeaders, Window};
 use super::request::{Method, Request};
-use super::retry::{Permit, RateLimiter, RetryPolicy};
+use super::retry::RetryPolicy;
 
 /// HubSpot's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.hubapi.com";
@@ -52,8 +56,7 @@ struct Inner {
     base_url: String,
     token: Token,
     retry: RetryPolicy,
-    limiter: Option<RateLimiter>,
-    adapt_to_headers: bool,
+    limiter: Option<Limiter>,
     pub(crate) batch_size: usize,
     pub(crate) batch_concurrency: usize,
 }
@@ -81,6 +84,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
     adapt_to_headers: bool,
+    #[cfg(feature = "redis")]
+    shared_rate_limit: Option<SharedRateLimit>,
     batch_size: usize,
     batch_concurrency: usize,
 }
@@ -96,6 +101,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             rate_limit: None,
             adapt_to_headers: true,
+            #[cfg(feature = "redis")]
+            shared_rate_limit: None,
             batch_size: MAX_BATCH_SIZE,
             batch_concurrency: 4,
         }
@@ -152,18 +159,32 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends at most `max` requests in any `interval`. HubSpot's limits are per app, by tier
-    /// (100 to 190 requests per 10 seconds).
+    /// Sends at most `max` requests in any `interval`: a ceiling that the limit HubSpot
+    /// reports can lower but never raise. HubSpot's limits are per app, by tier (100 to 190
+    /// requests per 10 seconds), shared by every process using the app's token.
     pub fn rate_limit(mut self, max: u32, interval: Duration) -> Self {
         self.rate_limit = Some((max, interval));
         self
     }
 
-    /// Whether to adopt the limit HubSpot reports in `X-HubSpot-RateLimit-Max` and
-    /// `-Interval-Milliseconds` (on by default). Takes effect with a configured
-    /// [`rate_limit`](Self::rate_limit), and also without one, once HubSpot reports a limit.
+    /// Whether to follow what HubSpot reports (on by default): adopt the limit in
+    /// `X-HubSpot-RateLimit-Max` and `-Interval-Milliseconds`, and adapt this client's share
+    /// of it to `-Remaining` and to 429s, so independent workers of one app settle under
+    /// the app's limit together. Off, the client keeps to [`rate_limit`](Self::rate_limit)
+    /// alone, or does not pace at all without one.
     pub fn adapt_to_rate_limit_headers(mut self, adapt: bool) -> Self {
         self.adapt_to_headers = adapt;
+        self
+    }
+
+    /// Shares one rate-limit budget, through Redis, with every client (in any process, on
+    /// any machine) configured with the same Redis and key: together they stay under the
+    /// app's limit, as HubSpot reports it (and under [`rate_limit`](Self::rate_limit)). If
+    /// Redis cannot be reached or is slow, requests go on under local pacing, with a
+    /// warning.
+    #[cfg(feature = "redis")]
+    pub fn shared_rate_limit(mut self, shared: SharedRateLimit) -> Self {
+        self.shared_rate_limit = Some(shared);
         self
     }
 
@@ -180,6 +201,7 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
+        let limiter = self.limiter()?;
         let token = self.token.ok_or_else(|| {
             Error::Config("no access token: call ClientBuilder::token".to_owned())
         })?;
@@ -189,12 +211,6 @@ impl ClientBuilder {
             .user_agent(self.user_agent)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let limiter = match (self.rate_limit, self.adapt_to_headers) {
-            (Some((max, interval)), _) => Some(RateLimiter::new(max, interval)),
-            // Unlimited until HubSpot reports its limit.
-            (None, true) => Some(RateLimiter::unlimited()),
-            (None, false) => None,
-        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -202,11 +218,26 @@ impl ClientBuilder {
                 token,
                 retry: self.retry,
                 limiter,
-                adapt_to_headers: self.adapt_to_headers,
                 batch_size: self.batch_size,
                 batch_concurrency: self.batch_concurrency,
             }),
         })
+    }
+
+    fn limiter(&self) -> Result<Option<Limiter>, Error> {
+        let ceiling = self
+            .rate_limit
+            .map(|(max, interval)| Window { max, interval });
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared_rate_limit {
+            // A send its client never reports as answered counts until the longest attempt
+            // would have ended.
+            let lease = self.timeout + self.connect_timeout;
+            let limiter = Limiter::shared(shared.clone(), ceiling, self.adapt_to_headers, lease)?;
+            return Ok(Some(limiter));
+        }
+        Ok((ceiling.is_some() || self.adapt_to_headers)
+            .then(|| Limiter::local(ceiling, self.adapt_to_headers)))
     }
 }
 
@@ -219,7 +250,8 @@ struct Failure {
 enum Retry {
     No,
     Backoff,
-    After(Duration),
+    /// A 429: how long to wait is the retry policy's call.
+    RateLimited,
 }
 
 impl Client {
@@ -245,6 +277,9 @@ impl Client {
         request.validate()?;
         let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
         let mut retries = 0;
+        // 429s are retried by time, not by `max_attempts`.
+        let mut rate_limited = 0;
+        let mut first_rate_limited: Option<Instant> = None;
         loop {
             let permit = match &self.inner.limiter {
                 Some(limiter) => Some(limiter.acquire().await),
@@ -254,21 +289,37 @@ impl Client {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,
             };
-            let wait = match failure.retry {
-                Retry::No => return Err(failure.error),
-                _ if retries + 1 >= self.inner.retry.max_attempts => return Err(failure.error),
-                Retry::Backoff => self.inner.retry.backoff(retries),
-                Retry::After(wait) => wait,
+            let wait = match (failure.retry, &failure.error) {
+                (Retry::RateLimited, Error::RateLimited(limited)) => {
+                    if let (Some(limiter), false) = (
+                        &self.inner.limiter,
+                        limited.policy == RateLimitPolicy::Daily,
+                    ) {
+                        limiter.rate_limited();
+                    }
+                    let waited = first_rate_limited.get_or_insert_with(Instant::now).elapsed();
+                    match self.inner.retry.rate_limit_wait(limited, rate_limited, waited) {
+                        Some(wait) => {
+                            rate_limited += 1;
+                            wait
+                        }
+                        None => return Err(failure.error),
+                    }
+                }
+                (Retry::Backoff, _) if retries + 1 < self.inner.retry.max_attempts => {
+                    retries += 1;
+                    self.inner.retry.backoff(retries - 1)
+                }
+                _ => return Err(failure.error),
             };
             tracing::warn!(
                 operation = request.operation(),
-                retry = retries + 1,
+                retry = retries + rate_limited,
                 wait_ms = wait.as_millis() as u64,
                 error = %failure.error,
                 "retrying HubSpot request"
             );
             tokio::time::sleep(wait).await;
-            retries += 1;
         }
     }
 
@@ -340,25 +391,9 @@ impl Client {
             });
         }
         if let Some(headers) = limit_headers {
-            let limited = rate_limited(operation, &headers, &body);
-            let retry = match (
-                &limited.policy,
-                limited.retry_after,
-                limited.interval,
-                limited.max,
-            ) {
-                (RateLimitPolicy::Daily, ..) => Retry::No,
-                (_, Some(after), ..) if after > self.inner.retry.max_retry_after => Retry::No,
-                (_, Some(after), ..) => Retry::After(after),
-                // The window frees a slot every interval/max; the limiter paces the rest.
-                (_, None, Some(interval), Some(max)) if max > 0 => {
-                    Retry::After(interval / u32::try_from(max).unwrap_or(u32::MAX))
-                }
-                _ => Retry::Backoff,
-            };
             return Err(Failure {
-                error: Error::RateLimited(Box::new(limited)),
-                retry,
+                error: Error::RateLimited(Box::new(rate_limited(operation, &headers, &body))),
+                retry: Retry::RateLimited,
             });
         }
         let retry = if matches!(status, 502..=504) && request.is_idempotent() {
@@ -372,23 +407,15 @@ impl Client {
         })
     }
 
-    /// Keeps the client-side limiter in step with the limit HubSpot reports.
+    /// Tells the limiter what HubSpot said about the limit.
     fn observe_limits(&self, headers: &HeaderMap) {
-        let (Some(limiter), true) = (&self.inner.limiter, self.inner.adapt_to_headers) else {
-            return;
-        };
-        let (Some(max), Some(interval)) = (
-            header_u64(headers, "x-hubspot-ratelimit-max"),
-            header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds"),
-        ) else {
-            return;
-        };
-        let limit = (
-            u32::try_from(max).unwrap_or(u32::MAX),
-            Duration::from_millis(interval),
-        );
-        if limiter.limit() != Some(limit) {
-            limiter.update(limit.0, limit.1);
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.observe(&RateLimitHeaders {
+                max: header_u64(headers, "x-hubspot-ratelimit-max"),
+                interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
+                    .map(Duration::from_millis),
+                remaining: header_u64(headers, "x-hubspot-ratelimit-remaining"),
+            });
         }
     }
 }

@@ -16,6 +16,8 @@ mod client;
 #[cfg(feature = "client")]
 mod error;
 #[cfg(feature = "client")]
+mod limiter;
+#[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
 mod retry;
@@ -31,4 +33,8 @@ pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE}
 #[cfg(feature = "client")]
 pub use error::{ApiError, Error, RateLimitPolicy, RateLimited};
 #[cfg(feature = "client")]
-pub use retry::{Permit, RateLimiter, RetryPolicy};
+pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
+#[cfg(feature = "redis")]
+pub use limiter::SharedRateLimit;
+#[cfg(feature = "client")]
+pub use retry::RetryPolicy;

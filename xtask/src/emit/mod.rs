@@ -245,6 +245,8 @@ fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenSt
         pub use runtime::{ObjectId, Outcome, Request};
         #[cfg(feature = "client")]
         pub use runtime::{BatchReport, Client, ClientBuilder, Error, RetryPolicy};
+        #[cfg(feature = "redis")]
+        pub use runtime::SharedRateLimit;
 
         #(#modules)*
     }
@@ -285,6 +287,7 @@ fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStre
 const DEPENDENCIES: &str = r#"chrono = { version = "0.4", default-features = false, features = ["std", "serde"] }
 fastrand = { version = "2", optional = true }
 futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"], optional = true }
+redis = { version = "1", default-features = false, features = ["tokio-comp", "script"], optional = true }
 reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2"], optional = true }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
@@ -292,9 +295,10 @@ tokio = { version = "1", features = ["time", "sync"], optional = true }
 tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
 "#;
 
-/// The HTTP client and what it needs; request values and models work without it.
-const CLIENT_FEATURE: &str =
-    r#"client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
+/// The HTTP client and what it needs; request values and models work without it. `redis`
+/// adds a rate limit shared by the clients of several processes or machines.
+const CLIENT_FEATURES: &str = r#"client = ["dep:fastrand", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+redis = ["client", "dep:redis"]"#;
 
 fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
     // Versions go into a TOML string: keep them to what needs no escaping.
@@ -333,7 +337,7 @@ fn cargo_toml(api: &Api, options: &CrateOptions) -> String {
          {workspace}\n\
          [features]\n\
          default = [{default}]\n\
-         {CLIENT_FEATURE}\n\
+         {CLIENT_FEATURES}\n\
          {features}\n\
          [dependencies]\n\
          {DEPENDENCIES}",
