@@ -64,7 +64,10 @@ fn workers_sharing_a_redis_budget_are_never_refused() {
     assert_every_input_created_once(&server, &outcomes);
     let stats = server.stats();
     assert_eq!(stats.rate_limited, 0, "{stats:?}");
-    assert_eq!(stats.requests, WORKERS * INPUTS_PER_WORKER as usize / BATCH_SIZE);
+    assert_eq!(
+        stats.requests,
+        WORKERS * INPUTS_PER_WORKER as usize / BATCH_SIZE
+    );
 }
 
 /// Collects what `tracing` writes.
@@ -144,8 +147,5 @@ fn a_bad_redis_url_is_a_configuration_error() {
         .shared_rate_limit(SharedRateLimit::new("http://nowhere", "app"))
         .build()
         .unwrap_err();
-    assert!(
-        error.to_string().contains("not a Redis URL"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("not a Redis URL"), "{error}");
 }

@@ -336,7 +336,7 @@ async fn handle(
                 if s.window.len() >= max {
                     let every = s.retry_after_every;
                     let with_retry_after =
-                        every > 0 && (s.stats.rate_limited + 1) % every == 0;
+                        every > 0 && (s.stats.rate_limited + 1).is_multiple_of(every);
                     let room_in = s.window.front().map_or(Duration::ZERO, |oldest| {
                         interval.saturating_sub(now.duration_since(*oldest))
                     });

@@ -24,14 +24,23 @@ impl RedisServer {
         let dir = std::env::temp_dir().join(format!("hubspot-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", ""])
+            .args([
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+            ])
             .args(["--appendonly", "no", "--dir"])
             .arg(&dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| {
-                format!("cannot start redis-server ({e}): install it (`apt-get install redis-server`)")
+                format!(
+                    "cannot start redis-server ({e}): install it (`apt-get install redis-server`)"
+                )
             })?;
         let mut server = RedisServer {
             url: format!("redis://127.0.0.1:{port}"),

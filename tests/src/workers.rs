@@ -55,7 +55,9 @@ pub fn run(run: &Run) -> Result<Vec<Outcome>, String> {
             command.env("WORKER_BATCH_SIZE", size.to_string());
         }
         if let Some((url, key)) = run.redis {
-            command.env("WORKER_REDIS", url).env("WORKER_REDIS_KEY", key);
+            command
+                .env("WORKER_REDIS", url)
+                .env("WORKER_REDIS_KEY", key);
         }
         let child = command
             .spawn()

@@ -300,8 +300,14 @@ impl Client {
                     ) {
                         limiter.rate_limited();
                     }
-                    let waited = first_rate_limited.get_or_insert_with(Instant::now).elapsed();
-                    match self.inner.retry.rate_limit_wait(limited, rate_limited, waited) {
+                    let waited = first_rate_limited
+                        .get_or_insert_with(Instant::now)
+                        .elapsed();
+                    match self
+                        .inner
+                        .retry
+                        .rate_limit_wait(limited, rate_limited, waited)
+                    {
                         Some(wait) => {
                             rate_limited += 1;
                             wait

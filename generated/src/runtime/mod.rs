@@ -35,9 +35,9 @@ pub use batch::{BatchFailure, BatchReport, FailureReason};
 pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE};
 #[cfg(feature = "client")]
 pub use error::{ApiError, Error, RateLimitPolicy, RateLimited};
-#[cfg(feature = "client")]
-pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
 #[cfg(feature = "redis")]
 pub use limiter::SharedRateLimit;
+#[cfg(feature = "client")]
+pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;

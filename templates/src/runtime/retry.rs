@@ -76,7 +76,10 @@ impl RetryPolicy {
         if limited.policy == RateLimitPolicy::Daily {
             return None;
         }
-        if limited.retry_after.is_some_and(|after| after > self.max_retry_after) {
+        if limited
+            .retry_after
+            .is_some_and(|after| after > self.max_retry_after)
+        {
             return None;
         }
         let window = limited.interval.filter(|i| !i.is_zero());

@@ -160,7 +160,9 @@ impl State {
         windows
             .iter()
             .flatten()
-            .fold(Wait::Nothing, |wait, window| wait.and(self.window_wait(window, now)))
+            .fold(Wait::Nothing, |wait, window| {
+                wait.and(self.window_wait(window, now))
+            })
     }
 
     /// What a send has to wait for to keep within `window`.
@@ -293,10 +295,5 @@ impl LocalLimiter {
 
     pub(super) fn limit(&self) -> Option<Window> {
         lock(&self.shared.state).governing()
-    }
-
-    #[cfg(test)]
-    fn share(&self) -> f64 {
-        lock(&self.shared.state).share
     }
 }

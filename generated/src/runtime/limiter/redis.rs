@@ -242,7 +242,9 @@ impl RedisLimiter {
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(self.timeout))
             .set_response_timeout(Some(self.timeout));
-        let connecting = self.client.get_multiplexed_async_connection_with_config(&config);
+        let connecting = self
+            .client
+            .get_multiplexed_async_connection_with_config(&config);
         match tokio::time::timeout(self.timeout, connecting).await {
             Ok(Ok(connection)) => {
                 if link.down_until.take().is_some() {
@@ -286,9 +288,8 @@ impl RedisLimiter {
     }
 
     pub(super) async fn acquire(self: &Arc<Self>) -> PermitKind {
-        let (ceiling_max, ceiling_interval) = self
-            .ceiling
-            .map_or((0, 0), |w| (w.max, micros(w.interval)));
+        let (ceiling_max, ceiling_interval) =
+            self.ceiling.map_or((0, 0), |w| (w.max, micros(w.interval)));
         loop {
             let Some(mut connection) = self.connection().await else {
                 return self.local_permit().await;
@@ -303,9 +304,11 @@ impl RedisLimiter {
                 .arg(ceiling_interval)
                 .arg(micros(self.lease))
                 .arg(micros(IN_FLIGHT_RECHECK));
-            let answer =
-                tokio::time::timeout(self.timeout, call.invoke_async::<(i64, i64)>(&mut connection))
-                    .await;
+            let answer = tokio::time::timeout(
+                self.timeout,
+                call.invoke_async::<(i64, i64)>(&mut connection),
+            )
+            .await;
             match answer {
                 Ok(Ok((1, _))) => {
                     return PermitKind::Shared(SharedPermit {
@@ -372,9 +375,11 @@ impl RedisLimiter {
                 .arg("learn")
                 .arg(learnt.max)
                 .arg(micros(learnt.interval));
-            let written =
-                tokio::time::timeout(limiter.timeout, call.invoke_async::<(i64, i64)>(&mut connection))
-                    .await;
+            let written = tokio::time::timeout(
+                limiter.timeout,
+                call.invoke_async::<(i64, i64)>(&mut connection),
+            )
+            .await;
             if !matches!(written, Ok(Ok(_))) {
                 *limiter
                     .published

@@ -157,7 +157,9 @@ impl State {
         windows
             .iter()
             .flatten()
-            .fold(Wait::Nothing, |wait, window| wait.and(self.window_wait(window, now)))
+            .fold(Wait::Nothing, |wait, window| {
+                wait.and(self.window_wait(window, now))
+            })
     }
 
     /// What a send has to wait for to keep within `window`.
@@ -291,16 +293,15 @@ impl LocalLimiter {
     pub(super) fn limit(&self) -> Option<Window> {
         lock(&self.shared.state).governing()
     }
-
-    #[cfg(test)]
-    fn share(&self) -> f64 {
-        lock(&self.shared.state).share
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn share(limiter: &LocalLimiter) -> f64 {
+        lock(&limiter.shared.state).share
+    }
 
     fn window(max: u32, millis: u64) -> Window {
         Window {
@@ -377,7 +378,9 @@ mod tests {
     async fn one_request_at_a_time_until_the_first_answer() {
         let limiter = LocalLimiter::new(None, true);
         let first = limiter.acquire().await;
-        assert!(acquire_within(&limiter, Duration::from_secs(1)).await.is_none());
+        assert!(acquire_within(&limiter, Duration::from_secs(1))
+            .await
+            .is_none());
         drop(first);
         let second = acquire_within(&limiter, Duration::ZERO).await;
         let third = acquire_within(&limiter, Duration::ZERO).await;
@@ -418,18 +421,18 @@ mod tests {
     fn the_share_grows_while_budget_remains_and_halves_on_a_429() {
         let limiter = LocalLimiter::new(None, true);
         limiter.observe(&headers(10, 1000, 9));
-        assert_eq!(limiter.share(), 2.0);
+        assert_eq!(share(&limiter), 2.0);
         for _ in 0..20 {
             limiter.observe(&headers(10, 1000, 5));
         }
-        assert_eq!(limiter.share(), 10.0, "never above the limit");
+        assert_eq!(share(&limiter), 10.0, "never above the limit");
         limiter.observe(&headers(10, 1000, 0));
-        assert_eq!(limiter.share(), 10.0, "no budget left: no growth");
+        assert_eq!(share(&limiter), 10.0, "no budget left: no growth");
         limiter.rate_limited();
-        let cut = limiter.share();
+        let cut = share(&limiter);
         assert!((4.0..=6.0).contains(&cut), "{cut}");
         limiter.rate_limited();
-        assert_eq!(limiter.share(), cut, "one cut per half window");
+        assert_eq!(share(&limiter), cut, "one cut per half window");
     }
 
     #[test]
@@ -438,7 +441,7 @@ mod tests {
         for _ in 0..200 {
             limiter.observe(&headers(100, 1000, 50));
         }
-        assert_eq!(limiter.share(), 100.0);
+        assert_eq!(share(&limiter), 100.0);
         let state = lock(&limiter.shared.state);
         let windows = [state.ceiling, state.learnt, state.share_window()];
         // The user's 5 a second still applies on top of HubSpot's 100.
@@ -454,7 +457,7 @@ mod tests {
         let limiter = LocalLimiter::new(Some(window(10, 100)), true);
         limiter.observe(&headers(10, 100, 0));
         limiter.rate_limited();
-        let share = limiter.share();
+        let share = share(&limiter);
         assert!((MIN_SHARE..=0.6).contains(&share), "{share}");
         drop(limiter.acquire().await);
         let start = Instant::now();
