@@ -376,7 +376,9 @@ impl Client {
         };
         let sent = builder.send().await;
         // The answer has begun to arrive (or the attempt failed): the request counts from now.
-        drop(permit);
+        if let Some(permit) = permit {
+            permit.answered().await;
+        }
         let response = sent.map_err(transport)?;
         let status = response.status().as_u16();
         self.observe_limits(response.headers());

@@ -170,28 +170,48 @@ impl fmt::Debug for SharedPermit {
     }
 }
 
+impl SharedPermit {
+    /// Tells Redis the send was answered, so it counts from now.
+    pub(super) async fn report(mut self) {
+        let member = std::mem::take(&mut self.member);
+        release(&self.limiter, member, self.connection.clone()).await;
+    }
+}
+
 impl Drop for SharedPermit {
     fn drop(&mut self) {
+        if self.member.is_empty() {
+            return; // Reported already.
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // No runtime to report on: the send counts until its lease ends.
             return;
         };
-        let limiter = self.limiter.clone();
         let member = std::mem::take(&mut self.member);
-        let mut connection = self.connection.clone();
-        runtime.spawn(async move {
-            let mut call = limiter.script.prepare_invoke();
-            call.key(&limiter.sends_key)
-                .key(&limiter.limit_key)
-                .arg("release")
-                .arg(member);
-            let released =
-                tokio::time::timeout(limiter.timeout, call.invoke_async::<(i64, i64)>(&mut connection))
-                    .await;
-            if !matches!(released, Ok(Ok(_))) {
-                tracing::debug!(key = %limiter.sends_key, "could not report an answer to Redis; the send counts until its lease ends");
-            }
-        });
+        runtime.spawn(release(&self.limiter, member, self.connection.clone()));
+    }
+}
+
+fn release(
+    limiter: &Arc<RedisLimiter>,
+    member: String,
+    mut connection: MultiplexedConnection,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let limiter = limiter.clone();
+    async move {
+        let mut call = limiter.script.prepare_invoke();
+        call.key(&limiter.sends_key)
+            .key(&limiter.limit_key)
+            .arg("release")
+            .arg(member);
+        let released = tokio::time::timeout(
+            limiter.timeout,
+            call.invoke_async::<(i64, i64)>(&mut connection),
+        )
+        .await;
+        if !matches!(released, Ok(Ok(_))) {
+            tracing::debug!(key = %limiter.sends_key, "could not report an answer to Redis; the send counts until its lease ends");
+        }
     }
 }
 

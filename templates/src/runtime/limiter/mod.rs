@@ -67,11 +67,22 @@ enum Kind {
 /// makes the send count from that moment on.
 #[derive(Debug)]
 pub struct Permit {
-    _kind: PermitKind,
+    kind: PermitKind,
 }
 
-// Each is held for what its `Drop` does.
-#[allow(dead_code)]
+impl Permit {
+    /// The answer's headers arrived: the send counts from now. The same as dropping the
+    /// permit, except that a shared permit's report has reached Redis (or timed out) when
+    /// this returns, so it is not lost if the process ends right after.
+    pub async fn answered(self) {
+        match self.kind {
+            PermitKind::Local(permit) => drop(permit),
+            #[cfg(feature = "redis")]
+            PermitKind::Shared(permit) => permit.report().await,
+        }
+    }
+}
+
 #[derive(Debug)]
 enum PermitKind {
     Local(local::LocalPermit),
@@ -113,7 +124,7 @@ impl Limiter {
             #[cfg(feature = "redis")]
             Kind::Shared(shared) => shared.acquire().await,
         };
-        Permit { _kind: kind }
+        Permit { kind }
     }
 
     /// Takes in what an answer said about the limit.
