@@ -18,10 +18,10 @@ pub mod runtime;
 #[cfg(any(feature = "v2026_03", feature = "v4"))]
 mod shared;
 
-pub use runtime::{ObjectId, Outcome, Request};
+pub use runtime::{Error, ObjectId, Outcome, Request};
 
 #[cfg(feature = "client")]
-pub use runtime::{BatchReport, Client, ClientBuilder, Error, RetryPolicy};
+pub use runtime::{BatchReport, Client, ClientBuilder, RetryPolicy};
 
 #[cfg(feature = "redis")]
 pub use runtime::SharedRateLimit;

@@ -128,7 +128,11 @@ impl ::serde::Serialize for AssociationSpec {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("associationCategory", &self.association_category);
         object.field("associationTypeId", &self.association_type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("associationCategory", true), ("associationTypeId", true)],
+            );
         object.end()
     }
 }
@@ -244,7 +248,17 @@ impl ::serde::Serialize for AssociationSpecWithLabel {
         object.optional("label", &self.label);
         object.optional("toObjectTypeId", &self.to_object_type_id);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("fromObjectTypeId", self.from_object_type_id.is_some()),
+                    ("label", self.label.is_some()),
+                    ("toObjectTypeId", self.to_object_type_id.is_some()),
+                    ("typeId", true),
+                ],
+            );
         object.end()
     }
 }
@@ -363,7 +377,7 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -453,7 +467,7 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -540,7 +554,7 @@ impl ::serde::Serialize for BatchInputPublicAssociationMultiArchive {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -619,7 +633,7 @@ impl ::serde::Serialize for BatchInputPublicAssociationMultiPost {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -698,7 +712,7 @@ impl ::serde::Serialize for BatchInputPublicAssociationSpec {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -777,7 +791,7 @@ impl ::serde::Serialize for BatchInputPublicDefaultAssociationMultiPost {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -856,7 +870,7 @@ impl ::serde::Serialize for BatchInputPublicFetchAssociationsBatchRequest {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("inputs", &self.inputs);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("inputs", true)]);
         object.end()
     }
 }
@@ -960,7 +974,18 @@ impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPair {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1132,7 +1157,20 @@ impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPairWithErrors {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1315,7 +1353,18 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1496,7 +1545,20 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1686,7 +1748,18 @@ impl ::serde::Serialize for BatchResponsePublicAssociationDefinitionUserConfigur
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -1867,7 +1940,20 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2057,7 +2143,18 @@ impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabel {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("links", self.links.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2229,7 +2326,20 @@ impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabelWithErro
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2425,7 +2535,20 @@ impl ::serde::Serialize for BatchResponsePublicDefaultAssociation {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -2671,7 +2794,7 @@ impl ::serde::Serialize for CollectionResponseAssociationSpecWithLabelNoPaging {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("results", &self.results);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("results", true)]);
         object.end()
     }
 }
@@ -2757,7 +2880,8 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("paging", &self.paging);
         object.field("results", &self.results);
-        object.extra(&self.extra);
+        object
+            .extra(&self.extra, &[("paging", self.paging.is_some()), ("results", true)]);
         object.end()
     }
 }
@@ -2854,7 +2978,7 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("results", &self.results);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("results", true)]);
         object.end()
     }
 }
@@ -2953,7 +3077,11 @@ impl ::serde::Serialize for DateTime {
         object.field("dateOnly", &self.date_only);
         object.field("timeZoneShift", &self.time_zone_shift);
         object.field("value", &self.value);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("dateOnly", true), ("timeZoneShift", true), ("value", true)],
+            );
         object.end()
     }
 }
@@ -3030,15 +3158,15 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
     }
 }
 
-/// Body of a failed request.
+/// Body of a failed request. Only `correlationId` and `message` are always sent; each other property is read on its own, and a value that does not fit its type is kept in `extra`.
 ///
 /// Schema `Error`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
-    /// Broad error category.
-    pub category: String,
-    /// Extra details about the failure, as lists of strings keyed by name.
-    pub context: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    /// Broad error category; a 429 body has none.
+    pub category: Option<String>,
+    /// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
+    pub context: Option<ErrorContext>,
     /// Id of the failed request; quote it when contacting HubSpot support.
     pub correlation_id: String,
     /// Detailed errors.
@@ -3049,19 +3177,16 @@ pub struct Error {
     pub message: String,
     /// Narrower error category.
     pub sub_category: Option<String>,
-    /// Properties the schema does not declare, kept so that they survive a round trip.
+    /// Properties the schema does not declare, and values of optional properties that do not
+    /// fit their type, kept so that they survive a round trip.
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 impl Error {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        category: impl Into<String>,
-        correlation_id: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(correlation_id: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            category: category.into(),
+            category: None,
             context: None,
             correlation_id: correlation_id.into(),
             errors: None,
@@ -3079,14 +3204,26 @@ impl ::serde::Serialize for Error {
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
-        object.field("category", &self.category);
+        object.optional("category", &self.category);
         object.optional("context", &self.context);
         object.field("correlationId", &self.correlation_id);
         object.optional("errors", &self.errors);
         object.optional("links", &self.links);
         object.field("message", &self.message);
         object.optional("subCategory", &self.sub_category);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", self.category.is_some()),
+                    ("context", self.context.is_some()),
+                    ("correlationId", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("message", true),
+                    ("subCategory", self.sub_category.is_some()),
+                ],
+            );
         object.end()
     }
 }
@@ -3108,10 +3245,8 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 self,
                 mut map: __A,
             ) -> Result<Error, __A::Error> {
-                let mut slot_category: Option<String> = None;
-                let mut slot_context: Option<
-                    Option<::std::collections::BTreeMap<String, Vec<String>>>,
-                > = None;
+                let mut slot_category: Option<Option<String>> = None;
+                let mut slot_context: Option<Option<ErrorContext>> = None;
                 let mut slot_correlation_id: Option<String> = None;
                 let mut slot_errors: Option<Option<Vec<ErrorDetail>>> = None;
                 let mut slot_links: Option<
@@ -3123,15 +3258,17 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "category" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_category,
+                                &mut unknown,
                                 &mut map,
                                 "category",
                             )
                         }
                         "context" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_context,
+                                &mut unknown,
                                 &mut map,
                                 "context",
                             )
@@ -3144,14 +3281,20 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                             )
                         }
                         "errors" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_errors,
+                                &mut unknown,
                                 &mut map,
                                 "errors",
                             )
                         }
                         "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
+                            crate::runtime::de::lenient_field(
+                                &mut slot_links,
+                                &mut unknown,
+                                &mut map,
+                                "links",
+                            )
                         }
                         "message" => {
                             crate::runtime::de::field(
@@ -3161,8 +3304,9 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                             )
                         }
                         "subCategory" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_sub_category,
+                                &mut unknown,
                                 &mut map,
                                 "subCategory",
                             )
@@ -3170,11 +3314,6 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                         _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
                     }?;
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
-                };
                 let Some(slot_correlation_id) = slot_correlation_id else {
                     return Err(
                         <__A::Error as ::serde::de::Error>::missing_field(
@@ -3188,7 +3327,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                     );
                 };
                 Ok(Error {
-                    category: slot_category,
+                    category: slot_category.flatten(),
                     context: slot_context.flatten(),
                     correlation_id: slot_correlation_id,
                     errors: slot_errors.flatten(),
@@ -3203,7 +3342,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
     }
 }
 
-/// Extra details about the error; usually lists of strings keyed by name, but HubSpot sometimes sends a plain string.
+/// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ErrorContext {
@@ -3211,14 +3350,14 @@ pub enum ErrorContext {
     Text(String),
 }
 
-/// One detailed error inside an error body.
+/// One detailed error inside an error body. Only `message` is always sent; each other property is read on its own, and a value that does not fit its type is kept in `extra`.
 ///
 /// Schema `ErrorDetail`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorDetail {
     /// Machine-readable error code.
     pub code: Option<String>,
-    /// Extra details about the error; usually lists of strings keyed by name, but HubSpot sometimes sends a plain string.
+    /// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
     pub context: Option<ErrorContext>,
     /// Field or parameter the error refers to.
     pub in_: Option<String>,
@@ -3226,7 +3365,8 @@ pub struct ErrorDetail {
     pub message: String,
     /// Narrower error category.
     pub sub_category: Option<String>,
-    /// Properties the schema does not declare, kept so that they survive a round trip.
+    /// Properties the schema does not declare, and values of optional properties that do not
+    /// fit their type, kept so that they survive a round trip.
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
@@ -3255,7 +3395,17 @@ impl ::serde::Serialize for ErrorDetail {
         object.optional("in", &self.in_);
         object.field("message", &self.message);
         object.optional("subCategory", &self.sub_category);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("code", self.code.is_some()),
+                    ("context", self.context.is_some()),
+                    ("in", self.in_.is_some()),
+                    ("message", true),
+                    ("subCategory", self.sub_category.is_some()),
+                ],
+            );
         object.end()
     }
 }
@@ -3286,16 +3436,29 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "code" => {
-                            crate::runtime::de::field(&mut slot_code, &mut map, "code")
+                            crate::runtime::de::lenient_field(
+                                &mut slot_code,
+                                &mut unknown,
+                                &mut map,
+                                "code",
+                            )
                         }
                         "context" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_context,
+                                &mut unknown,
                                 &mut map,
                                 "context",
                             )
                         }
-                        "in" => crate::runtime::de::field(&mut slot_in_, &mut map, "in"),
+                        "in" => {
+                            crate::runtime::de::lenient_field(
+                                &mut slot_in_,
+                                &mut unknown,
+                                &mut map,
+                                "in",
+                            )
+                        }
                         "message" => {
                             crate::runtime::de::field(
                                 &mut slot_message,
@@ -3304,8 +3467,9 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                             )
                         }
                         "subCategory" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_sub_category,
+                                &mut unknown,
                                 &mut map,
                                 "subCategory",
                             )
@@ -3359,7 +3523,7 @@ impl ::serde::Serialize for ForwardPaging {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("next", self.next.is_some())]);
         object.end()
     }
 }
@@ -3451,7 +3615,17 @@ impl ::serde::Serialize for LabelsBetweenObjectPair {
         object.field("labels", &self.labels);
         object.field("toObjectId", &self.to_object_id);
         object.field("toObjectTypeId", &self.to_object_type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("fromObjectId", true),
+                    ("fromObjectTypeId", true),
+                    ("labels", true),
+                    ("toObjectId", true),
+                    ("toObjectTypeId", true),
+                ],
+            );
         object.end()
     }
 }
@@ -3597,7 +3771,7 @@ impl ::serde::Serialize for MultiAssociatedObjectWithLabel {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("associationTypes", &self.association_types);
         object.field("toObjectId", &self.to_object_id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("associationTypes", true), ("toObjectId", true)]);
         object.end()
     }
 }
@@ -3696,7 +3870,7 @@ impl ::serde::Serialize for NextPage {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("after", &self.after);
         object.optional("link", &self.link);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("after", true), ("link", self.link.is_some())]);
         object.end()
     }
 }
@@ -3778,7 +3952,11 @@ impl ::serde::Serialize for Paging {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next);
         object.optional("prev", &self.prev);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("next", self.next.is_some()), ("prev", self.prev.is_some())],
+            );
         object.end()
     }
 }
@@ -3857,7 +4035,7 @@ impl ::serde::Serialize for PreviousPage {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("before", &self.before);
         object.optional("link", &self.link);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("before", true), ("link", self.link.is_some())]);
         object.end()
     }
 }
@@ -3953,7 +4131,11 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationCreateReques
         object.field("category", &self.category);
         object.field("maxToObjectIds", &self.max_to_object_ids);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("category", true), ("maxToObjectIds", true), ("typeId", true)],
+            );
         object.end()
     }
 }
@@ -4080,7 +4262,11 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateReques
         object.field("category", &self.category);
         object.field("maxToObjectIds", &self.max_to_object_ids);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("category", true), ("maxToObjectIds", true), ("typeId", true)],
+            );
         object.end()
     }
 }
@@ -4210,7 +4396,18 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateResult
                 "userEnforcedMaxToObjectIds",
                 &self.user_enforced_max_to_object_ids,
             );
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("typeId", true),
+                    (
+                        "userEnforcedMaxToObjectIds",
+                        self.user_enforced_max_to_object_ids.is_some(),
+                    ),
+                ],
+            );
         object.end()
     }
 }
@@ -4327,7 +4524,15 @@ impl ::serde::Serialize for PublicAssociationDefinitionCreateRequest {
         object.optional("inverseLabel", &self.inverse_label);
         object.field("label", &self.label);
         object.field("name", &self.name);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("inverseLabel", self.inverse_label.is_some()),
+                    ("label", true),
+                    ("name", true),
+                ],
+            );
         object.end()
     }
 }
@@ -4429,7 +4634,15 @@ impl ::serde::Serialize for PublicAssociationDefinitionUpdateRequest {
         object.field("associationTypeId", &self.association_type_id);
         object.optional("inverseLabel", &self.inverse_label);
         object.field("label", &self.label);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("associationTypeId", true),
+                    ("inverseLabel", self.inverse_label.is_some()),
+                    ("label", true),
+                ],
+            );
         object.end()
     }
 }
@@ -4548,7 +4761,19 @@ impl ::serde::Serialize for PublicAssociationDefinitionUserConfiguration {
                 "userEnforcedMaxToObjectIds",
                 &self.user_enforced_max_to_object_ids,
             );
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", true),
+                    ("label", self.label.is_some()),
+                    ("typeId", true),
+                    (
+                        "userEnforcedMaxToObjectIds",
+                        self.user_enforced_max_to_object_ids.is_some(),
+                    ),
+                ],
+            );
         object.end()
     }
 }
@@ -4662,7 +4887,7 @@ impl ::serde::Serialize for PublicAssociationMultiArchive {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("from", true), ("to", true)]);
         object.end()
     }
 }
@@ -4753,7 +4978,7 @@ impl ::serde::Serialize for PublicAssociationMultiPost {
         object.field("from", &self.from);
         object.field("to", &self.to);
         object.field("types", &self.types);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("from", true), ("to", true), ("types", true)]);
         object.end()
     }
 }
@@ -4853,7 +5078,11 @@ impl ::serde::Serialize for PublicAssociationMultiWithLabel {
         object.field("from", &self.from);
         object.optional("paging", &self.paging);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("from", true), ("paging", self.paging.is_some()), ("to", true)],
+            );
         object.end()
     }
 }
@@ -4947,7 +5176,7 @@ impl ::serde::Serialize for PublicAssociationSpec {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("category", &self.category);
         object.field("typeId", &self.type_id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("category", true), ("typeId", true)]);
         object.end()
     }
 }
@@ -5049,7 +5278,11 @@ impl ::serde::Serialize for PublicDefaultAssociation {
         object.field("associationSpec", &self.association_spec);
         object.field("from", &self.from);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("associationSpec", true), ("from", true), ("to", true)],
+            );
         object.end()
     }
 }
@@ -5148,7 +5381,7 @@ impl ::serde::Serialize for PublicDefaultAssociationMultiPost {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from);
         object.field("to", &self.to);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("from", true), ("to", true)]);
         object.end()
     }
 }
@@ -5233,7 +5466,7 @@ impl ::serde::Serialize for PublicFetchAssociationsBatchRequest {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("after", &self.after);
         object.field("id", &self.id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("after", self.after.is_some()), ("id", true)]);
         object.end()
     }
 }
@@ -5309,7 +5542,7 @@ impl ::serde::Serialize for PublicObjectId {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("id", true)]);
         object.end()
     }
 }
@@ -5391,7 +5624,11 @@ impl ::serde::Serialize for ReportCreationResponse {
         object.field("enqueueTime", &self.enqueue_time);
         object.field("userEmail", &self.user_email);
         object.field("userId", &self.user_id);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("enqueueTime", true), ("userEmail", true), ("userId", true)],
+            );
         object.end()
     }
 }
@@ -5470,47 +5707,41 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
     }
 }
 
-/// An error reported for one or more inputs of a batch request.
+/// An error reported for one or more inputs of a batch request, which it names in `context`. Only `status` and `message` are always sent (`errors` and `links` may be missing or null); each other property is read on its own, and a value that does not fit its type is kept in `extra`.
 ///
 /// Schema `StandardError`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StandardError {
     /// Broad error category.
-    pub category: String,
-    /// Extra details about the failure, as lists of strings keyed by name.
-    pub context: ::std::collections::BTreeMap<String, Vec<String>>,
+    pub category: Option<String>,
+    /// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
+    pub context: Option<ErrorContext>,
     /// Detailed errors.
-    pub errors: Vec<ErrorDetail>,
+    pub errors: Option<Vec<ErrorDetail>>,
     /// Identifier of the error.
     pub id: Option<crate::runtime::ObjectId>,
     /// Links to documentation about the error, keyed by name.
-    pub links: ::std::collections::BTreeMap<String, String>,
+    pub links: Option<::std::collections::BTreeMap<String, String>>,
     /// Human-readable explanation of the error.
     pub message: String,
     /// HTTP status that applies to this error.
     pub status: String,
     /// Narrower error category, with no fixed shape.
     pub sub_category: Option<::serde_json::Value>,
-    /// Properties the schema does not declare, kept so that they survive a round trip.
+    /// Properties the schema does not declare, and values of optional properties that do not
+    /// fit their type, kept so that they survive a round trip.
     pub extra: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 impl StandardError {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        category: impl Into<String>,
-        context: impl Into<::std::collections::BTreeMap<String, Vec<String>>>,
-        errors: impl Into<Vec<ErrorDetail>>,
-        links: impl Into<::std::collections::BTreeMap<String, String>>,
-        message: impl Into<String>,
-        status: impl Into<String>,
-    ) -> Self {
+    pub fn new(message: impl Into<String>, status: impl Into<String>) -> Self {
         Self {
-            category: category.into(),
-            context: context.into(),
-            errors: errors.into(),
+            category: None,
+            context: None,
+            errors: None,
             id: None,
-            links: links.into(),
+            links: None,
             message: message.into(),
             status: status.into(),
             sub_category: None,
@@ -5525,15 +5756,28 @@ impl ::serde::Serialize for StandardError {
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
-        object.field("category", &self.category);
-        object.field("context", &self.context);
-        object.field("errors", &self.errors);
+        object.optional("category", &self.category);
+        object.optional("context", &self.context);
+        object.optional("errors", &self.errors);
         object.optional("id", &self.id);
-        object.field("links", &self.links);
+        object.optional("links", &self.links);
         object.field("message", &self.message);
         object.field("status", &self.status);
         object.optional("subCategory", &self.sub_category);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("category", self.category.is_some()),
+                    ("context", self.context.is_some()),
+                    ("errors", self.errors.is_some()),
+                    ("id", self.id.is_some()),
+                    ("links", self.links.is_some()),
+                    ("message", true),
+                    ("status", true),
+                    ("subCategory", self.sub_category.is_some()),
+                ],
+            );
         object.end()
     }
 }
@@ -5555,14 +5799,12 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                 self,
                 mut map: __A,
             ) -> Result<StandardError, __A::Error> {
-                let mut slot_category: Option<String> = None;
-                let mut slot_context: Option<
-                    ::std::collections::BTreeMap<String, Vec<String>>,
-                > = None;
-                let mut slot_errors: Option<Vec<ErrorDetail>> = None;
+                let mut slot_category: Option<Option<String>> = None;
+                let mut slot_context: Option<Option<ErrorContext>> = None;
+                let mut slot_errors: Option<Option<Vec<ErrorDetail>>> = None;
                 let mut slot_id: Option<Option<crate::runtime::ObjectId>> = None;
                 let mut slot_links: Option<
-                    ::std::collections::BTreeMap<String, String>,
+                    Option<::std::collections::BTreeMap<String, String>>,
                 > = None;
                 let mut slot_message: Option<String> = None;
                 let mut slot_status: Option<String> = None;
@@ -5571,29 +5813,44 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                 while let Some(key) = map.next_key::<crate::runtime::de::Key<'de>>()? {
                     match key.as_str() {
                         "category" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_category,
+                                &mut unknown,
                                 &mut map,
                                 "category",
                             )
                         }
                         "context" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_context,
+                                &mut unknown,
                                 &mut map,
                                 "context",
                             )
                         }
                         "errors" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_errors,
+                                &mut unknown,
                                 &mut map,
                                 "errors",
                             )
                         }
-                        "id" => crate::runtime::de::field(&mut slot_id, &mut map, "id"),
+                        "id" => {
+                            crate::runtime::de::lenient_field(
+                                &mut slot_id,
+                                &mut unknown,
+                                &mut map,
+                                "id",
+                            )
+                        }
                         "links" => {
-                            crate::runtime::de::field(&mut slot_links, &mut map, "links")
+                            crate::runtime::de::lenient_field(
+                                &mut slot_links,
+                                &mut unknown,
+                                &mut map,
+                                "links",
+                            )
                         }
                         "message" => {
                             crate::runtime::de::field(
@@ -5610,8 +5867,9 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                             )
                         }
                         "subCategory" => {
-                            crate::runtime::de::field(
+                            crate::runtime::de::lenient_field(
                                 &mut slot_sub_category,
+                                &mut unknown,
                                 &mut map,
                                 "subCategory",
                             )
@@ -5619,26 +5877,6 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                         _ => crate::runtime::de::unknown(&mut unknown, key, &mut map),
                     }?;
                 }
-                let Some(slot_category) = slot_category else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("category"),
-                    );
-                };
-                let Some(slot_context) = slot_context else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("context"),
-                    );
-                };
-                let Some(slot_errors) = slot_errors else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("errors"),
-                    );
-                };
-                let Some(slot_links) = slot_links else {
-                    return Err(
-                        <__A::Error as ::serde::de::Error>::missing_field("links"),
-                    );
-                };
                 let Some(slot_message) = slot_message else {
                     return Err(
                         <__A::Error as ::serde::de::Error>::missing_field("message"),
@@ -5650,11 +5888,11 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                     );
                 };
                 Ok(StandardError {
-                    category: slot_category,
-                    context: slot_context,
-                    errors: slot_errors,
+                    category: slot_category.flatten(),
+                    context: slot_context.flatten(),
+                    errors: slot_errors.flatten(),
                     id: slot_id.flatten(),
-                    links: slot_links,
+                    links: slot_links.flatten(),
                     message: slot_message,
                     status: slot_status,
                     sub_category: slot_sub_category.flatten(),
@@ -5819,6 +6057,12 @@ impl crate::runtime::ObjectIds for LabelsBetweenObjectPair {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from_object_id.as_str(),
+            keys: &["fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for MultiAssociatedObjectWithLabel {
@@ -5829,6 +6073,12 @@ impl crate::runtime::ObjectIds for MultiAssociatedObjectWithLabel {
             ids.push(value.as_str());
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.to_object_id.as_str(),
+            keys: &["toObjectId"],
+        })
     }
 }
 
@@ -5847,6 +6097,12 @@ impl crate::runtime::ObjectIds for PublicAssociationMultiArchive {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for PublicAssociationMultiPost {
@@ -5861,6 +6117,12 @@ impl crate::runtime::ObjectIds for PublicAssociationMultiPost {
             ids.extend(crate::runtime::ObjectIds::object_ids(value));
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
     }
 }
 
@@ -5878,6 +6140,12 @@ impl crate::runtime::ObjectIds for PublicAssociationMultiWithLabel {
             }
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
     }
 }
 
@@ -5904,6 +6172,12 @@ impl crate::runtime::ObjectIds for PublicDefaultAssociation {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for PublicDefaultAssociationMultiPost {
@@ -5918,6 +6192,12 @@ impl crate::runtime::ObjectIds for PublicDefaultAssociationMultiPost {
             ids.extend(crate::runtime::ObjectIds::object_ids(value));
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.from.id.as_str(),
+            keys: &["fromObjectId"],
+        })
     }
 }
 
@@ -5938,6 +6218,12 @@ impl crate::runtime::ObjectIds for PublicFetchAssociationsBatchRequest {
         }
         ids
     }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.id.as_str(),
+            keys: &["id", "fromObjectId"],
+        })
+    }
 }
 
 impl crate::runtime::ObjectIds for PublicObjectId {
@@ -5948,5 +6234,11 @@ impl crate::runtime::ObjectIds for PublicObjectId {
             ids.push(value.as_str());
         }
         ids
+    }
+    fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+        Some(crate::runtime::OwnId {
+            id: self.id.as_str(),
+            keys: &["id", "fromObjectId"],
+        })
     }
 }

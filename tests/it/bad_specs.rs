@@ -211,6 +211,34 @@ fn external_refs_are_refused() {
     );
 }
 
+#[test]
+fn lenient_must_be_a_boolean() {
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      x-lenient: 'yes'\n      properties:\n        b:\n          type: string\n"
+    );
+    let error = fails("lenient_not_bool", "bad.yaml", &text);
+    assert_eq!(
+        error,
+        "bad.yaml: #/components/schemas/A/x-lenient: `x-lenient` must be true or false"
+    );
+}
+
+#[test]
+fn lenient_needs_a_place_for_values_that_do_not_fit() {
+    for (case, schema) in [
+        ("lenient_closed", "      type: object\n      additionalProperties: false\n      x-lenient: true\n      properties:\n        b:\n          type: string\n"),
+        ("lenient_typed_extra", "      type: object\n      additionalProperties:\n        type: integer\n      x-lenient: true\n      properties:\n        b:\n          type: string\n"),
+        ("lenient_string", "      type: string\n      x-lenient: true\n"),
+    ] {
+        let text = format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n{schema}");
+        let error = fails(case, "bad.yaml", &text);
+        assert_error(
+            &error,
+            "bad.yaml: #/components/schemas/A/x-lenient: `x-lenient` needs an object schema",
+        );
+    }
+}
+
 /// The counterpart: a good run replaces the old crate, removing files it no longer makes,
 /// and `--check` names what differs.
 #[test]

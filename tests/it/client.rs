@@ -502,7 +502,8 @@ async fn dropped_connections_and_slow_answers() {
         matches!(
             error,
             Error::Timeout {
-                operation: "create_label"
+                operation: "create_label",
+                ..
             }
         ),
         "{error:?}"

@@ -576,3 +576,858 @@ fn via<T: serde::Serialize + serde::de::DeserializeOwned>(
     let typed: T = serde_json::from_str(&json.to_string())?;
     serde_json::to_value(&typed)
 }
+
+/// Deserialises `json` as the named struct, adds `entries` to the map that keeps its
+/// undeclared properties, and serialises it as text (where a repeated key would
+/// show); `None` when the type keeps no such map.
+pub fn with_extra(
+    module: &str,
+    type_name: &str,
+    json: &serde_json::Value,
+    entries: &[(String, serde_json::Value)],
+) -> Option<Result<String, serde_json::Error>> {
+    match (module, type_name) {
+        ("v2026_03", "AssociationSpec") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::AssociationSpec,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "AssociationSpecWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::AssociationSpecWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v2026_03",
+            "BatchInputPublicAssociationDefinitionConfigurationCreateRequest",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v2026_03",
+            "BatchInputPublicAssociationDefinitionConfigurationUpdateRequest",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchInputPublicAssociationMultiArchive") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchInputPublicAssociationMultiArchive,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchInputPublicAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchInputPublicAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchInputPublicAssociationSpec") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchInputPublicAssociationSpec,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchInputPublicDefaultAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchInputPublicDefaultAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchInputPublicFetchAssociationsBatchRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchInputPublicFetchAssociationsBatchRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchResponse") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponse,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchResponseLabelsBetweenObjectPair") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponseLabelsBetweenObjectPair,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchResponseLabelsBetweenObjectPairWithErrors") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponseLabelsBetweenObjectPairWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v2026_03",
+            "BatchResponsePublicAssociationDefinitionConfigurationUpdateResult",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v2026_03",
+            "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchResponsePublicAssociationDefinitionUserConfiguration") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponsePublicAssociationDefinitionUserConfiguration,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v2026_03",
+            "BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchResponsePublicAssociationMultiWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponsePublicAssociationMultiWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchResponsePublicAssociationMultiWithLabelWithErrors") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponsePublicAssociationMultiWithLabelWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "BatchResponsePublicDefaultAssociation") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::BatchResponsePublicDefaultAssociation,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "CollectionResponseAssociationSpecWithLabelNoPaging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::CollectionResponseAssociationSpecWithLabelNoPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v2026_03",
+            "CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "CollectionResponseWithTotalSimplePublicObject") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::CollectionResponseWithTotalSimplePublicObject,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "DateTime") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::DateTime,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "Error") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::Error,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "ErrorDetail") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::ErrorDetail,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "Filter") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::Filter,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "FilterGroup") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::FilterGroup,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "ForwardPaging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::ForwardPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "LabelsBetweenObjectPair") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::LabelsBetweenObjectPair,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "MultiAssociatedObjectWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::MultiAssociatedObjectWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "NextPage") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::NextPage,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "Paging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::Paging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PreviousPage") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PreviousPage,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationDefinitionConfigurationCreateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationDefinitionConfigurationCreateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationDefinitionConfigurationUpdateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationDefinitionConfigurationUpdateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationDefinitionConfigurationUpdateResult") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationDefinitionConfigurationUpdateResult,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationDefinitionCreateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationDefinitionCreateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationDefinitionUpdateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationDefinitionUpdateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationDefinitionUserConfiguration") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationDefinitionUserConfiguration,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationMultiArchive") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationMultiArchive,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationMultiWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationMultiWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicAssociationSpec") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicAssociationSpec,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicDefaultAssociation") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicDefaultAssociation,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicDefaultAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicDefaultAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicFetchAssociationsBatchRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicFetchAssociationsBatchRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicObjectId") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicObjectId,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicObjectSearchRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicObjectSearchRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "PublicObjectWarning") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::PublicObjectWarning,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "ReportCreationResponse") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::ReportCreationResponse,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "SimplePublicObject") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::SimplePublicObject,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "StandardError") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::StandardError,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v2026_03", "ValueWithTimestamp") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v2026_03::ValueWithTimestamp,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "AssociationSpec") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::AssociationSpec,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "AssociationSpecWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::AssociationSpecWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchInputPublicAssociationDefinitionConfigurationCreateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchInputPublicAssociationDefinitionConfigurationUpdateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchInputPublicAssociationMultiArchive") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchInputPublicAssociationMultiArchive,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchInputPublicAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchInputPublicAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchInputPublicAssociationSpec") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchInputPublicAssociationSpec,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchInputPublicDefaultAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchInputPublicDefaultAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchInputPublicFetchAssociationsBatchRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchInputPublicFetchAssociationsBatchRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponseLabelsBetweenObjectPair") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponseLabelsBetweenObjectPair,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponseLabelsBetweenObjectPairWithErrors") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponseLabelsBetweenObjectPairWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponsePublicAssociationDefinitionConfigurationUpdateResult") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v4",
+            "BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponsePublicAssociationDefinitionUserConfiguration") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponsePublicAssociationDefinitionUserConfiguration,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponsePublicAssociationMultiWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponsePublicAssociationMultiWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponsePublicAssociationMultiWithLabelWithErrors") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponsePublicAssociationMultiWithLabelWithErrors,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "BatchResponsePublicDefaultAssociation") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::BatchResponsePublicDefaultAssociation,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "CollectionResponseAssociationSpecWithLabelNoPaging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::CollectionResponseAssociationSpecWithLabelNoPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "CollectionResponseMultiAssociatedObjectWithLabelForwardPaging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        (
+            "v4",
+            "CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging",
+        ) => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "DateTime") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::DateTime,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "Error") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::Error,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "ErrorDetail") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::ErrorDetail,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "ForwardPaging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::ForwardPaging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "LabelsBetweenObjectPair") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::LabelsBetweenObjectPair,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "MultiAssociatedObjectWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::MultiAssociatedObjectWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "NextPage") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::NextPage,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "Paging") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::Paging,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PreviousPage") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PreviousPage,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationDefinitionConfigurationCreateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationDefinitionConfigurationCreateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationDefinitionConfigurationUpdateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationDefinitionConfigurationUpdateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationDefinitionConfigurationUpdateResult") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationDefinitionConfigurationUpdateResult,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationDefinitionCreateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationDefinitionCreateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationDefinitionUpdateRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationDefinitionUpdateRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationDefinitionUserConfiguration") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationDefinitionUserConfiguration,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationMultiArchive") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationMultiArchive,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationMultiWithLabel") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationMultiWithLabel,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicAssociationSpec") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicAssociationSpec,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicDefaultAssociation") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicDefaultAssociation,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicDefaultAssociationMultiPost") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicDefaultAssociationMultiPost,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicFetchAssociationsBatchRequest") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicFetchAssociationsBatchRequest,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "PublicObjectId") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::PublicObjectId,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "ReportCreationResponse") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::ReportCreationResponse,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        ("v4", "StandardError") => {
+            Some(
+                add_extra::<
+                    hubspot_associations::v4::StandardError,
+                    _,
+                >(json, entries, |typed| &mut typed.extra),
+            )
+        }
+        _ => None,
+    }
+}
+
+fn add_extra<T, V>(
+    json: &serde_json::Value,
+    entries: &[(String, serde_json::Value)],
+    extra: impl FnOnce(&mut T) -> &mut std::collections::BTreeMap<String, V>,
+) -> Result<String, serde_json::Error>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+    V: serde::de::DeserializeOwned,
+{
+    let mut typed: T = serde_json::from_str(&json.to_string())?;
+    let map = extra(&mut typed);
+    for (key, value) in entries {
+        map.insert(key.clone(), serde_json::from_value(value.clone())?);
+    }
+    serde_json::to_string(&typed)
+}

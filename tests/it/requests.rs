@@ -149,3 +149,33 @@ fn bodies_are_written_in_field_order_with_wire_names() {
         )
     );
 }
+
+#[test]
+fn cursors_are_sent_as_hubspot_gave_them_and_other_values_encoded() {
+    let live = "MTcxMjY5MDQ1MDM2MnwwLTF8NzA4MDM5NjM0NXw2LTI3NTgyNDU5fC03NTgwNjg4Mjk%3D";
+    for version in [
+        v4::list_associations(
+            "contacts",
+            1u64,
+            "companies",
+            &v4::ListAssociationsQuery {
+                after: Some(live.into()),
+                limit: Some(10),
+            },
+        )
+        .path_and_query(),
+        v2026_03::list_associations(
+            "contacts",
+            1u64,
+            "companies",
+            &v2026_03::ListAssociationsQuery {
+                after: Some(live.into()),
+                limit: None,
+            },
+        )
+        .path_and_query(),
+    ] {
+        let url = version.unwrap();
+        assert!(url.contains(&format!("?after={live}")), "{url}");
+    }
+}

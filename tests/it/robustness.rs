@@ -19,21 +19,19 @@ const PATIENCE: Duration = Duration::from_secs(20);
 /// Documents that generate code and are compiled together.
 const COMPILED: usize = 25;
 
+/// Every fixture (found, not listed) and one of the project's documents.
 fn bases() -> Vec<Value> {
     let root = tests::workspace_root();
-    [
-        "tests/fixtures/composition.yaml",
-        "tests/fixtures/keywords.yaml",
-        "tests/fixtures/nested.yaml",
-        "tests/fixtures/operations.yaml",
-        "spec/v4/associations-schema.yaml",
-    ]
-    .iter()
-    .map(|f| {
-        let text = std::fs::read_to_string(root.join(f)).unwrap();
-        xtask::load::read_value(&text, f, false).unwrap()
-    })
-    .collect()
+    let mut paths = xtask::codegen::spec_files(&root.join("tests/fixtures")).unwrap();
+    paths.push(root.join("spec/v4/associations-schema.yaml"));
+    paths
+        .iter()
+        .map(|path| {
+            let name = xtask::codegen::display_name(&root, path);
+            let text = std::fs::read_to_string(path).unwrap();
+            xtask::load::read_value(&text, &name, name.ends_with(".json")).unwrap()
+        })
+        .collect()
 }
 
 /// Every location in a value, as a list of keys/indices.

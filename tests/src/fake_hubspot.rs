@@ -4,17 +4,25 @@
 //! Both versions are served: `/crm/v4/...` and `/crm/associations/v4/...`, and
 //! `/crm/associations/2026-03/...` and `/crm/objects/2026-03/...`, where 2026-03 answers
 //! archive calls with 200 and a body as the 2026-03 documents say.
+//!
+//! As the live API does, it hands out paging cursors already percent-encoded (ending in
+//! `%3D`) and reads the cursor it receives literally, so one encoded again pages wrong; and
+//! its faults include redirects, error bodies with `errors: null`, HTML pages from a proxy and
+//! connections reset after the request was read.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
+
+use crate::resettable::{ResetSwitch, ResettableListener};
 
 /// A fault to inject into one response.
 #[derive(Clone, Debug)]
@@ -32,6 +40,97 @@ pub enum Fault {
     SlowBody(Duration),
     /// Send headers, then break the connection mid-body.
     Drop,
+    /// Carry the request out, then reset the connection before answering: the change is made
+    /// and the client hears nothing.
+    Reset,
+    /// `302 Found` to this `Location`.
+    Redirect(String),
+    /// This status, `Content-Type` and body, as they are.
+    Answer {
+        status: u16,
+        content_type: &'static str,
+        body: String,
+    },
+}
+
+impl Fault {
+    /// An error body of the live API's looser kind: `errors`, `links` and `context` `null`.
+    pub fn errors_null(status: u16) -> Fault {
+        let body = json!({
+            "status": "error",
+            "message": "Property values were not valid",
+            "correlationId": "0a1b2c3d-0000-4000-8000-00000000e4e0",
+            "category": "VALIDATION_ERROR",
+            "subCategory": null,
+            "errors": null,
+            "context": null,
+            "links": null,
+        });
+        Fault::Answer {
+            status,
+            content_type: "application/json;charset=utf-8",
+            body: body.to_string(),
+        }
+    }
+
+    /// A 429 of the daily cap whose body has odd fields beside `policyName`.
+    pub fn odd_daily_limit() -> Fault {
+        let body = json!({
+            "status": "error",
+            "message": "You have reached your daily limit.",
+            "errorType": "RATE_LIMIT",
+            "correlationId": "c0ffee00-0000-4000-8000-0000000da1e0",
+            "policyName": "DAILY",
+            "errors": null,
+            "links": null,
+            "context": "daily",
+            "category": null,
+        });
+        Fault::Answer {
+            status: 429,
+            content_type: "application/json;charset=utf-8",
+            body: body.to_string(),
+        }
+    }
+
+    /// The HTML error page a proxy in front of HubSpot sends.
+    pub fn proxy_page(status: u16) -> Fault {
+        Fault::Answer {
+            status,
+            content_type: "text/html",
+            body: format!(
+                "<!DOCTYPE html>\n<html>\n<head><title>{status} Bad Gateway</title></head>\n\
+                 <body><center><h1>{status} Bad Gateway</h1></center><hr><center>nginx</center>\n\
+                 </body>\n</html>\n"
+            ),
+        }
+    }
+}
+
+/// How the fake words the 207 error item of one rejected batch input. The live API varies
+/// it: the documents require `errors` and `links`, but HubSpot leaves them out or sends
+/// `null`, and it may name the input's target (an id other inputs share) next to its source.
+#[derive(Clone, Debug)]
+pub struct Rejection {
+    pub category: String,
+    /// Also name the input's target under `toObjectId` (batch create).
+    pub names_target: bool,
+    pub shape: ItemShape,
+}
+
+/// Which of an error item's optional parts are sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemShape {
+    /// `errors: []` and `links: {}`, as the documents say.
+    Full,
+    /// Only `status`, `category`, `message` and `context`.
+    Bare,
+    /// `errors: null`, and no `links`.
+    NullErrors,
+}
+
+impl ItemShape {
+    pub const ALL: [ItemShape; 3] = [ItemShape::Full, ItemShape::Bare, ItemShape::NullErrors];
 }
 
 /// One request as the server saw it.
@@ -70,8 +169,8 @@ struct State {
     retry_after_every: usize,
     /// Batch create inputs applied, by source id.
     created: HashMap<String, usize>,
-    /// Inputs whose source id is here are rejected in a 207 answer.
-    reject_ids: HashSet<String>,
+    /// Inputs whose source id is here are rejected in a 207 answer, worded so.
+    rejections: HashMap<String, Rejection>,
     /// Answer batch create with 200 instead of the documented 201.
     create_status_200: bool,
     /// List pages point back and forth between two cursors forever.
@@ -123,9 +222,13 @@ impl FakeHubSpot {
         }));
         let app_state = state.clone();
         let app = Router::new().fallback(
-            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            move |ConnectInfo(reset): ConnectInfo<ResetSwitch>,
+                  method: Method,
+                  uri: Uri,
+                  headers: HeaderMap,
+                  body: Bytes| {
                 let state = app_state.clone();
-                async move { handle(state, method, uri, headers, body).await }
+                async move { handle(state, reset, method, uri, headers, body).await }
             },
         );
         let listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -140,7 +243,8 @@ impl FakeHubSpot {
             .expect("the fake HubSpot's runtime");
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            let _ = axum::serve(listener, app).await;
+            let app = app.into_make_service_with_connect_info::<ResetSwitch>();
+            let _ = axum::serve(ResettableListener::new(listener), app).await;
         });
         FakeHubSpot {
             base_url: format!("http://{address}"),
@@ -180,9 +284,27 @@ impl FakeHubSpot {
         self.with(|s| s.created.get(from_id).copied().unwrap_or(0))
     }
 
-    /// Rejects (in a 207 answer) every batch input whose source id is one of these.
+    /// Rejects (in a 207 answer) every batch input whose source id is one of these, as a
+    /// `VALIDATION_ERROR` that also names the target; the item shapes take turns.
     pub fn reject_ids(&self, ids: impl IntoIterator<Item = String>) {
-        self.with(|s| s.reject_ids.extend(ids));
+        let shapes = ItemShape::ALL.into_iter().cycle();
+        self.with(|s| {
+            for (id, shape) in ids.into_iter().zip(shapes) {
+                let rejection = Rejection {
+                    category: "VALIDATION_ERROR".to_owned(),
+                    names_target: true,
+                    shape,
+                };
+                s.rejections.insert(id, rejection);
+            }
+        });
+    }
+
+    /// Rejects (in a 207 answer) every batch input whose source id is `id`, worded so.
+    pub fn reject(&self, id: impl Into<String>, rejection: Rejection) {
+        self.with(|s| {
+            s.rejections.insert(id.into(), rejection);
+        });
     }
 
     /// Accepts `token` instead of [`TOKEN`].
@@ -282,6 +404,7 @@ fn rate_limited(policy: &str, retry_after: Option<u64>) -> Response {
 
 async fn handle(
     state: Arc<Mutex<State>>,
+    reset: ResetSwitch,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -377,6 +500,26 @@ async fn handle(
                 .status(200)
                 .body(Body::from_stream(broken))
                 .expect("response");
+        }
+        Some(Fault::Reset) => {
+            let carried_out = route(&state, &method, uri.path(), uri.query(), &body_json);
+            reset.reset();
+            carried_out
+        }
+        Some(Fault::Redirect(location)) => {
+            let mut response = StatusCode::FOUND.into_response();
+            response
+                .headers_mut()
+                .insert("location", location.parse().expect("header"));
+            response
+        }
+        Some(Fault::Answer {
+            status,
+            content_type,
+            body,
+        }) => {
+            let status = StatusCode::from_u16(status).expect("status");
+            (status, [("content-type", content_type)], body).into_response()
         }
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
@@ -612,15 +755,33 @@ fn batch_body(results: Vec<Value>, errors: Vec<Value>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-fn rejection(id: &str) -> Value {
-    json!({
+/// The error item for a rejected input with source `id` and, for a pair, `target`.
+fn rejection(id: &str, target: Option<&str>, how: &Rejection) -> Value {
+    let category = how.category.as_str();
+    let message = match category {
+        "VALIDATION_ERROR" => format!("Record {id} cannot be associated."),
+        "OBJECT_NOT_FOUND" => format!("Record {id} does not exist."),
+        other => format!("Record {id} was rejected: {other}."),
+    };
+    let mut context = json!({"fromObjectId": [id]});
+    if let (true, Some(target)) = (how.names_target, target) {
+        context["toObjectId"] = json!([target]);
+    }
+    let mut item = json!({
         "status": "error",
-        "category": "VALIDATION_ERROR",
-        "message": format!("Record {id} cannot be associated."),
-        "context": {"fromObjectId": [id]},
-        "errors": [],
-        "links": {},
-    })
+        "category": category,
+        "message": message,
+        "context": context,
+    });
+    match how.shape {
+        ItemShape::Full => {
+            item["errors"] = json!([]);
+            item["links"] = json!({});
+        }
+        ItemShape::Bare => {}
+        ItemShape::NullErrors => item["errors"] = Value::Null,
+    }
+    item
 }
 
 fn batch(
@@ -648,8 +809,8 @@ fn batch(
         ["create"] => {
             for input in inputs {
                 let (fid, tid) = (id(&input["from"]["id"]), id(&input["to"]["id"]));
-                if state.reject_ids.contains(&fid) {
-                    errors.push(rejection(&fid));
+                if let Some(how) = state.rejections.get(&fid) {
+                    errors.push(rejection(&fid, Some(&tid), how));
                     continue;
                 }
                 let specs = specs(&input["types"]);
@@ -687,8 +848,8 @@ fn batch(
         ["read"] => {
             for input in inputs {
                 let fid = id(&input["id"]);
-                if state.reject_ids.contains(&fid) {
-                    errors.push(rejection(&fid));
+                if let Some(how) = state.rejections.get(&fid) {
+                    errors.push(rejection(&fid, None, how));
                     continue;
                 }
                 let targets = state
@@ -696,10 +857,11 @@ fn batch(
                     .get(&(from.to_owned(), fid.clone(), to.to_owned()))
                     .cloned()
                     .unwrap_or_default();
-                let after: usize = input["after"]
-                    .as_str()
-                    .and_then(|a| a.parse().ok())
-                    .unwrap_or(0);
+                let after = match input["after"].as_str() {
+                    None => 0,
+                    // A cursor it did not hand out pages past the end, as the live API does.
+                    Some(cursor) => read_cursor(cursor).unwrap_or(usize::MAX),
+                };
                 let size = state.read_page_size.unwrap_or(usize::MAX);
                 let to_list: Vec<Value> = targets
                     .iter()
@@ -709,7 +871,9 @@ fn batch(
                     .collect();
                 let mut result = json!({"from": {"id": id_value(&fid)}, "to": to_list});
                 if after.saturating_add(size) < targets.len() {
-                    result["paging"] = json!({"next": {"after": (after + size).to_string()}});
+                    let next = cursor(after + size);
+                    result["paging"] =
+                        json!({"next": {"after": next, "link": format!("?after={next}")}});
                 }
                 results.push(result);
             }
@@ -749,7 +913,8 @@ fn list(state: &State, ot: &str, oid: &str, tt: &str, query: Option<&str>) -> Re
     for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
-            "after" => after = value.parse().unwrap_or(0),
+            // Read literally: a cursor encoded again pages past the end, as on the live API.
+            "after" => after = read_cursor(value).unwrap_or(usize::MAX),
             "limit" => limit = value.parse::<usize>().unwrap_or(500).clamp(1, 500),
             _ => {}
         }
@@ -767,13 +932,33 @@ fn list(state: &State, ot: &str, oid: &str, tt: &str, query: Option<&str>) -> Re
         .collect();
     let mut body = json!({"results": page});
     if state.cycle_paging {
-        let next = if after == 0 { "1" } else { "0" };
+        let next = cursor(if after == 0 { 1 } else { 0 });
         body["paging"] = json!({"next": {"after": next}});
-    } else if after + limit < targets.len() {
-        let next = (after + limit).to_string();
+    } else if after.saturating_add(limit) < targets.len() {
+        let next = cursor(after + limit);
         body["paging"] = json!({"next": {"after": next, "link": format!("?after={next}")}});
     }
     axum::Json(body).into_response()
+}
+
+/// The start of every cursor: `OFFSET` in base64.
+const CURSOR_PREFIX: &str = "T0ZGU0VU";
+/// Its end: base64 padding, percent-encoded as HubSpot hands it out.
+const CURSOR_PADDING: &str = "%3D%3D";
+
+/// The cursor of the page that starts at `offset`, shaped like HubSpot's: base64-looking text
+/// whose `=` padding comes already percent-encoded.
+pub fn cursor(offset: usize) -> String {
+    format!("{CURSOR_PREFIX}{offset}{CURSOR_PADDING}")
+}
+
+/// The offset of a cursor exactly as [`cursor`] wrote it; anything else (a cursor whose `%`
+/// was encoded again, or decoded) is not one.
+pub fn read_cursor(text: &str) -> Option<usize> {
+    text.strip_prefix(CURSOR_PREFIX)?
+        .strip_suffix(CURSOR_PADDING)?
+        .parse()
+        .ok()
 }
 
 fn labels(

@@ -7,6 +7,8 @@ mod readme {}
 
 pub mod fake_hubspot;
 pub mod redis_server;
+pub mod repeated_keys;
+pub mod resettable;
 pub mod sample;
 pub mod semantic;
 pub mod workers;

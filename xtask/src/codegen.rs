@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::{self, CrateOptions, RuntimeFile};
 use crate::error::{Error, Result, Warning};
+pub use crate::files::display_name;
+use crate::files::{files_under, has_extension};
 use crate::load::{self, Document};
 use crate::lower;
 use crate::write::Plan;
@@ -64,55 +66,16 @@ pub fn default_job(root: &Path) -> Result<Job> {
 
 /// The `.yaml`, `.yml` and `.json` documents under `dir`, in path order.
 pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut specs = Vec::new();
-    collect_specs(dir, &mut specs)?;
+    let mut specs = files_under(dir)?;
+    specs.retain(|path| has_extension(path, &["yaml", "yml", "json"]));
     Ok(specs)
-}
-
-fn collect_specs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    let mut paths: Vec<PathBuf> = entries
-        .map(|e| e.map(|e| e.path()).map_err(|e| Error::io(dir, e)))
-        .collect::<Result<_>>()?;
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect_specs(&path, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// `path` relative to `root` with `/` separators, or as given when outside it.
-pub fn display_name(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// The runtime sources under `templates/src/runtime`, in path order.
 pub fn runtime_files(root: &Path) -> Result<Vec<RuntimeFile>> {
     let dir = root.join("templates/src/runtime");
-    let mut paths = Vec::new();
-    let mut stack = vec![dir.clone()];
-    while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current).map_err(|e| Error::io(&current, e))? {
-            let path = entry.map_err(|e| Error::io(&current, e))?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
+    let mut paths = files_under(&dir)?;
+    paths.retain(|path| has_extension(path, &["rs"]));
     paths
         .into_iter()
         .map(|path| {

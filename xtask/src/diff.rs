@@ -125,9 +125,7 @@ fn label(m: &Module) -> String {
 }
 
 fn endpoint(op: &Operation) -> String {
-    format!("{:?} {}", op.method, op.path)
-        .to_uppercase()
-        .replacen(&op.path.to_uppercase(), &op.path, 1)
+    format!("{} {}", op.method.as_str(), op.path)
 }
 
 fn kind(t: &TypeDef) -> String {

@@ -49,10 +49,79 @@ pub struct Operation {
     /// Sending it twice has the effect of sending it once, so it may be retried after an
     /// ambiguous failure.
     pub idempotent: bool,
-    /// The item type of the batch inputs (`inputs: [...]` in the body), for batch helpers.
-    pub batch_input: Option<TypeRef>,
+    /// How to ask for the next page, when the operation takes an `after` cursor and its
+    /// success body names the next one.
+    pub paging: Option<Page>,
+    /// When the body is a batch of inputs (`inputs: [...]`): what the batch helpers need.
+    pub batch: Option<Batch>,
 }
 
+/// A list response that names the cursor of the next page (the runtime's `Page`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// The struct that holds one page (the success body, aliases followed).
+    pub type_name: String,
+    /// Its required list of items (`results`).
+    pub items: String,
+    pub item: TypeRef,
+    pub next: Cursor,
+}
+
+/// Where the cursor of the next page is, as fields from the struct: `paging.next.after`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub paging: FieldStep,
+    pub next: FieldStep,
+    pub after: FieldStep,
+}
+
+/// One field on the way to a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldStep {
+    /// The Rust field name.
+    pub field: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+}
+
+/// What the batch helpers need to split, send and merge a batch operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    /// One input: the item type of the body's required `inputs` list.
+    pub input: TypeRef,
+    /// When an input can ask for the next page of its own results (the runtime's
+    /// `ContinueFrom`): the input struct and its optional `after` field.
+    pub input_after: Option<(String, String)>,
+    /// The success and 207 bodies that list results (the runtime's `BatchOutput`).
+    pub outputs: Vec<BatchOutput>,
+}
+
+/// A batch response: results, and errors when it lists them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchOutput {
+    /// The struct (aliases followed).
+    pub type_name: String,
+    /// Its required list of results (`results`).
+    pub results: String,
+    pub item: TypeRef,
+    /// Its list of errors (`errors`), if it has one.
+    pub errors: Option<FieldStep>,
+    /// When each result pages a list of its own (batch reads), how to follow it.
+    pub item_paging: Option<ResultPage>,
+}
+
+/// A batch result that pages its own list (the runtime's `PagedResult`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultPage {
+    /// The result struct (aliases followed).
+    pub type_name: String,
+    /// Its one required list, which later pages extend.
+    pub items: String,
+    pub next: Cursor,
+}
+
+/// The methods the generator makes request functions for; the runtime's `Method` has a
+/// variant of each name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HttpMethod {
     Get,
@@ -60,6 +129,34 @@ pub enum HttpMethod {
     Put,
     Patch,
     Delete,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 5] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+    ];
+
+    /// As HTTP spells it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// The method of an OpenAPI path item key (`get`), if requests of it are generated.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|method| method.as_str().eq_ignore_ascii_case(key))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,6 +173,9 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// A paging cursor HubSpot hands out already percent-encoded: sent as given, not
+    /// encoded again.
+    pub cursor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -109,6 +209,9 @@ pub struct Struct {
     /// Where properties the schema does not name are kept; `None` when the schema forbids
     /// them (`additionalProperties: false`).
     pub extra: Option<ExtraField>,
+    /// Optional fields whose value does not fit are kept in `extra` instead of failing the
+    /// whole value (`x-lenient: true`, for error schemas).
+    pub lenient: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -188,7 +291,94 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The reference a `Vec`, map or `Box` holds; `None` for the others.
+    pub fn inner(&self) -> Option<&TypeRef> {
+        match self {
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => Some(inner),
+            _ => None,
+        }
+    }
+
+    /// The one walk over a type reference: this reference, then each one inside it,
+    /// outermost first. `Vec<Box<A>>` walks `Vec<Box<A>>`, `Box<A>`, `A`.
+    pub fn walk(&self) -> impl Iterator<Item = &TypeRef> {
+        std::iter::successors(Some(self), |ty| ty.inner())
+    }
+
+    /// The defined type this reference mentions, however deep: `Vec<Map<A>>` mentions `A`.
+    pub fn mentioned(&self) -> Option<&str> {
+        self.walk().find_map(TypeRef::as_named)
+    }
+
+    /// The reference a value holds in place, past any `Box`.
+    pub fn unboxed(&self) -> &TypeRef {
+        self.walk()
+            .find(|ty| !matches!(ty, TypeRef::Boxed(_)))
+            .unwrap_or(self)
+    }
+
+    /// The name of a defined type, if this reference is exactly one.
+    pub fn as_named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// Where a type reference sits in a definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The struct field at this index.
+    Field(usize),
+    /// The values of the struct's map of undeclared properties.
+    Extra,
+    /// The union alternative at this index.
+    Variant(usize),
+    /// What an alias stands for.
+    Target,
+}
+
+impl Slot {
+    /// A value of the definition holds a value of this slot's type in place, not behind a
+    /// map: such slots make a recursive type infinitely large unless boxed.
+    pub fn in_place(self) -> bool {
+        self != Slot::Extra
+    }
+}
+
 impl TypeDef {
+    /// Every type reference the definition holds, with where: struct fields, then the extra
+    /// map's values; union alternatives; an alias's target.
+    pub fn children(&self) -> Vec<(Slot, &TypeRef)> {
+        match &self.kind {
+            TypeKind::Struct(s) => {
+                let fields = s.fields.iter().enumerate();
+                let fields = fields.map(|(i, field)| (Slot::Field(i), &field.ty));
+                let extra = s.extra.iter().map(|extra| (Slot::Extra, &extra.value));
+                fields.chain(extra).collect()
+            }
+            TypeKind::Union(u) => {
+                let variants = u.variants.iter().enumerate();
+                variants.map(|(i, v)| (Slot::Variant(i), &v.ty)).collect()
+            }
+            TypeKind::Alias(target) => vec![(Slot::Target, target)],
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// The type reference at `slot`, to change it.
+    pub fn child_mut(&mut self, slot: Slot) -> Option<&mut TypeRef> {
+        match (&mut self.kind, slot) {
+            (TypeKind::Struct(s), Slot::Field(i)) => s.fields.get_mut(i).map(|f| &mut f.ty),
+            (TypeKind::Struct(s), Slot::Extra) => s.extra.as_mut().map(|e| &mut e.value),
+            (TypeKind::Union(u), Slot::Variant(i)) => u.variants.get_mut(i).map(|v| &mut v.ty),
+            (TypeKind::Alias(target), Slot::Target) => Some(target),
+            _ => None,
+        }
+    }
+
     /// Equal apart from documentation: two documents may describe the same schema in
     /// different words and still mean the same type.
     pub fn same_shape(&self, other: &TypeDef) -> bool {
@@ -201,5 +391,48 @@ impl TypeDef {
             t
         }
         strip(self) == strip(other)
+    }
+}
+
+/// Lookups on a module's types by name, the same while lowering (before the module exists)
+/// and while emitting.
+pub trait Types {
+    /// What a reference stands for: through any chain of aliases to the type at its end.
+    /// Other references are themselves.
+    fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef;
+
+    /// The struct a reference holds in place (through `Box` and aliases), with its name.
+    fn struct_of<'t>(&'t self, ty: &TypeRef) -> Option<(&'t str, &'t Struct)>;
+}
+
+impl Types for BTreeMap<String, TypeDef> {
+    fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        let mut ty = ty;
+        // Bounded: lowering asks before `cycles` has refused aliases of themselves.
+        for _ in 0..=self.len() {
+            match ty
+                .as_named()
+                .and_then(|name| self.get(name))
+                .map(|def| &def.kind)
+            {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => break,
+            }
+        }
+        ty
+    }
+
+    fn struct_of<'t>(&'t self, ty: &TypeRef) -> Option<(&'t str, &'t Struct)> {
+        let name = self.resolve(ty.unboxed()).as_named()?;
+        match self.get_key_value(name)? {
+            (
+                name,
+                TypeDef {
+                    kind: TypeKind::Struct(s),
+                    ..
+                },
+            ) => Some((name, s)),
+            _ => None,
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod codegen;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod files;
 pub mod ir;
 pub mod load;
 pub mod lower;

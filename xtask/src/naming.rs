@@ -288,6 +288,12 @@ pub fn is_object_id_property(wire: &str) -> bool {
     wire == "id" || wire == "objectId" || wire.ends_with("ObjectId")
 }
 
+/// Query parameters that carry HubSpot's paging cursors, which arrive already
+/// percent-encoded (`paging.next.after`) and must be sent back as they came.
+pub fn is_paging_cursor(wire: &str) -> bool {
+    wire == "after" || wire == "before"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,5 +418,13 @@ mod tests {
         assert!(is_object_id_property("toObjectId"));
         assert!(!is_object_id_property("correlationId"));
         assert!(!is_object_id_property("fromObjectTypeId"));
+    }
+
+    #[test]
+    fn paging_cursors() {
+        assert!(is_paging_cursor("after"));
+        assert!(is_paging_cursor("before"));
+        assert!(!is_paging_cursor("limit"));
+        assert!(!is_paging_cursor("After"));
     }
 }

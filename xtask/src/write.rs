@@ -4,11 +4,13 @@
 //! as it was. Files are first written beside their targets and then renamed over them, and
 //! only files whose contents change are touched.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::files::{display_name, files_under};
 
 /// The complete set of files a run owns.
 #[derive(Debug, Default)]
@@ -42,21 +44,22 @@ impl Plan {
     }
 
     fn display(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
+        display_name(&self.root, path)
     }
 
     /// Files on disk that are not part of the plan but sit in an owned directory.
     fn extras(&self) -> Result<Vec<PathBuf>> {
         let mut extras = Vec::new();
         for dir in &self.owned_dirs {
-            walk(dir, &mut |path| {
-                if !self.files.contains_key(path) {
-                    extras.push(path.to_owned());
-                }
-            })?;
+            // An owned directory not made yet holds nothing stale.
+            if !dir.exists() {
+                continue;
+            }
+            extras.extend(
+                files_under(dir)?
+                    .into_iter()
+                    .filter(|path| !self.files.contains_key(path)),
+            );
         }
         Ok(extras)
     }
@@ -66,7 +69,7 @@ impl Plan {
         let mut stale = Vec::new();
         for (path, contents) in &self.files {
             match fs::read(path) {
-                Ok(existing) if existing == contents.as_bytes() => {}
+                Ok(existing) if same_text(&existing, contents) => {}
                 Ok(_) => stale.push(format!("{} (differs)", self.display(path))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     stale.push(format!("{} (missing)", self.display(path)))
@@ -133,7 +136,7 @@ impl Plan {
         created_dirs: &mut Vec<PathBuf>,
     ) -> Result<()> {
         for (path, contents) in &self.files {
-            if fs::read(path).is_ok_and(|existing| existing == contents.as_bytes()) {
+            if fs::read(path).is_ok_and(|existing| same_text(&existing, contents)) {
                 continue;
             }
             let dir = path.parent().unwrap_or(Path::new("."));
@@ -151,6 +154,21 @@ impl Plan {
             staged.push((temp, path.clone()));
         }
         Ok(())
+    }
+}
+
+/// Whether a file on disk already holds `text`, line endings aside: a checkout that turns
+/// `\n` into `\r\n` (git's `autocrlf` on Windows) is not stale, and is left alone.
+fn same_text(on_disk: &[u8], text: &str) -> bool {
+    on_disk == text.as_bytes()
+        || unix_newlines(&String::from_utf8_lossy(on_disk)) == unix_newlines(text)
+}
+
+fn unix_newlines(text: &str) -> Cow<'_, str> {
+    if text.contains("\r\n") {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -186,24 +204,4 @@ fn undo(
     for dir in created_dirs.iter().rev() {
         let _ = fs::remove_dir(dir);
     }
-}
-
-fn walk(dir: &Path, visit: &mut dyn FnMut(&Path)) -> Result<()> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(dir, e)),
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .map(|entry| entry.map(|e| e.path()).map_err(|e| Error::io(dir, e)))
-        .collect::<Result<_>>()?;
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, visit)?;
-        } else {
-            visit(&path);
-        }
-    }
-    Ok(())
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
 
+use super::attribution::{attribute, Attribution, Verdict};
 use super::client::Client;
 use super::error::Error;
 use super::model::{BatchOutput, ContinueFrom, ObjectIds, PagedResult};
@@ -45,13 +46,35 @@ pub struct BatchFailure<I> {
 pub enum FailureReason {
     /// The whole request failed (after retries); shared by all inputs it carried.
     Request(Arc<Error>),
-    /// HubSpot rejected this input: the error object from the batch response.
+    /// HubSpot rejected this input: the error object from the batch response that names
+    /// the input's own record (see [`ObjectIds::own_id`]).
     Rejected(serde_json::Value),
-    /// HubSpot reported an error it did not tie to particular inputs, and returned no result
-    /// for this one.
+    /// HubSpot returned no result for this input, and its errors do not tell whether (or
+    /// which of them) this input is what they are about: these are the errors that could be.
     Unattributed(Vec<serde_json::Value>),
     /// HubSpot returned neither a result nor an error for this input.
     Missing,
+}
+
+impl<I> BatchFailure<I> {
+    /// Whether HubSpot may have applied this input although it is listed as failed; see
+    /// [`FailureReason::may_have_been_applied`].
+    pub fn may_have_been_applied(&self) -> bool {
+        self.reason.may_have_been_applied()
+    }
+}
+
+impl FailureReason {
+    /// Whether the input may have taken effect: its request broke or timed out after being
+    /// sent, or HubSpot answered without saying what became of it. `false` when nothing was
+    /// sent or HubSpot rejected it; such an input can be sent again as it is.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            FailureReason::Request(error) => error.may_have_been_applied(),
+            FailureReason::Rejected(_) => false,
+            FailureReason::Unattributed(_) | FailureReason::Missing => true,
+        }
+    }
 }
 
 impl Client {
@@ -203,66 +226,41 @@ fn account<I: ObjectIds, R: ObjectIds>(
         }
         result_ids.push(ids.into_iter().collect());
     }
-    let error_ids: Vec<HashSet<String>> = errors.iter().map(named_ids).collect();
-    let unattributed: Vec<serde_json::Value> = errors
+    let answered: Vec<bool> = chunk
         .iter()
-        .zip(&error_ids)
-        .filter(|(_, ids)| ids.is_empty())
-        .map(|(e, _)| e.clone())
-        .collect();
-
-    for input in chunk {
-        let ids = input.object_ids();
-        let has_result = ids.first().is_some_and(|first| {
-            by_first_id.get(first).is_some_and(|candidates| {
-                candidates
-                    .iter()
-                    .any(|&i| ids.iter().all(|id| result_ids[i].contains(id)))
+        .map(|input| {
+            let ids = input.object_ids();
+            ids.first().is_some_and(|first| {
+                by_first_id.get(first).is_some_and(|candidates| {
+                    candidates
+                        .iter()
+                        .any(|&i| ids.iter().all(|id| result_ids[i].contains(id)))
+                })
             })
-        });
-        if has_result {
+        })
+        .collect();
+    let Attribution {
+        verdicts,
+        unclaimed,
+    } = attribute(&chunk, errors);
+    let pick = |indices: &[usize]| -> Vec<serde_json::Value> {
+        indices.iter().map(|&e| errors[e].clone()).collect()
+    };
+    let unclaimed = pick(&unclaimed);
+
+    for ((input, answered), verdict) in chunk.into_iter().zip(answered).zip(verdicts) {
+        if answered {
             report.succeeded += 1;
             continue;
         }
-        let rejected = errors
-            .iter()
-            .zip(&error_ids)
-            .find(|(_, named)| !named.is_empty() && ids.iter().any(|id| named.contains(*id)));
-        let reason = match rejected {
-            Some((error, _)) => FailureReason::Rejected(error.clone()),
-            None if !unattributed.is_empty() => FailureReason::Unattributed(unattributed.clone()),
-            None => FailureReason::Missing,
+        let reason = match verdict {
+            Verdict::Rejected(e) => FailureReason::Rejected(errors[e].clone()),
+            Verdict::Ambiguous(candidates) => FailureReason::Unattributed(pick(&candidates)),
+            Verdict::Unnamed if !unclaimed.is_empty() => {
+                FailureReason::Unattributed(unclaimed.clone())
+            }
+            Verdict::Unnamed => FailureReason::Missing,
         };
         report.failures.push(BatchFailure { input, reason });
     }
-}
-
-/// Strings and numbers in an error's `context` (and its nested `errors[].context`): the ids
-/// HubSpot names as the inputs the error is about.
-fn named_ids(error: &serde_json::Value) -> HashSet<String> {
-    fn collect(value: &serde_json::Value, out: &mut HashSet<String>) {
-        match value {
-            serde_json::Value::String(s) => {
-                out.insert(s.clone());
-            }
-            serde_json::Value::Number(n) => {
-                out.insert(n.to_string());
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
-            serde_json::Value::Object(map) => map.values().for_each(|v| collect(v, out)),
-            _ => {}
-        }
-    }
-    let mut ids = HashSet::new();
-    if let Some(context) = error.get("context") {
-        collect(context, &mut ids);
-    }
-    if let Some(serde_json::Value::Array(details)) = error.get("errors") {
-        for detail in details {
-            if let Some(context) = detail.get("context") {
-                collect(context, &mut ids);
-            }
-        }
-    }
-    ids
 }

@@ -7,14 +7,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use tokio::time::Instant;
 
-use super::error::{api_error, snippet, Error, ErrorBody, RateLimitPolicy, RateLimited};
+use super::error::{Error, Retry};
 #[cfg(feature = "redis")]
 use super::limiter::SharedRateLimit;
 use super::limiter::{Limiter, Permit, RateLimitHeaders, Window};
-use super::request::{Method, Request};
+use super::request::{InvalidRequest, Method, Request};
+use super::response::{after_transport_failure, header_u64, Reach};
 use super::retry::RetryPolicy;
 
 /// HubSpot's production API.
@@ -57,7 +58,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    token: Token,
+    /// `Bearer <token>`, marked sensitive so it is never printed.
+    authorization: HeaderValue,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
     pub(crate) batch_size: usize,
@@ -68,7 +70,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("token", &self.inner.token)
+            .field("token", &"<redacted>")
             .field("retry", &self.inner.retry)
             .field("batch_size", &self.inner.batch_size)
             .field("batch_concurrency", &self.inner.batch_concurrency)
@@ -203,22 +205,30 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the token, user agent and base URL, and builds the client. An error says what
+    /// is wrong without showing the token.
     pub fn build(self) -> Result<Client, Error> {
         let limiter = self.limiter()?;
         let token = self.token.ok_or_else(|| {
             Error::Config("no access token: call ClientBuilder::token".to_owned())
         })?;
+        let authorization = check_token(&token.0)?;
+        let user_agent = check_user_agent(&self.user_agent)?;
+        check_base_url(&self.base_url)?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
+            .user_agent(user_agent)
+            // HubSpot does not redirect API calls: a redirect is a proxy or an attack, and
+            // following it could carry the token elsewhere. It is returned as an error.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url: self.base_url,
-                token,
+                authorization,
                 retry: self.retry,
                 limiter,
                 batch_size: self.batch_size,
@@ -244,19 +254,6 @@ impl ClientBuilder {
     }
 }
 
-/// Why an attempt failed, and whether to try again.
-struct Failure {
-    error: Error,
-    retry: Retry,
-}
-
-enum Retry {
-    No,
-    Backoff,
-    /// A 429: how long to wait is the retry policy's call.
-    RateLimited,
-}
-
 impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -277,8 +274,9 @@ impl Client {
 
     /// Sends a request, retrying as the [`RetryPolicy`] allows, and reads the response.
     pub async fn send<T>(&self, request: &Request<T>) -> Result<T, Error> {
-        request.validate()?;
-        let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
+        // Built once: a request that cannot be built is never sent, let alone retried, and
+        // every attempt shares the same body bytes.
+        let prepared = self.prepare(request)?;
         let mut retries = 0;
         // 429s are retried by time, not by `max_attempts`.
         let mut rate_limited = 0;
@@ -288,16 +286,16 @@ impl Client {
                 Some(limiter) => Some(limiter.acquire().await),
                 None => None,
             };
-            let failure = match self.attempt(request, &url, permit).await {
+            let error = match self.attempt(request, &prepared, permit).await {
                 Ok(value) => return Ok(value),
-                Err(failure) => failure,
+                Err(error) => error,
             };
-            let wait = match (failure.retry, &failure.error) {
-                (Retry::RateLimited, Error::RateLimited(limited)) => {
-                    if let (Some(limiter), false) = (
-                        &self.inner.limiter,
-                        limited.policy == RateLimitPolicy::Daily,
-                    ) {
+            let wait = match (error.retry(), &error) {
+                (Retry::Never, _) => return Err(error),
+                // The classifier leaves the daily cap out: what remains is worth waiting for,
+                // until the deadline, whatever the attempt count.
+                (Retry::RateLimit, Error::RateLimited(limited)) => {
+                    if let Some(limiter) = &self.inner.limiter {
                         limiter.rate_limited();
                     }
                     let waited = first_rate_limited
@@ -312,36 +310,34 @@ impl Client {
                             rate_limited += 1;
                             wait
                         }
-                        None => return Err(failure.error),
+                        None => return Err(error),
                     }
                 }
-                (Retry::Backoff, _) if retries + 1 < self.inner.retry.max_attempts => {
+                _ if retries + 1 >= self.inner.retry.max_attempts => return Err(error),
+                _ => {
                     retries += 1;
                     self.inner.retry.backoff(retries - 1)
                 }
-                _ => return Err(failure.error),
             };
             tracing::warn!(
                 operation = request.operation(),
                 retry = retries + rate_limited,
                 wait_ms = wait.as_millis() as u64,
-                error = %failure.error,
+                error = %error,
                 "retrying HubSpot request"
             );
             tokio::time::sleep(wait).await;
         }
     }
 
-    /// One attempt. `permit` is the attempt's place in the rate limit; it is given up as soon
-    /// as the answer's headers arrive (or the attempt fails), because HubSpot has counted the
-    /// request by then, so reading and decoding the body does not hold up the next send.
-    async fn attempt<T>(
-        &self,
-        request: &Request<T>,
-        url: &str,
-        permit: Option<Permit>,
-    ) -> Result<T, Failure> {
-        let operation = request.operation();
+    /// The HTTP request for `request`: URL, token, headers and body.
+    fn prepare<T>(&self, request: &Request<T>) -> Result<reqwest::Request, Error> {
+        request.validate()?;
+        let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
+        let url = reqwest::Url::parse(&url).map_err(|e| InvalidRequest {
+            operation: request.operation(),
+            message: format!("the URL does not parse: {e}"),
+        })?;
         let method = match request.method() {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -349,73 +345,51 @@ impl Client {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self
-            .inner
-            .http
-            .request(method, url)
-            .bearer_auth(&self.inner.token.0)
-            .header(ACCEPT, "application/json");
+        let mut prepared = reqwest::Request::new(method, url);
+        let headers = prepared.headers_mut();
+        headers.insert(AUTHORIZATION, self.inner.authorization.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(body) = request.body() {
-            builder = builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            // One copy into shared bytes; each attempt's clone shares them.
+            *prepared.body_mut() = Some(reqwest::Body::from(body.to_vec()));
         }
-        tracing::debug!(operation, method = %request.method(), url, "sending HubSpot request");
-        let transport = |e: reqwest::Error| {
-            // Nothing reached HubSpot if we could not connect; otherwise it may have.
-            let safe = e.is_connect() || request.is_idempotent();
-            let error = if e.is_timeout() {
-                Error::Timeout { operation }
-            } else {
-                Error::Transport {
-                    operation,
-                    source: e,
-                }
-            };
-            Failure {
-                error,
-                retry: if safe { Retry::Backoff } else { Retry::No },
-            }
-        };
-        let sent = builder.send().await;
+        Ok(prepared)
+    }
+
+    /// One attempt: send, then read the answer (classification is `decode_response`'s).
+    /// `permit` is the attempt's place in the rate limit; it is given up as soon as the
+    /// answer's headers arrive (or the attempt fails), because HubSpot has counted the
+    /// request by then, so reading and decoding the body does not hold up the next send.
+    async fn attempt<T>(
+        &self,
+        request: &Request<T>,
+        prepared: &reqwest::Request,
+        permit: Option<Permit>,
+    ) -> Result<T, Error> {
+        let operation = request.operation();
+        // A body of bytes always clones (sharing them); only a streamed body would not.
+        let http = prepared.try_clone().ok_or_else(|| InvalidRequest {
+            operation,
+            message: "the request body cannot be sent twice".to_owned(),
+        })?;
+        tracing::debug!(operation, method = %request.method(), url = %http.url(), "sending HubSpot request");
+        let sent = self.inner.http.execute(http).await;
         // The answer has begun to arrive (or the attempt failed): the request counts from now.
         if let Some(permit) = permit {
             permit.answered().await;
         }
-        let response = sent.map_err(transport)?;
+        let mut response = sent.map_err(|e| transport_error(request, e))?;
         let status = response.status().as_u16();
         self.observe_limits(response.headers());
-        // A 429's headers say how long to wait; reading the body takes the response.
-        let limit_headers = (status == 429).then(|| response.headers().clone());
-        let body = response.bytes().await.map_err(transport)?;
+        // Reading the body takes the response; its headers stay for classification.
+        let headers = std::mem::take(response.headers_mut());
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(request, e))?;
         tracing::debug!(operation, status, bytes = body.len(), "HubSpot answered");
-
-        if (200..300).contains(&status) {
-            return request.decode(status, &body).map_err(|e| Failure {
-                error: Error::Decode {
-                    operation,
-                    status,
-                    message: e.to_string(),
-                    body_snippet: snippet(&body),
-                },
-                retry: Retry::No,
-            });
-        }
-        if let Some(headers) = limit_headers {
-            return Err(Failure {
-                error: Error::RateLimited(Box::new(rate_limited(operation, &headers, &body))),
-                retry: Retry::RateLimited,
-            });
-        }
-        let retry = if matches!(status, 502..=504) && request.is_idempotent() {
-            Retry::Backoff
-        } else {
-            Retry::No
-        };
-        Err(Failure {
-            error: Error::Api(Box::new(api_error(operation, status, &body))),
-            retry,
-        })
+        request.decode_response(status, &headers, &body)
     }
 
     /// Tells the limiter what HubSpot said about the limit.
@@ -431,27 +405,116 @@ impl Client {
     }
 }
 
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+/// Names a character that cannot go into a header, without showing the text around it.
+fn describe(c: char) -> &'static str {
+    match c {
+        '\n' => "a line break",
+        '\r' => "a carriage return",
+        '\t' => "a tab",
+        ' ' => "a space",
+        c if c.is_control() => "a control character",
+        c if !c.is_ascii() => "a non-ASCII character",
+        _ => "a character headers cannot carry",
+    }
 }
 
-// Inline, like `api_error`: error parsing is compiled where requests are sent.
-#[inline]
-fn rate_limited(operation: &'static str, headers: &HeaderMap, body: &[u8]) -> RateLimited {
-    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
-    RateLimited {
-        operation,
-        policy: RateLimitPolicy::from_name(parsed.policy_name.as_deref().unwrap_or("")),
-        message: parsed
-            .message
-            .unwrap_or_else(|| "too many requests".to_owned()),
-        correlation_id: parsed.correlation_id,
-        retry_after: header_u64(headers, RETRY_AFTER.as_str()).map(Duration::from_secs),
-        interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
-            .map(Duration::from_millis),
-        max: header_u64(headers, "x-hubspot-ratelimit-max"),
-        remaining: header_u64(headers, "x-hubspot-ratelimit-remaining"),
-        daily: header_u64(headers, "x-hubspot-ratelimit-daily"),
-        daily_remaining: header_u64(headers, "x-hubspot-ratelimit-daily-remaining"),
+/// The `Authorization` header for `token`: printable ASCII without spaces, as bearer tokens
+/// are. The error gives the position and kind of the first bad character, never the token.
+fn check_token(token: &str) -> Result<HeaderValue, Error> {
+    if token.is_empty() {
+        return Err(Error::Config("the access token is empty".to_owned()));
+    }
+    if let Some((at, c)) = token.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
+        let position = token[..at].chars().count() + 1;
+        let length = token.chars().count();
+        return Err(Error::Config(format!(
+            "the access token contains {} (character {position} of {length}); a token is \
+             printable ASCII without spaces: was it read with a trailing newline?",
+            describe(c)
+        )));
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| Error::Config("the access token cannot be sent in a header".to_owned()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn check_user_agent(user_agent: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(user_agent).map_err(|_| {
+        let problem = match user_agent
+            .char_indices()
+            .find(|&(_, c)| c != '\t' && c.is_ascii_control())
+        {
+            Some((at, c)) => format!("{} at byte {at}", describe(c)),
+            None => "a character headers cannot carry".to_owned(),
+        };
+        Error::Config(format!("the user agent {user_agent:?} contains {problem}"))
+    })
+}
+
+/// The base URL must be an `http` or `https` URL with a host, and no credentials, query or
+/// fragment (the request path is appended to it).
+fn check_base_url(base_url: &str) -> Result<(), Error> {
+    // A URL with `@` may hold a password: it is not repeated.
+    let shown = if base_url.contains('@') {
+        "(not shown)".to_owned()
+    } else {
+        format!("{base_url:?}")
+    };
+    let invalid = |why: &str| Error::Config(format!("the base URL {shown} {why}"));
+    let url = reqwest::Url::parse(base_url).map_err(|e| invalid(&format!("is not a URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // Not shown: it holds a password.
+        return Err(Error::Config(
+            "the base URL carries credentials; the token is the only credential sent".to_owned(),
+        ));
+    }
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(invalid(
+            "must start with https:// (or http:// for a local test server)",
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(
+            "may not have a query or fragment: request paths are appended to it",
+        ));
+    }
+    Ok(())
+}
+
+/// The error for a connection that failed or broke: whether the request got out decides
+/// whether it may have been applied, and so whether it may be sent again.
+fn transport_error<T>(request: &Request<T>, e: reqwest::Error) -> Error {
+    let operation = request.operation();
+    if e.is_builder() {
+        return Error::InvalidRequest(InvalidRequest {
+            operation,
+            message: format!("the HTTP request could not be built: {e}"),
+        });
+    }
+    // Nothing reached HubSpot if we could not connect; otherwise it may have.
+    let reach = if e.is_connect() {
+        Reach::NotSent
+    } else {
+        Reach::Sent
+    };
+    let (may_have_been_applied, retryable) =
+        after_transport_failure(reach, request.is_idempotent());
+    if e.is_timeout() {
+        Error::Timeout {
+            operation,
+            may_have_been_applied,
+            retryable,
+        }
+    } else {
+        Error::Transport {
+            operation,
+            source: e,
+            may_have_been_applied,
+            retryable,
+        }
     }
 }

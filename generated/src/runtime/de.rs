@@ -79,6 +79,32 @@ where
     Ok(())
 }
 
+/// Reads the value of a known field of a lenient type (an error schema): a value that does
+/// not fit the field's type is kept in `extra` under its key, and the field stays empty, so
+/// one odd field never loses the rest of the object.
+pub fn lenient_field<'de, T, A>(
+    slot: &mut Option<T>,
+    extra: &mut BTreeMap<String, serde_json::Value>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    T: de::DeserializeOwned,
+    A: MapAccess<'de>,
+{
+    if slot.is_some() || extra.contains_key(name) {
+        return Err(de::Error::duplicate_field(name));
+    }
+    let value: serde_json::Value = map.next_value()?;
+    match T::deserialize(&value) {
+        Ok(typed) => *slot = Some(typed),
+        Err(_) => {
+            extra.insert(name.to_owned(), value);
+        }
+    }
+    Ok(())
+}
+
 /// Reads the value of a key the struct does not declare into its `extra` map.
 pub fn unknown<'de, V, A>(
     extra: &mut BTreeMap<String, V>,

@@ -45,6 +45,22 @@ impl<T: BatchOutput, P: BatchOutput<Item = T::Item>> BatchOutput for super::Outc
 /// results and errors that concern them.
 pub trait ObjectIds {
     fn object_ids(&self) -> Vec<&str>;
+
+    /// The id of the record this value is about, with the keys under which HubSpot's batch
+    /// errors name it in `context`; `None` when the model does not tell. Errors are matched
+    /// to inputs by it: an id under any other key (a shared `toObjectId`) says nothing about
+    /// which input an error is for.
+    fn own_id(&self) -> Option<OwnId<'_>> {
+        None
+    }
+}
+
+/// A value's own record id and the `context` keys that name it (`fromObjectId` for the
+/// `from.id` of an association input; `id` for a record id at the top of an input).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OwnId<'a> {
+    pub id: &'a str,
+    pub keys: &'static [&'static str],
 }
 
 impl ObjectIds for super::ObjectId {

@@ -6,12 +6,16 @@
 //! A `Request` knows its method, path, query and JSON body, and how to read a successful
 //! response. It needs no network to build or inspect, so it can be tested as data or sent
 //! with another HTTP stack: send `method()`, `path_and_query()` and `body()`, then hand the
-//! status and body to `decode`.
+//! status, headers and body to `decode_response`, which gives the value or the same `Error`
+//! `Client::send` would.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use super::error::Error;
+use super::response::{self, ResponseHeaders};
 
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,13 +80,22 @@ impl<T, P> Outcome<T, P> {
 /// Reads a successful response of type `T` from its status and body.
 pub type Decode<T> = fn(u16, &[u8]) -> Result<T, serde_json::Error>;
 
+/// One query parameter as the request function set it.
+#[derive(Debug)]
+struct QueryParam {
+    name: &'static str,
+    value: String,
+    /// A paging cursor, already percent-encoded by HubSpot: its `%XX` sequences are kept.
+    cursor: bool,
+}
+
 /// One API call, ready to send.
 pub struct Request<T> {
     operation: &'static str,
     method: Method,
     template: &'static str,
     path_params: Vec<(&'static str, String)>,
-    query: Vec<(&'static str, String)>,
+    query: Vec<QueryParam>,
     body: Option<Result<Vec<u8>, String>>,
     idempotent: bool,
     decode: Decode<T>,
@@ -116,8 +129,8 @@ impl<T> Request<T> {
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
-            // Reads and deletes may be repeated; creating something may not.
-            idempotent: matches!(method, Method::Get | Method::Put | Method::Delete),
+            // Not repeated until declared safe; generated functions always declare it.
+            idempotent: false,
             decode,
         }
     }
@@ -130,8 +143,33 @@ impl<T> Request<T> {
 
     /// Adds a query parameter.
     pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.query.push((name, value.to_string()));
+        self.query.push(QueryParam {
+            name,
+            value: value.to_string(),
+            cursor: false,
+        });
         self
+    }
+
+    /// Adds a paging cursor (`after`, `before`): a value HubSpot handed out already
+    /// percent-encoded (`Mw%3D%3D`), so its `%XX` sequences are sent as they are and only bytes
+    /// that cannot stand in a query value are encoded. Encoding the `%` again would send HubSpot
+    /// another cursor.
+    pub fn cursor(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.query.push(QueryParam {
+            name,
+            value: value.to_string(),
+            cursor: true,
+        });
+        self
+    }
+
+    /// Adds a paging cursor if it is set.
+    pub fn cursor_opt<V: fmt::Display>(self, name: &'static str, value: Option<V>) -> Self {
+        match value {
+            Some(value) => self.cursor(name, value),
+            None => self,
+        }
     }
 
     /// Adds a query parameter if it is set.
@@ -149,7 +187,7 @@ impl<T> Request<T> {
         values: impl IntoIterator<Item = V>,
     ) -> Self {
         for value in values {
-            self.query.push((name, value.to_string()));
+            self = self.query(name, value);
         }
         self
     }
@@ -215,19 +253,25 @@ impl<T> Request<T> {
         Ok(path)
     }
 
-    /// Query parameters in the order they were added, not yet encoded.
-    pub fn query_pairs(&self) -> &[(&'static str, String)] {
-        &self.query
+    /// Query parameters in the order they were added, as given: most are not yet encoded,
+    /// but paging cursors already are (see [`cursor`](Self::cursor)). Use
+    /// [`path_and_query`](Self::path_and_query) to get each encoded as it must be.
+    pub fn query_pairs(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.query.iter().map(|q| (q.name, q.value.as_str()))
     }
 
     /// The path and the encoded query string.
     pub fn path_and_query(&self) -> Result<String, InvalidRequest> {
         let mut out = self.path()?;
-        for (i, (name, value)) in self.query.iter().enumerate() {
+        for (i, param) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
-            encode_segment(name, &mut out);
+            encode_segment(param.name, &mut out);
             out.push('=');
-            encode_segment(value, &mut out);
+            if param.cursor {
+                encode_cursor(&param.value, &mut out);
+            } else {
+                encode_segment(&param.value, &mut out);
+            }
         }
         Ok(out)
     }
@@ -249,9 +293,34 @@ impl<T> Request<T> {
         Ok(())
     }
 
-    /// Reads a successful (2xx) response.
-    pub fn decode(&self, status: u16, body: &[u8]) -> Result<T, serde_json::Error> {
+    /// Reads an answer from its status and body alone; like
+    /// [`decode_response`](Self::decode_response) without headers, so a 429 cannot say how
+    /// long to wait.
+    pub fn decode(&self, status: u16, body: &[u8]) -> Result<T, Error> {
+        self.decode_response(status, &[] as &[(&str, &str)], body)
+    }
+
+    /// Reads an answer, whatever its status: a 2xx body as `T`, anything else as the
+    /// [`Error`] that `Client::send` returns for it, classified the same way
+    /// ([`Error::is_retryable`], [`Error::may_have_been_applied`]). `headers` are the
+    /// answer's (`Retry-After`, rate limits, `Content-Type`); see [`ResponseHeaders`].
+    pub fn decode_response<H: ResponseHeaders + ?Sized>(
+        &self,
+        status: u16,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        if !(200..300).contains(&status) {
+            return Err(response::failure(
+                self.operation,
+                self.idempotent,
+                status,
+                headers,
+                body,
+            ));
+        }
         (self.decode)(status, body)
+            .map_err(|e| response::undecodable(self.operation, status, headers, body, &e))
     }
 
     fn invalid(&self, message: String) -> InvalidRequest {
@@ -262,17 +331,50 @@ impl<T> Request<T> {
     }
 }
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+fn push_encoded(byte: u8, out: &mut String) {
+    out.push('%');
+    out.push(HEX[usize::from(byte >> 4)] as char);
+    out.push(HEX[usize::from(byte & 0xF)] as char);
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value can never
 /// add a segment, a query or a fragment.
 fn encode_segment(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if is_unreserved(byte) {
             out.push(byte as char);
         } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 0xF)] as char);
+            push_encoded(byte, out);
+        }
+    }
+}
+
+/// Encodes a cursor that is already percent-encoded: `%XX` sequences stay as they are, as do
+/// the characters a query may hold as they are; what would end the value (`&`, `#`), change
+/// its meaning (`=`, `+`, `;`), or cannot stand in a URL (spaces, controls, non-ASCII, a `%`
+/// that starts no sequence) is encoded.
+fn encode_cursor(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape = byte == b'%'
+            && bytes.len() > i + 2
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit();
+        let plain = is_unreserved(byte)
+            || matches!(
+                byte,
+                b'!' | b'$' | b'\'' | b'(' | b')' | b'*' | b',' | b':' | b'@' | b'/' | b'?'
+            );
+        if escape || plain {
+            out.push(byte as char);
+        } else {
+            push_encoded(byte, out);
         }
     }
 }
@@ -307,7 +409,7 @@ pub mod decode {
         body: &[u8],
     ) -> Result<Outcome<T, P>, serde_json::Error> {
         if status == 207 {
-            serde_json::from_slice(body).map(Outcome::Partial)
+            serde_json::from_slice(body_or_null(body)).map(Outcome::Partial)
         } else {
             serde_json::from_slice(body_or_null(body)).map(Outcome::Complete)
         }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::error::{RateLimitPolicy, RateLimited};
+use super::error::RateLimited;
 
 /// How often and how patiently the client retries.
 ///
@@ -63,22 +63,21 @@ impl RetryPolicy {
         equal_jitter(cap)
     }
 
-    /// How long to wait after a 429, or `None` to give up and return it. `earlier` is the
-    /// number of 429s this request had before this one, `waited` the time since its first.
+    /// How long to wait after a 429 that [`Error::retry`](super::Error::retry) says is worth
+    /// waiting for ([`Retry::RateLimit`](super::Retry::RateLimit): not the daily cap), or
+    /// `None` to give up and return it. `earlier` is the number of 429s this request had
+    /// before this one, `waited` the time since its first.
     ///
-    /// The daily cap is never retried, nor a `Retry-After` beyond `max_retry_after`. Other
-    /// 429s wait at least `Retry-After`, and otherwise from one slot of the window
-    /// (`interval / max`) doubling with each 429, up to one whole window, with jitter; until
-    /// the wait would end past `rate_limit_deadline`.
+    /// A `Retry-After` beyond `max_retry_after` is given up on. Other 429s wait at least
+    /// `Retry-After`, and otherwise from one slot of the window (`interval / max`) doubling
+    /// with each 429, up to one whole window, with jitter; until the wait would end past
+    /// `rate_limit_deadline`.
     pub fn rate_limit_wait(
         &self,
         limited: &RateLimited,
         earlier: u32,
         waited: Duration,
     ) -> Option<Duration> {
-        if limited.policy == RateLimitPolicy::Daily {
-            return None;
-        }
         if limited
             .retry_after
             .is_some_and(|after| after > self.max_retry_after)

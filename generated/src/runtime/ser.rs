@@ -47,10 +47,18 @@ impl<M: SerializeMap> Object<M> {
         }
     }
 
-    /// Writes the properties the schema does not declare.
-    pub fn extra<V: Serialize>(&mut self, extra: &BTreeMap<String, V>) {
+    /// Writes the properties kept in `extra`. `declared` lists the struct's own keys, each
+    /// with whether it was written: an entry under a written key is left out, so a key is
+    /// never sent twice and the declared field wins; one under a key that was not written is
+    /// the only value for it and is sent.
+    pub fn extra<V: Serialize>(&mut self, extra: &BTreeMap<String, V>, declared: &[(&str, bool)]) {
         for (key, value) in extra {
-            self.field(key, value);
+            let written = declared
+                .iter()
+                .any(|&(declared, written)| written && declared == key);
+            if !written {
+                self.field(key, value);
+            }
         }
     }
 

@@ -68,7 +68,20 @@ impl ::serde::Serialize for BatchResponse {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("completedAt", true),
+                    ("errors", self.errors.is_some()),
+                    ("links", self.links.is_some()),
+                    ("numErrors", self.num_errors.is_some()),
+                    ("requestedAt", self.requested_at.is_some()),
+                    ("results", true),
+                    ("startedAt", true),
+                    ("status", true),
+                ],
+            );
         object.end()
     }
 }
@@ -235,7 +248,11 @@ impl ::serde::Serialize for CollectionResponseWithTotalSimplePublicObject {
         object.optional("paging", &self.paging);
         object.field("results", &self.results);
         object.field("total", &self.total);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("paging", self.paging.is_some()), ("results", true), ("total", true)],
+            );
         object.end()
     }
 }
@@ -352,7 +369,17 @@ impl ::serde::Serialize for Filter {
         object.field("propertyName", &self.property_name);
         object.optional("value", &self.value);
         object.optional("values", &self.values);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("highValue", self.high_value.is_some()),
+                    ("operator", true),
+                    ("propertyName", true),
+                    ("value", self.value.is_some()),
+                    ("values", self.values.is_some()),
+                ],
+            );
         object.end()
     }
 }
@@ -468,7 +495,7 @@ impl ::serde::Serialize for FilterGroup {
     ) -> Result<__S::Ok, __S::Error> {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("filters", &self.filters);
-        object.extra(&self.extra);
+        object.extra(&self.extra, &[("filters", true)]);
         object.end()
     }
 }
@@ -716,7 +743,18 @@ impl ::serde::Serialize for PublicObjectSearchRequest {
         object.field("properties", &self.properties);
         object.optional("query", &self.query);
         object.field("sorts", &self.sorts);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("after", true),
+                    ("filterGroups", true),
+                    ("limit", true),
+                    ("properties", true),
+                    ("query", self.query.is_some()),
+                    ("sorts", true),
+                ],
+            );
         object.end()
     }
 }
@@ -856,7 +894,11 @@ impl ::serde::Serialize for PublicObjectWarning {
         object.field("category", &self.category);
         object.field("context", &self.context);
         object.field("message", &self.message);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[("category", true), ("context", true), ("message", true)],
+            );
         object.end()
     }
 }
@@ -1009,7 +1051,22 @@ impl ::serde::Serialize for SimplePublicObject {
         object.field("updatedAt", &self.updated_at);
         object.optional("url", &self.url);
         object.optional("warnings", &self.warnings);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("archived", true),
+                    ("archivedAt", self.archived_at.is_some()),
+                    ("createdAt", true),
+                    ("id", true),
+                    ("objectWriteTraceId", self.object_write_trace_id.is_some()),
+                    ("properties", true),
+                    ("propertiesWithHistory", self.properties_with_history.is_some()),
+                    ("updatedAt", true),
+                    ("url", self.url.is_some()),
+                    ("warnings", self.warnings.is_some()),
+                ],
+            );
         object.end()
     }
 }
@@ -1207,7 +1264,18 @@ impl ::serde::Serialize for ValueWithTimestamp {
         object.field("timestamp", &self.timestamp);
         object.optional("updatedByUserId", &self.updated_by_user_id);
         object.field("value", &self.value);
-        object.extra(&self.extra);
+        object
+            .extra(
+                &self.extra,
+                &[
+                    ("sourceId", self.source_id.is_some()),
+                    ("sourceLabel", self.source_label.is_some()),
+                    ("sourceType", true),
+                    ("timestamp", true),
+                    ("updatedByUserId", self.updated_by_user_id.is_some()),
+                    ("value", true),
+                ],
+            );
         object.end()
     }
 }

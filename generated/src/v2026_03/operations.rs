@@ -409,7 +409,7 @@ pub fn list_associations(
         .path_param("objectType", object_type)
         .path_param("objectId", object_id.into())
         .path_param("toObjectType", to_object_type)
-        .query_opt("after", query.after.as_ref())
+        .cursor_opt("after", query.after.as_ref())
         .query_opt("limit", query.limit.as_ref())
         .idempotent(true)
 }

@@ -76,6 +76,32 @@ where
     Ok(())
 }
 
+/// Reads the value of a known field of a lenient type (an error schema): a value that does
+/// not fit the field's type is kept in `extra` under its key, and the field stays empty, so
+/// one odd field never loses the rest of the object.
+pub fn lenient_field<'de, T, A>(
+    slot: &mut Option<T>,
+    extra: &mut BTreeMap<String, serde_json::Value>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    T: de::DeserializeOwned,
+    A: MapAccess<'de>,
+{
+    if slot.is_some() || extra.contains_key(name) {
+        return Err(de::Error::duplicate_field(name));
+    }
+    let value: serde_json::Value = map.next_value()?;
+    match T::deserialize(&value) {
+        Ok(typed) => *slot = Some(typed),
+        Err(_) => {
+            extra.insert(name.to_owned(), value);
+        }
+    }
+    Ok(())
+}
+
 /// Reads the value of a key the struct does not declare into its `extra` map.
 pub fn unknown<'de, V, A>(
     extra: &mut BTreeMap<String, V>,
@@ -102,4 +128,78 @@ where
         Key::Borrowed(s) => T::from(s),
         Key::Owned(s) => T::from(s),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error item with one lenient optional field, read as generated code reads it.
+    #[derive(Debug, PartialEq)]
+    struct Item {
+        message: String,
+        errors: Option<Vec<String>>,
+        extra: BTreeMap<String, serde_json::Value>,
+    }
+
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct ItemVisitor;
+            impl<'de> Visitor<'de> for ItemVisitor {
+                type Value = Item;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an item")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+                    let mut message: Option<String> = None;
+                    let mut errors: Option<Option<Vec<String>>> = None;
+                    let mut extra = BTreeMap::new();
+                    while let Some(key) = map.next_key::<Key<'de>>()? {
+                        match key.as_str() {
+                            "message" => field(&mut message, &mut map, "message"),
+                            "errors" => lenient_field(&mut errors, &mut extra, &mut map, "errors"),
+                            _ => unknown(&mut extra, key, &mut map),
+                        }?;
+                    }
+                    let Some(message) = message else {
+                        return Err(de::Error::missing_field("message"));
+                    };
+                    Ok(Item {
+                        message,
+                        errors: errors.flatten(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(ItemVisitor)
+        }
+    }
+
+    #[test]
+    fn a_lenient_field_that_does_not_fit_is_kept_aside() {
+        let item: Item = serde_json::from_str(r#"{"message":"m","errors":{"odd":1}}"#).unwrap();
+        assert_eq!(item.message, "m");
+        assert_eq!(item.errors, None);
+        assert_eq!(item.extra["errors"], serde_json::json!({"odd": 1}));
+    }
+
+    #[test]
+    fn a_lenient_field_reads_values_that_fit_and_null() {
+        let item: Item = serde_json::from_str(r#"{"message":"m","errors":["a"]}"#).unwrap();
+        assert_eq!(item.errors, Some(vec!["a".to_owned()]));
+        assert!(item.extra.is_empty());
+        let item: Item = serde_json::from_str(r#"{"errors":null,"message":"m"}"#).unwrap();
+        assert_eq!(item.errors, None);
+        assert!(item.extra.is_empty());
+    }
+
+    #[test]
+    fn a_lenient_field_given_twice_is_an_error() {
+        let twice = r#"{"message":"m","errors":5,"errors":["a"]}"#;
+        let error = serde_json::from_str::<Item>(twice).unwrap_err();
+        assert!(
+            error.to_string().contains("duplicate field `errors`"),
+            "{error}"
+        );
+    }
 }

@@ -1,13 +1,12 @@
-//! The one error type of the client.
+//! The one error type of the client, and of reading answers without it.
 //!
 //! Messages name the operation and, for API errors, HubSpot's `correlationId`, which is what
 //! HubSpot support asks for. No variant holds request headers, so the token never appears
-//! in an error.
+//! in an error. Each error says whether trying again can help ([`Error::is_retryable`]) and
+//! whether the request may have taken effect ([`Error::may_have_been_applied`]).
 
 use std::fmt;
 use std::time::Duration;
-
-use serde::Deserialize;
 
 use super::request::InvalidRequest;
 
@@ -54,7 +53,7 @@ pub struct RateLimited {
     pub daily_remaining: Option<u64>,
 }
 
-/// A non-2xx answer other than 429, with HubSpot's error body.
+/// A non-2xx answer other than 429 and redirects, with HubSpot's error body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     pub operation: &'static str,
@@ -67,30 +66,97 @@ pub struct ApiError {
     pub errors: Vec<serde_json::Value>,
     /// `context`, as sent (a map, or sometimes a string).
     pub context: Option<serde_json::Value>,
-    /// The start of the body when it was not HubSpot's error shape.
-    pub body_snippet: Option<String>,
+    /// What came back when it was not HubSpot's error shape (an HTML page from a proxy, say).
+    pub body: Option<BodySummary>,
+    /// A 502, 503 or 504 for an operation that is safe to repeat.
+    pub retryable: bool,
+}
+
+/// What a body was, for messages: its media type, size and first line of text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodySummary {
+    /// `Content-Type`, if the answer had one.
+    pub content_type: Option<String>,
+    /// Size in bytes.
+    pub len: usize,
+    /// The first line of text (of an HTML page, the first text between its tags), shortened.
+    pub first_line: String,
+    /// The start of the body as it came (lossy UTF-8), for debugging.
+    pub snippet: String,
+}
+
+impl BodySummary {
+    /// Whether the body holds nothing but whitespace.
+    pub fn is_empty(&self) -> bool {
+        self.first_line.is_empty() && self.snippet.trim().is_empty()
+    }
+}
+
+impl fmt::Display for BodySummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("an empty body");
+        }
+        let media = self.content_type.as_deref().unwrap_or("no content type");
+        write!(f, "{} bytes of {media}", self.len)?;
+        if !self.first_line.is_empty() {
+            write!(f, ": {}", self.first_line)?;
+        }
+        Ok(())
+    }
+}
+
+/// What the classifier says about trying a failed request again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retry {
+    /// Trying again cannot help, or could apply the change twice.
+    Never,
+    /// A transient failure: try again after a backoff.
+    Backoff,
+    /// HubSpot's rolling-window rate limit (any policy but `DAILY`): try again when the
+    /// window allows. [`Error::RateLimited`] carries `Retry-After` and the rate-limit headers;
+    /// [`RetryPolicy::rate_limit_wait`](super::RetryPolicy::rate_limit_wait) turns them into a
+    /// wait, bounded by a deadline rather than by attempts.
+    RateLimit,
 }
 
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The client is misconfigured (e.g. no token).
+    /// The client is misconfigured (e.g. no token); nothing was sent.
     Config(String),
     /// The request could not be built (e.g. an empty path parameter); nothing was sent.
     InvalidRequest(InvalidRequest),
-    /// The connection failed or broke.
+    /// The connection failed before the request was sent, or broke after.
+    #[cfg(feature = "client")]
     Transport {
         operation: &'static str,
         source: reqwest::Error,
+        /// The request was (at least partly) written, so HubSpot may have acted on it.
+        may_have_been_applied: bool,
+        /// Nothing was sent, or the operation is safe to repeat.
+        retryable: bool,
     },
     /// No answer in time.
-    Timeout { operation: &'static str },
-    /// A 2xx answer whose body is not what the operation returns.
+    Timeout {
+        operation: &'static str,
+        may_have_been_applied: bool,
+        retryable: bool,
+    },
+    /// A redirect, which is never followed: HubSpot does not redirect API calls, and the token
+    /// must not go to another address.
+    Redirect {
+        operation: &'static str,
+        status: u16,
+        /// The `Location` it pointed to.
+        location: Option<String>,
+    },
+    /// A 2xx answer whose body is not what the operation returns. The request went through.
     Decode {
         operation: &'static str,
         status: u16,
         message: String,
-        body_snippet: String,
+        body: BodySummary,
     },
     /// HubSpot refused the request.
     Api(Box<ApiError>),
@@ -113,9 +179,72 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::RateLimited(_) => Some(429),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// Whether the request may have taken effect although it failed: it was sent and the
+    /// connection broke or timed out before the whole answer came, HubSpot answered 5xx, or
+    /// it answered 2xx with a body that could not be read. `false` means nothing was sent or
+    /// HubSpot refused it (4xx, 429). Check before repeating a call that is not idempotent.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            #[cfg(feature = "client")]
+            Error::Transport {
+                may_have_been_applied,
+                ..
+            } => *may_have_been_applied,
+            Error::Timeout {
+                may_have_been_applied,
+                ..
+            } => *may_have_been_applied,
+            Error::Decode { .. } => true,
+            Error::Api(e) => e.status >= 500,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::Redirect { .. }
+            | Error::RateLimited(_) => false,
+        }
+    }
+
+    /// Whether to try again, and how long to wait.
+    pub fn retry(&self) -> Retry {
+        let backoff_if = |retryable: bool| {
+            if retryable {
+                Retry::Backoff
+            } else {
+                Retry::Never
+            }
+        };
+        match self {
+            #[cfg(feature = "client")]
+            Error::Transport { retryable, .. } => backoff_if(*retryable),
+            Error::Timeout { retryable, .. } => backoff_if(*retryable),
+            Error::Api(e) => backoff_if(e.retryable),
+            Error::RateLimited(e) if e.policy == RateLimitPolicy::Daily => Retry::Never,
+            Error::RateLimited(_) => Retry::RateLimit,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::Redirect { .. }
+            | Error::Decode { .. } => Retry::Never,
+        }
+    }
+
+    /// Whether the same request may succeed if sent again, and is safe to send again: a
+    /// rate limit other than the daily cap, a connection that failed before sending, and for
+    /// operations safe to repeat also 502/503/504, timeouts and broken connections.
+    pub fn is_retryable(&self) -> bool {
+        self.retry() != Retry::Never
+    }
+}
+
+/// How much of a failed attempt got through, for messages.
+fn reach(may_have_been_applied: bool) -> &'static str {
+    if may_have_been_applied {
+        "the request was sent and may have been applied"
+    } else {
+        "nothing was sent"
     }
 }
 
@@ -124,27 +253,66 @@ impl fmt::Display for Error {
         match self {
             Error::Config(message) => write!(f, "client configuration: {message}"),
             Error::InvalidRequest(e) => e.fmt(f),
-            Error::Transport { operation, source } => {
-                write!(f, "{operation}: connection failed: {source}")
-            }
-            Error::Timeout { operation } => write!(f, "{operation}: timed out"),
+            #[cfg(feature = "client")]
+            Error::Transport {
+                operation,
+                source,
+                may_have_been_applied,
+                ..
+            } => write!(
+                f,
+                "{operation}: connection failed ({}): {source}",
+                reach(*may_have_been_applied)
+            ),
+            Error::Timeout {
+                operation,
+                may_have_been_applied,
+                ..
+            } => write!(
+                f,
+                "{operation}: timed out ({})",
+                reach(*may_have_been_applied)
+            ),
+            Error::Redirect {
+                operation,
+                status,
+                location,
+            } => write!(
+                f,
+                "{operation}: answered {status}, a redirect to {}; redirects are not followed \
+                 (HubSpot does not redirect API calls: check the base URL and any proxy)",
+                location.as_deref().unwrap_or("nowhere (no Location)")
+            ),
             Error::Decode {
                 operation,
                 status,
                 message,
-                body_snippet,
-            } => write!(
-                f,
-                "{operation}: unexpected {status} response body ({message}): {body_snippet}"
-            ),
+                body,
+            } => {
+                write!(f, "{operation}: HubSpot answered {status} with ")?;
+                // serde's message about an empty body (read as `null`) would point at text
+                // that never came.
+                if body.is_empty() || body.content_type.as_deref().is_some_and(|t| !is_json(t)) {
+                    write!(f, "{body}, where JSON was expected")?;
+                } else {
+                    write!(f, "a body that does not fit ({message}): {}", body.snippet)?;
+                }
+                write!(f, " (the request went through)")
+            }
             Error::Api(e) => {
                 write!(f, "{}: HubSpot answered {}", e.operation, e.status)?;
                 if let Some(category) = &e.category {
                     write!(f, " {category}")?;
                 }
-                write!(f, ": {}", e.message)?;
+                match &e.body {
+                    Some(body) => write!(f, " with {body}")?,
+                    None => write!(f, ": {}", e.message)?,
+                }
                 if let Some(id) = &e.correlation_id {
                     write!(f, " (correlationId {id})")?;
+                }
+                if self.may_have_been_applied() {
+                    write!(f, "; {}", reach(true))?;
                 }
                 Ok(())
             }
@@ -166,6 +334,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            #[cfg(feature = "client")]
             Error::Transport { source, .. } => Some(source),
             Error::InvalidRequest(e) => Some(e),
             _ => None,
@@ -179,49 +348,14 @@ impl From<InvalidRequest> for Error {
     }
 }
 
-/// The fields of HubSpot's error bodies, all optional: error bodies vary.
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ErrorBody {
-    pub message: Option<String>,
-    pub category: Option<String>,
-    pub sub_category: Option<serde_json::Value>,
-    pub correlation_id: Option<String>,
-    pub policy_name: Option<String>,
-    #[serde(default)]
-    pub errors: Vec<serde_json::Value>,
-    pub context: Option<serde_json::Value>,
-}
-
-/// At most this many bytes of a body go into an error message.
-const SNIPPET: usize = 512;
-
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET)]);
-    if body.len() > SNIPPET {
-        format!("{text}…")
-    } else {
-        text.into_owned()
-    }
-}
-
-#[inline]
-pub(crate) fn api_error(operation: &'static str, status: u16, body: &[u8]) -> ApiError {
-    let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
-    let shaped = parsed.as_ref().is_some_and(|b| b.message.is_some());
-    let b = parsed.unwrap_or_default();
-    ApiError {
-        operation,
-        status,
-        category: b.category,
-        sub_category: b.sub_category.map(|v| match v {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        }),
-        message: b.message.unwrap_or_else(|| format!("HTTP {status}")),
-        correlation_id: b.correlation_id,
-        errors: b.errors,
-        context: b.context,
-        body_snippet: (!shaped && !body.is_empty()).then(|| snippet(body)),
-    }
+/// Whether a `Content-Type` is JSON: `application/json`, `*/json`, `*+json`, or the
+/// `*/*` HubSpot's documents give its error answers.
+pub(crate) fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "*/*" || essence.ends_with("/json") || essence.ends_with("+json")
 }

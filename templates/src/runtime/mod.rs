@@ -4,17 +4,19 @@
 //! same logic in every type. The HTTP client is behind the `client` feature.
 
 pub mod de;
+mod error;
 mod model;
 mod object_id;
 mod request;
+mod response;
 pub mod ser;
 
+#[cfg(feature = "client")]
+mod attribution;
 #[cfg(feature = "client")]
 mod batch;
 #[cfg(feature = "client")]
 mod client;
-#[cfg(feature = "client")]
-mod error;
 #[cfg(feature = "client")]
 mod limiter;
 #[cfg(feature = "client")]
@@ -22,16 +24,16 @@ mod paging;
 #[cfg(feature = "client")]
 mod retry;
 
-pub use model::{BatchOutput, ContinueFrom, ObjectIds, Page, PagedResult};
+pub use error::{ApiError, BodySummary, Error, RateLimitPolicy, RateLimited, Retry};
+pub use model::{BatchOutput, ContinueFrom, ObjectIds, OwnId, Page, PagedResult};
 pub use object_id::ObjectId;
 pub use request::{decode, Decode, InvalidRequest, Method, Outcome, Request};
+pub use response::ResponseHeaders;
 
 #[cfg(feature = "client")]
 pub use batch::{BatchFailure, BatchReport, FailureReason};
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE};
-#[cfg(feature = "client")]
-pub use error::{ApiError, Error, RateLimitPolicy, RateLimited};
 #[cfg(feature = "redis")]
 pub use limiter::SharedRateLimit;
 #[cfg(feature = "client")]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::error::{RateLimitPolicy, RateLimited};
+use super::error::RateLimited;
 
 /// How often and how patiently the client retries.
 ///
@@ -60,22 +60,21 @@ impl RetryPolicy {
         equal_jitter(cap)
     }
 
-    /// How long to wait after a 429, or `None` to give up and return it. `earlier` is the
-    /// number of 429s this request had before this one, `waited` the time since its first.
+    /// How long to wait after a 429 that [`Error::retry`](super::Error::retry) says is worth
+    /// waiting for ([`Retry::RateLimit`](super::Retry::RateLimit): not the daily cap), or
+    /// `None` to give up and return it. `earlier` is the number of 429s this request had
+    /// before this one, `waited` the time since its first.
     ///
-    /// The daily cap is never retried, nor a `Retry-After` beyond `max_retry_after`. Other
-    /// 429s wait at least `Retry-After`, and otherwise from one slot of the window
-    /// (`interval / max`) doubling with each 429, up to one whole window, with jitter; until
-    /// the wait would end past `rate_limit_deadline`.
+    /// A `Retry-After` beyond `max_retry_after` is given up on. Other 429s wait at least
+    /// `Retry-After`, and otherwise from one slot of the window (`interval / max`) doubling
+    /// with each 429, up to one whole window, with jitter; until the wait would end past
+    /// `rate_limit_deadline`.
     pub fn rate_limit_wait(
         &self,
         limited: &RateLimited,
         earlier: u32,
         waited: Duration,
     ) -> Option<Duration> {
-        if limited.policy == RateLimitPolicy::Daily {
-            return None;
-        }
         if limited
             .retry_after
             .is_some_and(|after| after > self.max_retry_after)
@@ -108,6 +107,7 @@ fn equal_jitter(cap: Duration) -> Duration {
 
 #[cfg(test)]
 mod tests {
+    use super::super::error::RateLimitPolicy;
     use super::*;
 
     fn limited(policy: RateLimitPolicy, retry_after: Option<u64>) -> RateLimited {
@@ -165,15 +165,13 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_a_floor_and_a_long_one_or_the_daily_cap_gives_up() {
+    fn retry_after_is_a_floor_and_a_long_one_gives_up() {
         let policy = RetryPolicy::default();
         let after = limited(RateLimitPolicy::Secondly, Some(3));
         let wait = policy.rate_limit_wait(&after, 0, Duration::ZERO).unwrap();
         assert!(wait >= Duration::from_secs(3), "{wait:?}");
         let too_long = limited(RateLimitPolicy::Secondly, Some(3600));
         assert_eq!(policy.rate_limit_wait(&too_long, 0, Duration::ZERO), None);
-        let daily = limited(RateLimitPolicy::Daily, None);
-        assert_eq!(policy.rate_limit_wait(&daily, 0, Duration::ZERO), None);
         let never = RetryPolicy::never();
         let rolling = limited(RateLimitPolicy::TenSecondlyRolling, None);
         assert_eq!(never.rate_limit_wait(&rolling, 0, Duration::ZERO), None);

@@ -44,10 +44,18 @@ impl<M: SerializeMap> Object<M> {
         }
     }
 
-    /// Writes the properties the schema does not declare.
-    pub fn extra<V: Serialize>(&mut self, extra: &BTreeMap<String, V>) {
+    /// Writes the properties kept in `extra`. `declared` lists the struct's own keys, each
+    /// with whether it was written: an entry under a written key is left out, so a key is
+    /// never sent twice and the declared field wins; one under a key that was not written is
+    /// the only value for it and is sent.
+    pub fn extra<V: Serialize>(&mut self, extra: &BTreeMap<String, V>, declared: &[(&str, bool)]) {
         for (key, value) in extra {
-            self.field(key, value);
+            let written = declared
+                .iter()
+                .any(|&(declared, written)| written && declared == key);
+            if !written {
+                self.field(key, value);
+            }
         }
     }
 
@@ -76,7 +84,14 @@ mod tests {
             object.field("id", &self.id);
             object.optional("label", &self.label);
             object.optional("note", &self.note);
-            object.extra(&self.extra);
+            object.extra(
+                &self.extra,
+                &[
+                    ("id", true),
+                    ("label", self.label.is_some()),
+                    ("note", self.note.is_some()),
+                ],
+            );
             object.end()
         }
     }
@@ -92,6 +107,25 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&sample).unwrap(),
             r#"{"id":7,"label":null,"zeta":[1]}"#
+        );
+    }
+
+    #[test]
+    fn extra_never_repeats_a_written_field() {
+        let sample = Sample {
+            id: 7,
+            label: None,
+            note: Some("kept".to_owned()),
+            extra: [
+                ("id".to_owned(), serde_json::json!(5)),
+                ("label".to_owned(), serde_json::json!("only here")),
+                ("note".to_owned(), serde_json::json!("dropped")),
+            ]
+            .into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&sample).unwrap(),
+            r#"{"id":7,"note":"kept","label":"only here"}"#
         );
     }
 

@@ -6,6 +6,7 @@
 mod format;
 mod models;
 mod operations;
+mod own_id;
 mod registry;
 mod share;
 mod traits;
@@ -242,9 +243,9 @@ fn lib_rs(api: &Api, shared: &BTreeMap<String, TypeDef>) -> proc_macro2::TokenSt
         pub mod runtime;
         #shared_module
 
-        pub use runtime::{ObjectId, Outcome, Request};
+        pub use runtime::{Error, ObjectId, Outcome, Request};
         #[cfg(feature = "client")]
-        pub use runtime::{BatchReport, Client, ClientBuilder, Error, RetryPolicy};
+        pub use runtime::{BatchReport, Client, ClientBuilder, RetryPolicy};
         #[cfg(feature = "redis")]
         pub use runtime::SharedRateLimit;
 

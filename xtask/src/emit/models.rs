@@ -74,8 +74,14 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
     let extra_field = s.extra.as_ref().map(|extra| {
         let field = ident(&extra.name);
         let value = type_tokens(&extra.value);
+        let docs = doc_attrs(Some(if s.lenient {
+            "Properties the schema does not declare, and values of optional properties that do not\n\
+             fit their type, kept so that they survive a round trip."
+        } else {
+            "Properties the schema does not declare, kept so that they survive a round trip."
+        }));
         quote! {
-            /// Properties the schema does not declare, kept so that they survive a round trip.
+            #docs
             pub #field: ::std::collections::BTreeMap<String, #value>,
         }
     });
@@ -127,7 +133,8 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
 }
 
 /// One object: fields in order (an optional one only when set, since absent and null mean
-/// the same for it), then the extra map. See `runtime::ser` for why not a derive.
+/// the same for it), then the extra map, which never repeats a key a field wrote. See
+/// `runtime::ser` for why not a derive.
 fn serialize_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let entries = s.fields.iter().map(|f| {
         let field = ident(&f.name);
@@ -140,7 +147,16 @@ fn serialize_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     });
     let extra = s.extra.as_ref().map(|extra| {
         let field = ident(&extra.name);
-        quote!(object.extra(&self.#field);)
+        let declared = s.fields.iter().map(|f| {
+            let wire = &f.wire_name;
+            if f.required {
+                quote!((#wire, true))
+            } else {
+                let value = ident(&f.name);
+                quote!((#wire, self.#value.is_some()))
+            }
+        });
+        quote!(object.extra(&self.#field, &[#(#declared),*]);)
     });
     let body = if s.fields.is_empty() && extra.is_none() {
         quote!(crate::runtime::ser::Object::new(serializer)?.end())
@@ -174,10 +190,16 @@ fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
         let ty = field_type(&f.ty, f.is_option());
         quote!(let mut #slot: Option<#ty> = None;)
     });
+    // A lenient struct keeps an optional field's odd value in its extra map (of any JSON).
+    let lenient = s.lenient && s.extra.is_some();
     let arms = s.fields.iter().map(|f| {
         let slot = slot(f);
         let wire = &f.wire_name;
-        quote!(#wire => crate::runtime::de::field(&mut #slot, &mut map, #wire),)
+        if lenient && !f.required {
+            quote!(#wire => crate::runtime::de::lenient_field(&mut #slot, &mut unknown, &mut map, #wire),)
+        } else {
+            quote!(#wire => crate::runtime::de::field(&mut #slot, &mut map, #wire),)
+        }
     });
     let fallback_arm = match &s.extra {
         Some(_) => quote!(_ => crate::runtime::de::unknown(&mut unknown, key, &mut map),),

@@ -1,11 +1,12 @@
 //! Request functions of one module: one function per operation, returning a plain
 //! `Request` value that the client (or any HTTP stack) sends.
 
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{doc_attrs, ident, type_tokens};
-use crate::ir::{HttpMethod, Module, Operation, Param, ParamLocation, TypeRef};
+use crate::ir::{Module, Operation, Param, ParamLocation, TypeRef};
 
 /// The `operations.rs` of a module.
 pub fn operations_file(module: &Module) -> TokenStream {
@@ -36,14 +37,7 @@ fn operation(op: &Operation) -> TokenStream {
             doc.push_str("\n\n");
         }
     }
-    let method_text = match op.method {
-        HttpMethod::Get => "GET",
-        HttpMethod::Post => "POST",
-        HttpMethod::Put => "PUT",
-        HttpMethod::Patch => "PATCH",
-        HttpMethod::Delete => "DELETE",
-    };
-    doc.push_str(&format!("`{method_text} {}`", op.path));
+    doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
     if op.partial.is_some() {
         doc.push_str(
             "\n\nA 207 answer, where some inputs failed, is `Outcome::Partial` with the errors.",
@@ -99,13 +93,8 @@ fn operation(op: &Operation) -> TokenStream {
         }
         (None, None) => (quote!(()), quote!(crate::runtime::decode::empty)),
     };
-    let method = ident(match op.method {
-        HttpMethod::Get => "Get",
-        HttpMethod::Post => "Post",
-        HttpMethod::Put => "Put",
-        HttpMethod::Patch => "Patch",
-        HttpMethod::Delete => "Delete",
-    });
+    // `GET` is `Method::Get`.
+    let method = ident(&op.method.as_str().to_upper_camel_case());
     let path = &op.path;
     let setters = op.params.iter().map(|p| {
         let wire = &p.wire_name;
@@ -121,10 +110,12 @@ fn operation(op: &Operation) -> TokenStream {
             },
             (ParamLocation::Query, true) => match &p.ty {
                 TypeRef::List(_) => quote!(.queries(#wire, #value.iter())),
+                _ if p.cursor => quote!(.cursor(#wire, #value)),
                 _ => quote!(.query(#wire, #value)),
             },
             (ParamLocation::Query, false) => match &p.ty {
                 TypeRef::List(_) => quote!(.queries(#wire, query.#value.iter().flatten())),
+                _ if p.cursor => quote!(.cursor_opt(#wire, query.#value.as_ref())),
                 _ => quote!(.query_opt(#wire, query.#value.as_ref())),
             },
         }

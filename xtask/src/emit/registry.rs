@@ -9,7 +9,7 @@ use quote::quote;
 use super::format;
 use super::types::ident;
 use crate::error::Result;
-use crate::ir::Api;
+use crate::ir::{Api, Struct, TypeKind};
 
 /// `tests/it/models.rs` for the crate `crate_name` (as a Rust identifier).
 pub fn round_trip_registry(api: &Api, crate_name: &str, command: &str) -> Result<String> {
@@ -21,6 +21,23 @@ pub fn round_trip_registry(api: &Api, crate_name: &str, command: &str) -> Result
         m.types.keys().map(move |t| {
             let ty = ident(t);
             quote!((#module_name, #t) => Some(via::<#krate::#module::#ty>(json)),)
+        })
+    });
+    // Structs that keep undeclared properties, with the name of that map.
+    let extra_arms = api.modules.iter().flat_map(|m| {
+        let module = ident(&m.name);
+        let module_name = &m.name;
+        let krate = krate.clone();
+        m.types.iter().filter_map(move |(t, def)| {
+            let TypeKind::Struct(Struct {
+                extra: Some(extra), ..
+            }) = &def.kind
+            else {
+                return None;
+            };
+            let ty = ident(t);
+            let field = ident(&extra.name);
+            Some(quote!((#module_name, #t) => Some(add_extra::<#krate::#module::#ty, _>(json, entries, |typed| &mut typed.#field)),))
         })
     });
     let tokens = quote! {
@@ -39,6 +56,33 @@ pub fn round_trip_registry(api: &Api, crate_name: &str, command: &str) -> Result
             // Through text, as responses arrive, so keys are borrowed from the input.
             let typed: T = serde_json::from_str(&json.to_string())?;
             serde_json::to_value(&typed)
+        }
+
+        /// Deserialises `json` as the named struct, adds `entries` to the map that keeps its
+        /// undeclared properties, and serialises it as text (where a repeated key would
+        /// show); `None` when the type keeps no such map.
+        pub fn with_extra(module: &str, type_name: &str, json: &serde_json::Value, entries: &[(String, serde_json::Value)]) -> Option<Result<String, serde_json::Error>> {
+            match (module, type_name) {
+                #(#extra_arms)*
+                _ => None,
+            }
+        }
+
+        fn add_extra<T, V>(
+            json: &serde_json::Value,
+            entries: &[(String, serde_json::Value)],
+            extra: impl FnOnce(&mut T) -> &mut std::collections::BTreeMap<String, V>,
+        ) -> Result<String, serde_json::Error>
+        where
+            T: serde::Serialize + serde::de::DeserializeOwned,
+            V: serde::de::DeserializeOwned,
+        {
+            let mut typed: T = serde_json::from_str(&json.to_string())?;
+            let map = extra(&mut typed);
+            for (key, value) in entries {
+                map.insert(key.clone(), serde_json::from_value(value.clone())?);
+            }
+            serde_json::to_string(&typed)
         }
     };
     format::rust_file("tests/it/models.rs", &format::header(command, &[]), tokens)

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, TypeDef};
 
 /// Types defined identically (documentation included) by every module that defines them,
 /// by at least two modules, and referring only to other such types.
@@ -33,7 +33,7 @@ pub fn shared_types(api: &Api) -> BTreeMap<String, TypeDef> {
     loop {
         let outside: Vec<String> = shared
             .iter()
-            .filter(|(_, def)| mentions(def).iter().any(|n| !shared.contains_key(n)))
+            .filter(|(_, def)| mentions(def).iter().any(|n| !shared.contains_key(*n)))
             .map(|(name, _)| name.clone())
             .collect();
         if outside.is_empty() {
@@ -45,25 +45,10 @@ pub fn shared_types(api: &Api) -> BTreeMap<String, TypeDef> {
     }
 }
 
-fn mentions(def: &TypeDef) -> Vec<String> {
-    fn walk(ty: &TypeRef, out: &mut Vec<String>) {
-        match ty {
-            TypeRef::Named(name) => out.push(name.clone()),
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => walk(inner, out),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| walk(&f.ty, &mut out));
-            if let Some(extra) = &s.extra {
-                walk(&extra.value, &mut out);
-            }
-        }
-        TypeKind::Union(u) => u.variants.iter().for_each(|v| walk(&v.ty, &mut out)),
-        TypeKind::Alias(target) => walk(target, &mut out),
-        TypeKind::Enum(_) => {}
-    }
-    out
+/// The defined types a definition mentions, however deep.
+fn mentions(def: &TypeDef) -> Vec<&str> {
+    def.children()
+        .into_iter()
+        .filter_map(|(_, ty)| ty.mentioned())
+        .collect()
 }

@@ -1,13 +1,17 @@
 //! Runtime trait impls that let the client page and batch: `Page` for list responses,
-//! `BatchOutput` for batch responses, `ObjectIds` for batch inputs and results.
+//! `BatchOutput` for batch responses, `ContinueFrom`/`PagedResult` for batch reads that page
+//! per input, `ObjectIds` for batch inputs and results. Lowering decided which types get
+//! which impl (`Operation::paging`, `Operation::batch`); this spells them out.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{ident, type_tokens};
-use crate::ir::{Field, Module, ParamLocation, Struct, TypeKind, TypeRef};
+use crate::ir::{
+    BatchOutput, Cursor, FieldStep, Module, Page, ResultPage, TypeKind, TypeRef, Types,
+};
 
 /// One trait impl: the type it is for, the trait, and the code.
 pub struct TraitImpl {
@@ -17,279 +21,201 @@ pub struct TraitImpl {
 }
 
 pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
-    let mut pages = BTreeSet::new();
-    let mut outputs = BTreeSet::new();
-    let mut id_roots = Vec::new();
+    // Several operations may share a type; each impl is written once, in order of type name.
+    let mut pages: BTreeMap<&str, &Page> = BTreeMap::new();
+    let mut outputs: BTreeMap<&str, &BatchOutput> = BTreeMap::new();
+    let mut continuable: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut id_roots: Vec<&TypeRef> = Vec::new();
     for op in &module.operations {
-        let cursor = op
-            .params
-            .iter()
-            .any(|p| p.location == ParamLocation::Query && p.wire_name == "after");
-        // Impls go on the struct itself: an alias and its target are one type.
-        if let (true, Some(TypeRef::Named(ok))) = (cursor, &op.ok) {
-            pages.insert(resolve(module, ok));
+        if let Some(page) = &op.paging {
+            pages.entry(&page.type_name).or_insert(page);
         }
-        if let Some(input) = &op.batch_input {
-            id_roots.push(input.clone());
-            for ty in op.ok.iter().chain(&op.partial) {
-                if let TypeRef::Named(name) = ty {
-                    outputs.insert(resolve(module, name));
-                }
+        if let Some(batch) = &op.batch {
+            id_roots.push(&batch.input);
+            if let Some((input, after)) = &batch.input_after {
+                continuable.entry(input).or_insert(after);
+            }
+            for output in &batch.outputs {
+                outputs.entry(&output.type_name).or_insert(output);
             }
         }
     }
+    let mut paged_results: BTreeMap<&str, &ResultPage> = BTreeMap::new();
+    for output in outputs.values() {
+        id_roots.push(&output.item);
+        if let Some(paged) = &output.item_paging {
+            paged_results.entry(&paged.type_name).or_insert(paged);
+        }
+    }
+
     let mut impls = Vec::new();
-    let mut add = |type_name: &str, trait_name: &'static str, tokens: Option<TokenStream>| {
-        if let Some(tokens) = tokens {
-            impls.push(TraitImpl {
-                type_name: type_name.to_owned(),
-                trait_name,
-                tokens,
-            });
-        }
+    let mut add = |type_name: &str, trait_name: &'static str, tokens: TokenStream| {
+        impls.push(TraitImpl {
+            type_name: type_name.to_owned(),
+            trait_name,
+            tokens,
+        });
     };
-    for name in &pages {
-        add(name, "Page", page_impl(module, name));
+    for (name, page) in pages {
+        add(name, "Page", page_impl(page));
     }
-    let mut paged_results = BTreeSet::new();
-    for name in &outputs {
-        if let Some((tokens, item)) = batch_output_impl(module, name) {
-            add(name, "BatchOutput", Some(tokens));
-            if let Some(item) = named(&item) {
-                paged_results.insert(resolve(module, item));
-            }
-            id_roots.push(item);
-        }
+    for (name, output) in outputs {
+        add(name, "BatchOutput", batch_output_impl(output));
     }
-    let mut continuable = BTreeSet::new();
-    for op in &module.operations {
-        if let Some(TypeRef::Named(input)) = &op.batch_input {
-            continuable.insert(resolve(module, input));
-        }
+    for (name, after) in continuable {
+        add(name, "ContinueFrom", continue_from_impl(name, after));
     }
-    for name in &continuable {
-        add(name, "ContinueFrom", continue_from_impl(module, name));
-    }
-    for name in &paged_results {
-        add(name, "PagedResult", paged_result_impl(module, name));
+    for (name, paged) in paged_results {
+        add(name, "PagedResult", paged_result_impl(paged));
     }
     let with_ids = structs_with_ids(module, &id_roots);
     for name in &with_ids {
-        add(name, "ObjectIds", object_ids_impl(module, name, &with_ids));
+        if let Some(tokens) = object_ids_impl(module, name, &with_ids) {
+            add(name, "ObjectIds", tokens);
+        }
     }
     impls
 }
 
-/// The name of the type an alias chain ends in.
-fn resolve(module: &Module, name: &str) -> String {
-    let mut name = name;
-    for _ in 0..module.types.len() {
-        match module.types.get(name).map(|t| &t.kind) {
-            Some(TypeKind::Alias(TypeRef::Named(target))) => name = target,
-            _ => break,
-        }
-    }
-    name.to_owned()
-}
-
-fn struct_of<'m>(module: &'m Module, name: &str) -> Option<&'m Struct> {
-    match &module.types.get(name)?.kind {
-        TypeKind::Struct(s) => Some(s),
-        TypeKind::Alias(TypeRef::Named(target)) => struct_of(module, target),
-        _ => None,
-    }
-}
-
-fn field<'s>(s: &'s Struct, wire: &str) -> Option<&'s Field> {
-    s.fields.iter().find(|f| f.wire_name == wire)
-}
-
-fn named(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Named(n) => Some(n),
-        TypeRef::Boxed(inner) => named(inner),
-        _ => None,
-    }
-}
-
-/// `results: [T]` plus `paging.next.after`.
-fn page_impl(module: &Module, name: &str) -> Option<TokenStream> {
-    let s = struct_of(module, name)?;
-    let results = field(s, "results").filter(|f| !f.is_option())?;
-    let TypeRef::List(item) = &results.ty else {
-        return None;
-    };
-    let after_expr = next_after_expr(module, s)?;
-    let results = ident(&results.name);
-    let ty = ident(name);
-    let item = type_tokens(item);
-    Some(quote! {
+fn page_impl(page: &Page) -> TokenStream {
+    let ty = ident(&page.type_name);
+    let items = ident(&page.items);
+    let item = type_tokens(&page.item);
+    let next_after = next_after_expr(&page.next);
+    quote! {
         impl crate::runtime::Page for #ty {
             type Item = #item;
             fn next_after(&self) -> Option<String> {
-                #after_expr
+                #next_after
             }
             fn into_items(self) -> Vec<#item> {
-                self.#results
+                self.#items
             }
         }
-    })
+    }
 }
 
-/// The `after` cursor of `paging.next.after`, as an expression on `self`.
-fn next_after_expr(module: &Module, s: &Struct) -> Option<TokenStream> {
-    let paging = field(s, "paging")?;
-    let next = field(struct_of(module, named(&paging.ty)?)?, "next")?;
-    let after =
-        field(struct_of(module, named(&next.ty)?)?, "after").filter(|f| f.ty == TypeRef::String)?;
-    let (paging_field, next_field, after_field) =
-        (ident(&paging.name), ident(&next.name), ident(&after.name));
-    let step = |f: &Field, expr: TokenStream| {
-        if f.is_option() {
-            quote!(#expr.as_ref()?)
+/// The cursor of the next page, as an expression on `self`.
+fn next_after_expr(cursor: &Cursor) -> TokenStream {
+    let step = |f: &FieldStep, expr: TokenStream| {
+        let field = ident(&f.field);
+        if f.optional {
+            quote!(#expr.#field.as_ref()?)
         } else {
-            quote!((&#expr))
+            quote!((&#expr.#field))
         }
     };
-    let paging_expr = step(paging, quote!(self.#paging_field));
-    let next_expr = step(next, quote!(#paging_expr.#next_field));
-    Some(if after.is_option() {
-        quote!(#next_expr.#after_field.clone())
+    let paging = step(&cursor.paging, quote!(self));
+    let next = step(&cursor.next, paging);
+    let after = ident(&cursor.after.field);
+    if cursor.after.optional {
+        quote!(#next.#after.clone())
     } else {
-        quote!(Some(#next_expr.#after_field.clone()))
-    })
+        quote!(Some(#next.#after.clone()))
+    }
 }
 
 /// A batch input with an optional `after` cursor can ask for its next page.
-fn continue_from_impl(module: &Module, name: &str) -> Option<TokenStream> {
-    let s = struct_of(module, name)?;
-    let after = field(s, "after").filter(|f| !f.required && f.ty == TypeRef::String)?;
-    let after_field = ident(&after.name);
-    let ty = ident(name);
-    Some(quote! {
+fn continue_from_impl(type_name: &str, after: &str) -> TokenStream {
+    let ty = ident(type_name);
+    let after = ident(after);
+    quote! {
         impl crate::runtime::ContinueFrom for #ty {
             fn continue_from(&self, after: String) -> Self {
                 let mut next = self.clone();
-                next.#after_field = Some(after);
+                next.#after = Some(after);
                 next
             }
         }
-    })
+    }
 }
 
 /// A batch result with its own `paging` and one list of items pages that list.
-fn paged_result_impl(module: &Module, name: &str) -> Option<TokenStream> {
-    let s = struct_of(module, name)?;
-    let after = next_after_expr(module, s)?;
-    let lists: Vec<&Field> = s
-        .fields
-        .iter()
-        .filter(|f| f.required && matches!(f.ty, TypeRef::List(_)))
-        .collect();
-    let [items] = lists.as_slice() else {
-        return None;
-    };
-    let items = ident(&items.name);
-    let paging = ident(&field(s, "paging")?.name);
-    let ty = ident(name);
-    Some(quote! {
+fn paged_result_impl(paged: &ResultPage) -> TokenStream {
+    let ty = ident(&paged.type_name);
+    let items = ident(&paged.items);
+    let paging = ident(&paged.next.paging.field);
+    let next_after = next_after_expr(&paged.next);
+    quote! {
         impl crate::runtime::PagedResult for #ty {
             fn next_after(&self) -> Option<String> {
-                #after
+                #next_after
             }
             fn merge(&mut self, later: Self) {
                 self.#items.extend(later.#items);
                 self.#paging = later.#paging;
             }
         }
-    })
+    }
 }
 
 /// `results: [T]` plus, when present, `errors: [E]`.
-fn batch_output_impl(module: &Module, name: &str) -> Option<(TokenStream, TypeRef)> {
-    let s = struct_of(module, name)?;
-    let results = field(s, "results").filter(|f| !f.is_option())?;
-    let TypeRef::List(item) = &results.ty else {
-        return None;
-    };
-    let results_field = ident(&results.name);
-    let errors = match field(s, "errors") {
+fn batch_output_impl(output: &BatchOutput) -> TokenStream {
+    let ty = ident(&output.type_name);
+    let results = ident(&output.results);
+    let item = type_tokens(&output.item);
+    let errors = match &output.errors {
         Some(errors) => {
-            let errors_field = ident(&errors.name);
-            let list = if errors.is_option() {
-                quote!(self.#errors_field.unwrap_or_default())
+            let field = ident(&errors.field);
+            let list = if errors.optional {
+                quote!(self.#field.unwrap_or_default())
             } else {
-                quote!(self.#errors_field)
+                quote!(self.#field)
             };
             quote!(#list.iter().map(|error| ::serde_json::to_value(error).unwrap_or_default()).collect())
         }
         None => quote!(Vec::new()),
     };
-    let ty = ident(name);
-    let item_tokens = type_tokens(item);
-    Some((
-        quote! {
-            impl crate::runtime::BatchOutput for #ty {
-                type Item = #item_tokens;
-                // Inline: serialising the errors is compiled only where batches are used.
-                #[inline]
-                fn into_parts(self) -> (Vec<#item_tokens>, Vec<::serde_json::Value>) {
-                    let errors = #errors;
-                    (self.#results_field, errors)
-                }
+    quote! {
+        impl crate::runtime::BatchOutput for #ty {
+            type Item = #item;
+            // Inline: serialising the errors is compiled only where batches are used.
+            #[inline]
+            fn into_parts(self) -> (Vec<#item>, Vec<::serde_json::Value>) {
+                let errors = #errors;
+                (self.#results, errors)
             }
-        },
-        (**item).clone(),
-    ))
+        }
+    }
+}
+
+/// What a field holds one or many of: its type under any `Vec` and `Box`.
+fn element(ty: &TypeRef) -> &TypeRef {
+    ty.walk()
+        .find(|t| !matches!(t, TypeRef::List(_) | TypeRef::Boxed(_)))
+        .unwrap_or(ty)
 }
 
 /// Whether a field holds record ids itself or through structs in `set`.
 fn holds_ids(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
-    match ty {
+    match element(ty) {
         TypeRef::ObjectId => true,
-        TypeRef::List(inner) | TypeRef::Boxed(inner) => holds_ids(inner, set),
         TypeRef::Named(n) => set.contains(n),
         _ => false,
     }
 }
 
 /// Structs reachable from `roots` that hold record ids (so matching can use them).
-fn structs_with_ids(module: &Module, roots: &[TypeRef]) -> BTreeSet<String> {
+fn structs_with_ids(module: &Module, roots: &[&TypeRef]) -> BTreeSet<String> {
+    let types = &module.types;
     // Reachable structs first.
-    let mut reachable = BTreeSet::new();
-    let mut stack: Vec<String> = roots
-        .iter()
-        .filter_map(|t| named(t).map(|n| resolve(module, n)))
-        .collect();
-    while let Some(name) = stack.pop() {
-        let Some(s) = module.types.get(&name).and_then(|t| match &t.kind {
-            TypeKind::Struct(s) => Some(s),
-            _ => None,
-        }) else {
+    let mut reachable = BTreeMap::new();
+    let mut stack: Vec<&TypeRef> = roots.to_vec();
+    while let Some(ty) = stack.pop() {
+        let Some((name, s)) = types.struct_of(ty) else {
             continue;
         };
-        if !reachable.insert(name) {
-            continue;
-        }
-        for f in &s.fields {
-            let mut ty = &f.ty;
-            while let TypeRef::List(inner) | TypeRef::Boxed(inner) = ty {
-                ty = inner;
-            }
-            if let TypeRef::Named(n) = ty {
-                stack.push(resolve(module, n));
-            }
+        if reachable.insert(name, s).is_none() {
+            stack.extend(s.fields.iter().map(|f| element(&f.ty)));
         }
     }
     // Then those that hold ids, to a fixed point.
     let mut set = BTreeSet::new();
     loop {
         let before = set.len();
-        for name in &reachable {
-            if let Some(s) = struct_of(module, name) {
-                if s.fields.iter().any(|f| holds_ids(&f.ty, &set)) {
-                    set.insert(name.clone());
-                }
+        for (name, s) in &reachable {
+            if s.fields.iter().any(|f| holds_ids(&f.ty, &set)) {
+                set.insert((*name).to_owned());
             }
         }
         if set.len() == before {
@@ -299,7 +225,9 @@ fn structs_with_ids(module: &Module, roots: &[TypeRef]) -> BTreeSet<String> {
 }
 
 fn object_ids_impl(module: &Module, name: &str, set: &BTreeSet<String>) -> Option<TokenStream> {
-    let s = struct_of(module, name)?;
+    let TypeKind::Struct(s) = &module.types.get(name)?.kind else {
+        return None;
+    };
     let pushes = s.fields.iter().filter(|f| holds_ids(&f.ty, set)).map(|f| {
         let field = ident(&f.name);
         let collect = collect_ids(&f.ty, quote!(value));
@@ -309,6 +237,7 @@ fn object_ids_impl(module: &Module, name: &str, set: &BTreeSet<String>) -> Optio
             quote!({ let value = &self.#field; #collect })
         }
     });
+    let own_id = super::own_id::own_id_method(module, s);
     let ty = ident(name);
     Some(quote! {
         impl crate::runtime::ObjectIds for #ty {
@@ -317,6 +246,7 @@ fn object_ids_impl(module: &Module, name: &str, set: &BTreeSet<String>) -> Optio
                 #(#pushes)*
                 ids
             }
+            #own_id
         }
     })
 }

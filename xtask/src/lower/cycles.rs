@@ -4,25 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Pointer, Result};
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{Slot, TypeDef, TypeKind, TypeRef};
 use crate::load::Document;
-
-/// Named types a type reference mentions, however deep (`Vec<Map<A>>` mentions `A`).
-fn mentioned(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name.clone()),
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => mentioned(inner, out),
-        _ => {}
-    }
-}
-
-/// The named type a reference holds inline (not behind a `Vec`, map or `Box`).
-fn direct(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Named(name) => Some(name),
-        _ => None,
-    }
-}
 
 pub(super) fn check_aliases(types: &BTreeMap<String, TypeDef>, docs: &[&Document]) -> Result<()> {
     for (name, def) in types {
@@ -35,10 +18,8 @@ pub(super) fn check_aliases(types: &BTreeMap<String, TypeDef>, docs: &[&Document
             let Some(TypeKind::Alias(target)) = types.get(&current).map(|d| &d.kind) else {
                 continue;
             };
-            let mut next = Vec::new();
-            mentioned(target, &mut next);
-            for n in next {
-                if &n == name {
+            if let Some(n) = target.mentioned() {
+                if n == name {
                     let schema = def.schema_name.clone().unwrap_or_else(|| name.clone());
                     let file = docs
                         .iter()
@@ -58,8 +39,8 @@ pub(super) fn check_aliases(types: &BTreeMap<String, TypeDef>, docs: &[&Document
                         "cyclic $ref: this schema is defined in terms of itself",
                     ));
                 }
-                if seen.insert(n.clone()) {
-                    stack.push(n);
+                if seen.insert(n.to_owned()) {
+                    stack.push(n.to_owned());
                 }
             }
         }
@@ -67,14 +48,13 @@ pub(super) fn check_aliases(types: &BTreeMap<String, TypeDef>, docs: &[&Document
     Ok(())
 }
 
-/// Types a type holds inline: struct fields, union alternatives and alias targets.
-fn direct_edges(def: &TypeDef) -> Vec<&str> {
-    match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
-        TypeKind::Alias(target) => direct(target).into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
-    }
+/// Types a type holds in place: struct fields, union alternatives and alias targets that
+/// name a type directly (not inside a `Vec`, map or `Box`).
+fn direct_edges(def: &TypeDef) -> impl Iterator<Item = &str> {
+    def.children()
+        .into_iter()
+        .filter(|(slot, _)| slot.in_place())
+        .filter_map(|(_, ty)| ty.as_named())
 }
 
 fn reaches(from: &str, target: &str, types: &BTreeMap<String, TypeDef>) -> bool {
@@ -88,7 +68,7 @@ fn reaches(from: &str, target: &str, types: &BTreeMap<String, TypeDef>) -> bool 
             continue;
         }
         if let Some(def) = types.get(&current) {
-            stack.extend(direct_edges(def).into_iter().map(str::to_owned));
+            stack.extend(direct_edges(def).map(str::to_owned));
         }
     }
     false
@@ -97,29 +77,23 @@ fn reaches(from: &str, target: &str, types: &BTreeMap<String, TypeDef>) -> bool 
 pub(super) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
     let names: Vec<String> = types.keys().cloned().collect();
     for name in names {
-        let to_box: Vec<usize> = {
-            let def = &types[&name];
-            let refs: Vec<Option<&str>> = match &def.kind {
-                TypeKind::Struct(s) => s.fields.iter().map(|f| direct(&f.ty)).collect(),
-                TypeKind::Union(u) => u.variants.iter().map(|v| direct(&v.ty)).collect(),
-                _ => continue,
-            };
-            refs.iter()
-                .enumerate()
-                .filter(|(_, r)| r.is_some_and(|r| reaches(r, &name, types)))
-                .map(|(i, _)| i)
-                .collect()
-        };
+        let def = &types[&name];
+        let to_box: Vec<Slot> = def
+            .children()
+            .into_iter()
+            .filter(|(slot, ty)| {
+                matches!(slot, Slot::Field(_) | Slot::Variant(_))
+                    && ty.as_named().is_some_and(|r| reaches(r, &name, types))
+            })
+            .map(|(slot, _)| slot)
+            .collect();
         let Some(def) = types.get_mut(&name) else {
             continue;
         };
-        for i in to_box {
-            let ty = match &mut def.kind {
-                TypeKind::Struct(s) => &mut s.fields[i].ty,
-                TypeKind::Union(u) => &mut u.variants[i].ty,
-                _ => continue,
-            };
-            *ty = TypeRef::Boxed(Box::new(ty.clone()));
+        for slot in to_box {
+            if let Some(ty) = def.child_mut(slot) {
+                *ty = TypeRef::Boxed(Box::new(ty.clone()));
+            }
         }
     }
 }

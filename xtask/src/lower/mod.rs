@@ -7,7 +7,10 @@
 //! the document names them with `x-rust-name`.
 
 mod cycles;
+mod extensions;
+mod helpers;
 mod operations;
+mod refs;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -17,8 +20,7 @@ use crate::ir::{Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use operations::X_IDEMPOTENT;
-pub use schema::X_RUST_NAME;
+pub use extensions::{X_IDEMPOTENT, X_RUST_NAME};
 
 /// Lowers all documents. Warnings name schemas that were typed more loosely than written.
 pub fn lower(docs: &[Document]) -> Result<(Api, Vec<Warning>)> {

@@ -1,116 +1,101 @@
 //! Operations to request functions: parameters, body and success responses, with every
 //! inline schema typed and named after the function.
 
-use openapiv3::{Components, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, Response, Schema, SchemaKind,
+    StatusCode, Type,
+};
 
-use super::schema::{component_pointer, is_json_media_type, Hint, Lowerer, X_RUST_NAME};
+use super::extensions;
+use super::helpers;
+use super::refs;
+use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
 use crate::error::{Error, Pointer, Result};
-use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Body, HttpMethod, Operation, Param, ParamLocation, TypeKind, TypeRef, Types};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
-
-/// Vendor extension on an operation that says whether repeating it is safe.
-pub const X_IDEMPOTENT: &str = "x-idempotent";
 
 /// POSTs whose last path word is one of these only read, or delete what is named: repeating
 /// them changes nothing.
 const IDEMPOTENT_POST_WORDS: &[&str] = &["read", "search", "archive", "purge"];
 
+/// An operation where the document writes it.
+struct Site<'a> {
+    doc: &'a Document,
+    path: &'a str,
+    item: &'a PathItem,
+    /// The path item's key for it: `get`, `post`, ...
+    key: &'a str,
+    op: &'a openapiv3::Operation,
+}
+
+impl<'a> Site<'a> {
+    fn path_at(&self) -> Pointer {
+        Pointer::root().join("paths").join(self.path)
+    }
+
+    fn at(&self) -> Pointer {
+        self.path_at().join(self.key)
+    }
+
+    /// The path item's parameters and the operation's, which replace those of the same name
+    /// and place.
+    fn parameters(&self) -> Result<Vec<(&'a Parameter, Pointer)>> {
+        let doc = self.doc;
+        let (path_at, at) = (self.path_at(), self.at());
+        let mut params = Vec::new();
+        for (i, param) in self.item.parameters.iter().enumerate() {
+            params.push(refs::item(doc, param, &path_at.join("parameters").join(i))?);
+        }
+        for (i, param) in self.op.parameters.iter().enumerate() {
+            let (param, param_at) = refs::item(doc, param, &at.join("parameters").join(i))?;
+            params.retain(|(p, _): &(&Parameter, Pointer)| {
+                p.parameter_data_ref().name != param.parameter_data_ref().name
+                    || std::mem::discriminant(*p) != std::mem::discriminant(param)
+            });
+            params.push((param, param_at));
+        }
+        Ok(params)
+    }
+}
+
 impl<'a> Lowerer<'a> {
+    /// Every operation of the module's documents, sorted by function name.
     pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>> {
         let mut names = Namespace::new();
         let mut operations = Vec::new();
         let docs = self.docs;
         for doc in docs {
             for (path, item) in &doc.api.paths.paths {
-                let at_path = Pointer::root().join("paths").join(path);
                 let item = match item {
                     ReferenceOr::Item(item) => item,
                     ReferenceOr::Reference { reference } => {
                         return Err(Error::spec(
                             &doc.file,
-                            &at_path,
+                            &Pointer::root().join("paths").join(path),
                             format!(
                                 "unsupported $ref '{reference}': path items must be written out"
                             ),
                         ))
                     }
                 };
-                for (method, op) in item.iter() {
-                    let at = at_path.join(method);
-                    let Some(http_method) = http_method(method) else {
-                        self.warn(doc, &at, format!("{method} operations are not generated"));
+                for (key, op) in item.iter() {
+                    let site = Site {
+                        doc,
+                        path,
+                        item,
+                        key,
+                        op,
+                    };
+                    let Some(method) = HttpMethod::from_key(key) else {
+                        self.warn(
+                            doc,
+                            &site.at(),
+                            format!("{key} operations are not generated"),
+                        );
                         continue;
                     };
-                    let mut params = Vec::new();
-                    for (i, param) in item.parameters.iter().enumerate() {
-                        params.push(self.resolve_parameter(
-                            doc,
-                            param,
-                            &at_path.join("parameters").join(i),
-                        )?);
-                    }
-                    for (i, param) in op.parameters.iter().enumerate() {
-                        let (param, param_at) =
-                            self.resolve_parameter(doc, param, &at.join("parameters").join(i))?;
-                        // An operation's parameter replaces the path item's of the same name and place.
-                        params.retain(|(p, _): &(&Parameter, Pointer)| {
-                            p.parameter_data_ref().name != param.parameter_data_ref().name
-                                || std::mem::discriminant(*p) != std::mem::discriminant(param)
-                        });
-                        params.push((param, param_at));
-                    }
-                    let lists = params.iter().any(|(p, _)| {
-                        matches!(p, Parameter::Query { .. })
-                            && p.parameter_data_ref().name == "after"
-                    }) || returns_collection(doc, op);
-                    let wanted = match op.extensions.get(X_RUST_NAME) {
-                        Some(serde_json::Value::String(name)) if !name.trim().is_empty() => {
-                            naming::value_name(name)
-                        }
-                        Some(_) => {
-                            return Err(Error::spec(
-                                &doc.file,
-                                &at.join(X_RUST_NAME),
-                                "`x-rust-name` must be a non-empty string",
-                            ))
-                        }
-                        None => naming::operation_name(method, path, lists),
-                    };
-                    let name = names.claim(&wanted);
-                    let type_base = naming::type_name(&name);
-                    let params = self.lower_params(doc, path, &params, &type_base, &at)?;
-                    let (body, batch_input) = self.lower_body(doc, op, &type_base, &at)?;
-                    let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
-                    let idempotent = match op.extensions.get(X_IDEMPOTENT) {
-                        Some(serde_json::Value::Bool(b)) => *b,
-                        Some(_) => {
-                            return Err(Error::spec(
-                                &doc.file,
-                                &at.join(X_IDEMPOTENT),
-                                "`x-idempotent` must be true or false",
-                            ))
-                        }
-                        None => default_idempotence(http_method, path),
-                    };
-                    let query_struct = params
-                        .iter()
-                        .any(|p| p.location == ParamLocation::Query && !p.required)
-                        .then(|| self.claim_type_name(&format!("{type_base}Query")));
-                    operations.push(Operation {
-                        name,
-                        method: http_method,
-                        path: path.clone(),
-                        summary: op.summary.clone(),
-                        doc: op.description.clone(),
-                        query_struct,
-                        params,
-                        body,
-                        ok,
-                        partial,
-                        idempotent,
-                        batch_input,
-                    });
+                    operations.push(self.lower_operation(&site, method, &mut names)?);
                 }
             }
         }
@@ -118,22 +103,66 @@ impl<'a> Lowerer<'a> {
         Ok(operations)
     }
 
+    /// One operation: its function's name, parameters, body and responses, and the facts the
+    /// client needs (idempotence, paging, batching).
+    fn lower_operation(
+        &mut self,
+        site: &Site<'a>,
+        method: HttpMethod,
+        names: &mut Namespace,
+    ) -> Result<Operation> {
+        let Site { doc, path, op, .. } = *site;
+        let at = site.at();
+        let raw_params = site.parameters()?;
+        let takes_cursor = raw_params.iter().any(|(p, _)| helpers::is_cursor(p));
+        let lists = takes_cursor || returns_collection(doc, op);
+        let wanted = match extensions::rust_name(doc, &op.extensions, &at)? {
+            Some(name) => naming::value_name(name),
+            None => naming::operation_name(site.key, path, lists),
+        };
+        let name = names.claim(&wanted);
+        // Inline types of the operation are named after its function.
+        let type_base = naming::type_name(&name);
+        let params = self.lower_params(doc, path, &raw_params, &type_base, &at)?;
+        let body = self.lower_body(doc, op, &type_base, &at)?;
+        let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
+        let types = self.types_ref();
+        let paging = takes_cursor
+            .then(|| helpers::page(types, ok.as_ref()))
+            .flatten();
+        let batch = helpers::batch(types, body.as_ref(), ok.as_ref(), partial.as_ref());
+        let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
+            .unwrap_or_else(|| default_idempotence(method, path));
+        let query_struct = params
+            .iter()
+            .any(|p| p.location == ParamLocation::Query && !p.required)
+            .then(|| self.claim_type_name(&format!("{type_base}Query")));
+        Ok(Operation {
+            name,
+            method,
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            doc: op.description.clone(),
+            query_struct,
+            params,
+            body,
+            ok,
+            partial,
+            idempotent,
+            paging,
+            batch,
+        })
+    }
+
     /// A parameter's type with aliases resolved, if it can be written into a URL: a scalar,
     /// an id, a date, a string enum, or a list of those (sent comma-separated in the path and
     /// as repeated keys in the query). `Err` with the type otherwise.
     fn parameter_type(&self, ty: TypeRef) -> Result<TypeRef, TypeRef> {
         let types = self.types_ref();
-        let mut resolved = ty.clone();
-        for _ in 0..=types.len() {
-            match &resolved {
-                TypeRef::Named(name) => match types.get(name).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(target)) => resolved = target.clone(),
-                    Some(TypeKind::Enum(_)) => return Ok(resolved),
-                    _ => return Err(ty),
-                },
-                _ => break,
-            }
-        }
+        let is_enum = |t: &TypeRef| {
+            let def = t.as_named().and_then(|name| types.get(name));
+            matches!(def.map(|d| &d.kind), Some(TypeKind::Enum(_)))
+        };
         let scalar = |t: &TypeRef| {
             matches!(
                 t,
@@ -145,33 +174,13 @@ impl<'a> Lowerer<'a> {
                     | TypeRef::F64
                     | TypeRef::Date
                     | TypeRef::ObjectId
-            ) || matches!(t, TypeRef::Named(n) if matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::Enum(_))))
+            ) || is_enum(t)
         };
-        match &resolved {
-            t if scalar(t) => Ok(resolved),
-            TypeRef::List(item) if scalar(item) => Ok(resolved),
+        let resolved = types.resolve(&ty);
+        match resolved {
+            t if scalar(t) => Ok(resolved.clone()),
+            TypeRef::List(item) if scalar(item) => Ok(resolved.clone()),
             _ => Err(ty),
-        }
-    }
-
-    fn resolve_parameter(
-        &mut self,
-        doc: &'a Document,
-        param: &'a ReferenceOr<Parameter>,
-        at: &Pointer,
-    ) -> Result<(&'a Parameter, Pointer)> {
-        match param {
-            ReferenceOr::Item(param) => Ok((param, at.clone())),
-            ReferenceOr::Reference { reference } => {
-                let (name, param) = self.resolve_component(
-                    doc,
-                    reference,
-                    "parameters",
-                    |c: &'a Components| &c.parameters,
-                    at,
-                )?;
-                Ok((param, component_pointer("parameters", &name)))
-            }
         }
     }
 
@@ -245,6 +254,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
+                cursor: location == ParamLocation::Query && naming::is_paging_cursor(&data.name),
             };
             match location {
                 ParamLocation::Path => path_params.push(lowered),
@@ -283,23 +293,11 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         type_base: &str,
         at: &Pointer,
-    ) -> Result<(Option<Body>, Option<TypeRef>)> {
+    ) -> Result<Option<Body>> {
         let Some(body) = &op.request_body else {
-            return Ok((None, None));
+            return Ok(None);
         };
-        let (body, body_at) = match body {
-            ReferenceOr::Item(body) => (body, at.join("requestBody")),
-            ReferenceOr::Reference { reference } => {
-                let (name, body) = self.resolve_component(
-                    doc,
-                    reference,
-                    "requestBodies",
-                    |c: &'a Components| &c.request_bodies,
-                    &at.join("requestBody"),
-                )?;
-                (body, component_pointer("requestBodies", &name))
-            }
-        };
+        let (body, body_at) = refs::item(doc, body, &at.join("requestBody"))?;
         let Some((media, content)) = body
             .content
             .iter()
@@ -321,31 +319,10 @@ impl<'a> Lowerer<'a> {
             )?,
             None => TypeRef::Json,
         };
-        let batch_input = self.batch_input_item(&ty);
-        Ok((
-            Some(Body {
-                ty,
-                required: body.required,
-            }),
-            batch_input,
-        ))
-    }
-
-    /// The item type of a body shaped `{ "inputs": [...] }`, HubSpot's batch request.
-    fn batch_input_item(&self, body: &TypeRef) -> Option<TypeRef> {
-        let TypeRef::Named(name) = body else {
-            return None;
-        };
-        let TypeKind::Struct(s) = &self.types_ref().get(name)?.kind else {
-            return None;
-        };
-        s.fields
-            .iter()
-            .find(|f| f.wire_name == "inputs" && f.required)
-            .and_then(|f| match &f.ty {
-                TypeRef::List(item) => Some((**item).clone()),
-                _ => None,
-            })
+        Ok(Some(Body {
+            ty,
+            required: body.required,
+        }))
     }
 
     /// The bodies of a full success and of a 207 partial success.
@@ -381,17 +358,11 @@ impl<'a> Lowerer<'a> {
                     )
                 }
                 ReferenceOr::Reference { reference } => {
-                    let (name, response) = self.resolve_component(
-                        doc,
-                        reference,
-                        "responses",
-                        |c: &'a Components| &c.responses,
-                        &response_at,
-                    )?;
+                    let found = refs::deref::<Response>(doc, reference, &response_at)?;
                     (
-                        response,
-                        component_pointer("responses", &name),
-                        Hint::new(format!("{}Response", naming::type_name(&name))),
+                        found.value,
+                        found.at,
+                        Hint::new(format!("{}Response", naming::type_name(&found.name))),
                     )
                 }
             };
@@ -437,51 +408,49 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Whether the success body is a collection (`{ "results": [...] }`), which makes a GET a
-/// `list_*` even when its path ends in a parameter.
+/// `list_*` even when its path ends in a parameter. Read before the operation is lowered (its
+/// name comes first), so a reference it cannot follow just does not count here: lowering the
+/// responses reports it. A schema `$ref` counts as the component it names, not as what that
+/// component is an alias of: following aliases would rename functions generated today.
 fn returns_collection(doc: &Document, op: &openapiv3::Operation) -> bool {
-    let components = doc.api.components.as_ref();
-    let schema_of = |reference: &str| {
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        components?.schemas.get(name)?.as_item()
-    };
     op.responses.responses.iter().any(|(code, response)| {
-        let ok = matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2));
-        let Some(response) = response.as_item() else {
-            return false;
-        };
-        ok && response.content.iter().any(|(media, content)| {
-            let schema = match &content.schema {
-                Some(ReferenceOr::Reference { reference }) => schema_of(reference),
-                Some(ReferenceOr::Item(schema)) => Some(schema),
-                None => None,
-            };
-            is_json_media_type(media)
-                && schema.is_some_and(|s| match &s.schema_kind {
-                    openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => object
-                        .properties
-                        .get("results")
-                        .and_then(ReferenceOr::as_item)
-                        .is_some_and(|r| {
-                            matches!(
-                                r.schema_kind,
-                                openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
-                            )
-                        }),
-                    _ => false,
+        matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2))
+            && refs::item(doc, response, &Pointer::root()).is_ok_and(|(response, _)| {
+                response.content.iter().any(|(media, content)| {
+                    is_json_media_type(media)
+                        && content
+                            .schema
+                            .as_ref()
+                            .and_then(|schema| as_named(doc, schema))
+                            .is_some_and(|schema| lists_results(doc, schema))
                 })
-        })
+            })
     })
 }
 
-fn http_method(method: &str) -> Option<HttpMethod> {
-    Some(match method {
-        "get" => HttpMethod::Get,
-        "post" => HttpMethod::Post,
-        "put" => HttpMethod::Put,
-        "patch" => HttpMethod::Patch,
-        "delete" => HttpMethod::Delete,
-        _ => return None,
-    })
+/// An object schema whose `results` property is an array.
+fn lists_results(doc: &Document, schema: &Schema) -> bool {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return false;
+    };
+    object
+        .properties
+        .get("results")
+        .and_then(|results| as_named(doc, results))
+        .is_some_and(|results| matches!(results.schema_kind, SchemaKind::Type(Type::Array(_))))
+}
+
+/// A schema as written, or the component schema its `$ref` names if that is written out.
+fn as_named<'a, S: AsSchema>(doc: &'a Document, schema: &'a ReferenceOr<S>) -> Option<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema.as_schema()),
+        ReferenceOr::Reference { reference } => {
+            refs::component::<Schema>(doc, reference, &Pointer::root())
+                .ok()?
+                .value
+                .as_item()
+        }
+    }
 }
 
 fn default_idempotence(method: HttpMethod, path: &str) -> bool {

@@ -3,10 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, Components, IntegerFormat, NumberFormat, ObjectType,
-    ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ObjectType, ReferenceOr, Schema, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
 };
 
+use super::extensions::{self, X_RUST_NAME};
+use super::refs::{self, MAX_REF_DEPTH};
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::ir::{
     Enum, ExtraField, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
@@ -14,13 +16,9 @@ use crate::ir::{
 use crate::load::Document;
 use crate::naming::{self, Namespace};
 
-/// Vendor extension that names the Rust type of an inline schema.
-pub const X_RUST_NAME: &str = "x-rust-name";
-
-const SCHEMA_REF_PREFIX: &str = "#/components/schemas/";
-
-/// How deep `$ref` chains and nested `allOf`s may go before we call them cyclic.
-const MAX_REF_DEPTH: usize = 64;
+/// Vendor extension that makes an object schema's optional properties lenient: a value that
+/// does not fit is kept in `extra` instead of failing the whole object.
+pub const X_LENIENT: &str = "x-lenient";
 
 /// What a schema becomes: a type of its own, or a use of an existing or built-in type.
 enum Shape {
@@ -118,7 +116,7 @@ impl<'a> Lowerer<'a> {
                 let (doc_text, kind) = match schema {
                     ReferenceOr::Reference { reference } => (
                         None,
-                        TypeKind::Alias(TypeRef::Named(self.resolve_ref(doc, reference, &at)?)),
+                        TypeKind::Alias(TypeRef::Named(self.named_by(doc, reference, &at)?)),
                     ),
                     ReferenceOr::Item(schema) => {
                         let kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
@@ -140,91 +138,10 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// Follows a `$ref` to `#/components/<kind>/<name>`, through chains of such refs.
-    pub(super) fn resolve_component<T>(
-        &self,
-        doc: &'a Document,
-        reference: &str,
-        kind: &str,
-        section: impl Fn(&'a Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
-        at: &Pointer,
-    ) -> Result<(String, &'a T)> {
-        let prefix = format!("#/components/{kind}/");
-        let mut reference = reference;
-        for _ in 0..MAX_REF_DEPTH {
-            let Some(name) = local_ref_name(reference, &prefix) else {
-                return Err(Error::spec(
-                    &doc.file,
-                    at,
-                    format!(
-                        "unsupported $ref '{reference}': expected a reference to {prefix}<name>"
-                    ),
-                ));
-            };
-            let found = doc
-                .api
-                .components
-                .as_ref()
-                .and_then(|c| section(c).get(&name));
-            match found {
-                Some(ReferenceOr::Item(item)) => return Ok((name, item)),
-                Some(ReferenceOr::Reference { reference: next }) => reference = next,
-                None => {
-                    return Err(Error::spec(
-                        &doc.file,
-                        at,
-                        format!("unknown $ref '{reference}'"),
-                    ))
-                }
-            }
-        }
-        Err(Error::spec(
-            &doc.file,
-            at,
-            format!("cyclic $ref '{reference}'"),
-        ))
-    }
-
-    /// The Rust name of the component schema a `$ref` points at.
-    fn resolve_ref(&self, doc: &Document, reference: &str, at: &Pointer) -> Result<String> {
-        let Some(name) = local_ref_name(reference, SCHEMA_REF_PREFIX) else {
-            return Err(Error::spec(
-                &doc.file,
-                at,
-                format!("unsupported $ref '{reference}': only references to {SCHEMA_REF_PREFIX}<name> are supported"),
-            ));
-        };
-        let exists = doc
-            .api
-            .components
-            .as_ref()
-            .is_some_and(|c| c.schemas.contains_key(&name));
-        if !exists {
-            return Err(Error::spec(
-                &doc.file,
-                at,
-                format!("unknown $ref '{reference}'"),
-            ));
-        }
-        Ok(self.components[&name].clone())
-    }
-
-    /// The component schema a `$ref` points at, with its location.
-    fn referenced_schema(
-        &self,
-        doc: &'a Document,
-        reference: &str,
-        at: &Pointer,
-    ) -> Result<(&'a ReferenceOr<Schema>, Pointer)> {
-        self.resolve_ref(doc, reference, at)?;
-        let name = local_ref_name(reference, SCHEMA_REF_PREFIX).unwrap_or_default();
-        let schema = doc
-            .api
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(&name))
-            .ok_or_else(|| Error::spec(&doc.file, at, format!("unknown $ref '{reference}'")))?;
-        Ok((schema, component_pointer("schemas", &name)))
+    /// The Rust name of the component schema a `$ref` names.
+    fn named_by(&self, doc: &'a Document, reference: &str, at: &Pointer) -> Result<String> {
+        let found = refs::component::<Schema>(doc, reference, at)?;
+        Ok(self.components[&found.name].clone())
     }
 
     fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
@@ -267,23 +184,12 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeRef> {
         let schema = match schema {
             ReferenceOr::Reference { reference } => {
-                return Ok(TypeRef::Named(self.resolve_ref(doc, reference, at)?))
+                return Ok(TypeRef::Named(self.named_by(doc, reference, at)?))
             }
             ReferenceOr::Item(schema) => schema.as_schema(),
         };
-        let explicit = match schema.schema_data.extensions.get(X_RUST_NAME) {
-            None => None,
-            Some(serde_json::Value::String(name)) if !name.trim().is_empty() => {
-                Some(naming::type_name(name))
-            }
-            Some(_) => {
-                return Err(Error::spec(
-                    &doc.file,
-                    &at.join(X_RUST_NAME),
-                    "`x-rust-name` must be a non-empty string",
-                ))
-            }
-        };
+        let explicit =
+            extensions::rust_name(doc, &schema.schema_data.extensions, at)?.map(naming::type_name);
         let hint = match &explicit {
             Some(name) => Hint {
                 name: name.clone(),
@@ -344,18 +250,17 @@ impl<'a> Lowerer<'a> {
         at: &Pointer,
         hint: &Hint,
     ) -> Result<Shape> {
-        Ok(match &schema.schema_kind {
+        let shape = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
                     Shape::Nominal(TypeKind::Enum(lower_enum(&values)))
                 } else {
-                    Shape::Ref(match &string.format {
-                        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
-                        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-                        VariantOrUnknownOrEmpty::Empty if hint.object_id => TypeRef::ObjectId,
-                        _ => TypeRef::String,
-                    })
+                    Shape::Ref(scalar(
+                        "string",
+                        format_text(&string.format).as_deref(),
+                        hint,
+                    ))
                 }
             }
             SchemaKind::Type(Type::Integer(integer)) => {
@@ -366,16 +271,18 @@ impl<'a> Lowerer<'a> {
                         "integer enums are typed as plain integers",
                     );
                 }
-                Shape::Ref(match integer.format {
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                    _ => TypeRef::I64,
-                })
+                Shape::Ref(scalar(
+                    "integer",
+                    format_text(&integer.format).as_deref(),
+                    hint,
+                ))
             }
-            SchemaKind::Type(Type::Number(number)) => Shape::Ref(match number.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            }),
-            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(TypeRef::Boolean),
+            SchemaKind::Type(Type::Number(number)) => Shape::Ref(scalar(
+                "number",
+                format_text(&number.format).as_deref(),
+                hint,
+            )),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(scalar("boolean", None, hint)),
             SchemaKind::Type(Type::Array(array)) => {
                 Shape::Ref(TypeRef::List(Box::new(match &array.items {
                     Some(items) => {
@@ -417,7 +324,8 @@ impl<'a> Lowerer<'a> {
                 Shape::Ref(TypeRef::Json)
             }
             SchemaKind::Any(any) => self.any_shape(doc, any, at, hint)?,
-        })
+        };
+        apply_lenient(doc, schema, at, shape)
     }
 
     fn object_shape(
@@ -578,18 +486,8 @@ impl<'a> Lowerer<'a> {
             return Ok(Shape::Ref(TypeRef::Json));
         }
         Ok(Shape::Ref(match typ {
-            Some("string") => match any.format.as_deref() {
-                Some("date-time") => TypeRef::DateTime,
-                Some("date") => TypeRef::Date,
-                None if hint.object_id => TypeRef::ObjectId,
-                _ => TypeRef::String,
-            },
-            Some("integer") if any.format.as_deref() == Some("int32") => TypeRef::I32,
-            Some("integer") => TypeRef::I64,
-            Some("number") if any.format.as_deref() == Some("float") => TypeRef::F32,
-            Some("number") => TypeRef::F64,
-            Some("boolean") => TypeRef::Boolean,
-            _ => TypeRef::Json,
+            Some(typ) => scalar(typ, any.format.as_deref(), hint),
+            None => TypeRef::Json,
         }))
     }
 
@@ -636,8 +534,8 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
                 seen.push(reference.clone());
-                let (target, target_at) = self.referenced_schema(doc, reference, at)?;
-                let result = self.collect_part(doc, target, &target_at, merged, seen);
+                let target = refs::component::<Schema>(doc, reference, at)?;
+                let result = self.collect_part(doc, target.value, &target.at, merged, seen);
                 seen.pop();
                 return result;
             }
@@ -684,9 +582,13 @@ impl<'a> Lowerer<'a> {
                     schema.schema_data.nullable,
                     schema.schema_data.description.clone(),
                 ),
-                ReferenceOr::Reference { reference } => {
-                    (self.ref_is_nullable(doc, reference), None)
-                }
+                // A reference is nullable when what it leads to is; an unusable reference
+                // was refused by `type_ref` above.
+                ReferenceOr::Reference { reference } => (
+                    refs::deref::<Schema>(doc, reference, prop_at)
+                        .is_ok_and(|found| found.value.schema_data.nullable),
+                    None,
+                ),
             };
             fields.push(Field {
                 name: names.claim(&naming::value_name(wire)),
@@ -713,25 +615,8 @@ impl<'a> Lowerer<'a> {
                 name: names.claim("extra"),
                 value,
             }),
+            lenient: false,
         })
-    }
-
-    fn ref_is_nullable(&self, doc: &Document, reference: &str) -> bool {
-        let mut reference = reference;
-        for _ in 0..MAX_REF_DEPTH {
-            let name = local_ref_name(reference, SCHEMA_REF_PREFIX).unwrap_or_default();
-            match doc
-                .api
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(&name))
-            {
-                Some(ReferenceOr::Item(schema)) => return schema.schema_data.nullable,
-                Some(ReferenceOr::Reference { reference: next }) => reference = next,
-                None => return false,
-            }
-        }
-        false
     }
 }
 
@@ -812,6 +697,38 @@ impl AsSchema for Box<Schema> {
     }
 }
 
+/// `x-lenient: true` on an object schema whose undeclared properties are kept as any JSON:
+/// values that do not fit go there.
+fn apply_lenient(doc: &Document, schema: &Schema, at: &Pointer, shape: Shape) -> Result<Shape> {
+    let at = at.join(X_LENIENT);
+    match schema.schema_data.extensions.get(X_LENIENT) {
+        None | Some(serde_json::Value::Bool(false)) => return Ok(shape),
+        Some(serde_json::Value::Bool(true)) => {}
+        Some(_) => {
+            return Err(Error::spec(
+                &doc.file,
+                &at,
+                "`x-lenient` must be true or false",
+            ))
+        }
+    }
+    match shape {
+        Shape::Nominal(TypeKind::Struct(mut s))
+            if s.extra.as_ref().is_some_and(|e| e.value == TypeRef::Json) =>
+        {
+            s.lenient = true;
+            Ok(Shape::Nominal(TypeKind::Struct(s)))
+        }
+        _ => Err(Error::spec(
+            &doc.file,
+            &at,
+            "`x-lenient` needs an object schema with properties that keeps undeclared ones \
+             (no `additionalProperties` or `additionalProperties: true`): that is where values \
+             that do not fit are kept",
+        )),
+    }
+}
+
 fn lower_enum(values: &[String]) -> Enum {
     let mut names = Namespace::new();
     let mut seen = BTreeSet::new();
@@ -831,6 +748,32 @@ fn lower_enum(values: &[String]) -> Enum {
     Enum { variants, fallback }
 }
 
+/// The one table of scalar types: a schema's `type` and `format` (and whether it holds a
+/// record id) to a type. Anything else is any JSON value.
+fn scalar(typ: &str, format: Option<&str>, hint: &Hint) -> TypeRef {
+    match (typ, format) {
+        ("string", Some("date-time")) => TypeRef::DateTime,
+        ("string", Some("date")) => TypeRef::Date,
+        ("string", None) if hint.object_id => TypeRef::ObjectId,
+        ("string", _) => TypeRef::String,
+        ("integer", Some("int32")) => TypeRef::I32,
+        ("integer", _) => TypeRef::I64,
+        ("number", Some("float")) => TypeRef::F32,
+        ("number", _) => TypeRef::F64,
+        ("boolean", _) => TypeRef::Boolean,
+        _ => TypeRef::Json,
+    }
+}
+
+/// A `format` as the document writes it (`openapiv3` parses the ones it knows into enums,
+/// which serialise back to the same text).
+fn format_text<T: serde::Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
+    match serde_json::to_value(format).ok()? {
+        serde_json::Value::String(text) => Some(text),
+        _ => None,
+    }
+}
+
 fn union_variant_name(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
@@ -846,19 +789,6 @@ fn union_variant_name(ty: &TypeRef) -> String {
         TypeRef::Map(_) => "Map".to_owned(),
         TypeRef::Boxed(inner) => union_variant_name(inner),
     }
-}
-
-/// `#/components/schemas/Foo` with prefix `#/components/schemas/` is `Foo` (unescaped).
-fn local_ref_name(reference: &str, prefix: &str) -> Option<String> {
-    let rest = reference.strip_prefix(prefix)?;
-    if rest.is_empty() || rest.contains('/') {
-        return None;
-    }
-    Some(rest.replace("~1", "/").replace("~0", "~"))
-}
-
-pub(super) fn component_pointer(kind: &str, name: &str) -> Pointer {
-    Pointer::root().join("components").join(kind).join(name)
 }
 
 /// JSON bodies, including HubSpot's `*/*` for its shared error response.

@@ -1,0 +1,139 @@
+//! What the client's paging and batch helpers need from an operation, decided here once and
+//! recorded on `ir::Operation` (`paging`, `batch`); emit only spells it out as trait impls.
+//!
+//! HubSpot's shapes: a list answers `{results: [...], paging: {next: {after}}}` and takes the
+//! cursor back as the `after` query parameter; a batch sends `{inputs: [...]}` and answers
+//! `{results: [...], errors: [...]}`; a batch read's input may carry an `after` of its own
+//! and each of its results may page.
+
+use std::collections::BTreeMap;
+
+use openapiv3::Parameter;
+
+use crate::ir::{
+    Batch, BatchOutput, Body, Cursor, Field, FieldStep, Page, ResultPage, Struct, TypeDef, TypeRef,
+    Types,
+};
+
+/// HubSpot's name for a page cursor: the query parameter that asks for a page, the field of
+/// `paging.next` that names the next one, and a batch read input's own field.
+pub(super) const CURSOR: &str = "after";
+
+/// Whether a parameter asks for the page after a cursor.
+pub(super) fn is_cursor(param: &Parameter) -> bool {
+    matches!(param, Parameter::Query { .. }) && param.parameter_data_ref().name == CURSOR
+}
+
+/// The page of an operation that takes a cursor (`is_cursor`): its success body is a struct
+/// with required `results` and a `paging.next.after` string.
+pub(super) fn page(types: &BTreeMap<String, TypeDef>, ok: Option<&TypeRef>) -> Option<Page> {
+    // Only a body that names its type: the impl goes on that struct.
+    let ok = ok.filter(|ok| ok.as_named().is_some())?;
+    let (type_name, s) = types.struct_of(ok)?;
+    let (items, item) = required_list(s, "results")?;
+    Some(Page {
+        type_name: type_name.to_owned(),
+        items,
+        item,
+        next: next_cursor(types, s)?,
+    })
+}
+
+/// A batch operation's facts: its body has a required `inputs` list.
+pub(super) fn batch(
+    types: &BTreeMap<String, TypeDef>,
+    body: Option<&Body>,
+    ok: Option<&TypeRef>,
+    partial: Option<&TypeRef>,
+) -> Option<Batch> {
+    let (_, body) = types.struct_of(&body?.ty)?;
+    let input = match &field(body, "inputs").filter(|f| f.required)?.ty {
+        TypeRef::List(item) => (**item).clone(),
+        _ => return None,
+    };
+    let input_after = input
+        .as_named()
+        .and_then(|_| types.struct_of(&input))
+        .and_then(|(name, s)| {
+            let after = field(s, CURSOR).filter(|f| !f.required && f.ty == TypeRef::String)?;
+            Some((name.to_owned(), after.name.clone()))
+        });
+    let outputs = ok
+        .into_iter()
+        .chain(partial)
+        .filter(|ty| ty.as_named().is_some())
+        .filter_map(|ty| batch_output(types, ty))
+        .collect();
+    Some(Batch {
+        input,
+        input_after,
+        outputs,
+    })
+}
+
+/// A batch response: required `results`, and `errors` when it has them.
+fn batch_output(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Option<BatchOutput> {
+    let (type_name, s) = types.struct_of(ty)?;
+    let (results, item) = required_list(s, "results")?;
+    let errors = field(s, "errors").map(step);
+    let item_paging = types
+        .struct_of(&item)
+        .and_then(|(name, result)| result_page(types, name, result));
+    Some(BatchOutput {
+        type_name: type_name.to_owned(),
+        results,
+        item,
+        errors,
+        item_paging,
+    })
+}
+
+/// A batch result with its own `paging` and exactly one required list, which pages.
+fn result_page(types: &BTreeMap<String, TypeDef>, name: &str, s: &Struct) -> Option<ResultPage> {
+    let next = next_cursor(types, s)?;
+    let lists: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && matches!(f.ty, TypeRef::List(_)))
+        .collect();
+    let [items] = lists.as_slice() else {
+        return None;
+    };
+    Some(ResultPage {
+        type_name: name.to_owned(),
+        items: items.name.clone(),
+        next,
+    })
+}
+
+/// `paging.next.after`, with `after` a string.
+fn next_cursor(types: &BTreeMap<String, TypeDef>, s: &Struct) -> Option<Cursor> {
+    let paging = field(s, "paging")?;
+    let next = field(types.struct_of(&paging.ty)?.1, "next")?;
+    let after = field(types.struct_of(&next.ty)?.1, CURSOR).filter(|f| f.ty == TypeRef::String)?;
+    Some(Cursor {
+        paging: step(paging),
+        next: step(next),
+        after: step(after),
+    })
+}
+
+/// A field that is always there and holds a list: its name and item type.
+fn required_list(s: &Struct, wire: &str) -> Option<(String, TypeRef)> {
+    let list = field(s, wire).filter(|f| !f.is_option())?;
+    match &list.ty {
+        TypeRef::List(item) => Some((list.name.clone(), (**item).clone())),
+        _ => None,
+    }
+}
+
+fn field<'s>(s: &'s Struct, wire: &str) -> Option<&'s Field> {
+    s.fields.iter().find(|f| f.wire_name == wire)
+}
+
+fn step(field: &Field) -> FieldStep {
+    FieldStep {
+        field: field.name.clone(),
+        optional: field.is_option(),
+    }
+}
