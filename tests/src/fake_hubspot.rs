@@ -163,8 +163,12 @@ struct State {
     random_faults: Option<(u32, u32)>,
     /// At most this many requests in any window of this length; more get 429.
     limit: Option<(usize, Duration)>,
-    /// When each request in the window arrived (requests refused with 429 do not count).
+    /// When each request in the window arrived.
     window: VecDeque<Instant>,
+    /// Whether a request refused with 429 counts in the window too. HubSpot does not say;
+    /// by default it does not, so a refused request costs its sender a retry and nobody
+    /// else anything.
+    count_refused: bool,
     /// Every this many 429s of the window carry `Retry-After` (0: none do).
     retry_after_every: usize,
     /// Batch create inputs applied, by source id.
@@ -271,12 +275,19 @@ impl FakeHubSpot {
     /// any `interval`, each counted when it arrives; beyond it, 429 `TEN_SECONDLY_ROLLING`
     /// with HubSpot's body, and every third 429 with `Retry-After` (whole seconds until the
     /// window has room). Every answer carries `X-HubSpot-RateLimit-Max`,
-    /// `-Interval-Milliseconds` and `-Remaining`.
+    /// `-Interval-Milliseconds` and `-Remaining`. A refused request does not count in the
+    /// window unless [`count_refused_requests`](Self::count_refused_requests) says so.
     pub fn rate_limit(&self, max: usize, interval: Duration) {
         self.with(|s| {
             s.limit = Some((max, interval));
             s.retry_after_every = 3;
         });
+    }
+
+    /// Makes requests refused with 429 count in the window as well, as a limiter might that
+    /// logs every arrival: then overshooting the limit costs everyone, for a whole window.
+    pub fn count_refused_requests(&self, count: bool) {
+        self.with(|s| s.count_refused = count);
     }
 
     /// How many times batch create applied an input with this source id.
@@ -468,6 +479,9 @@ async fn handle(
                         retry_after: with_retry_after
                             .then(|| room_in.as_secs() + u64::from(room_in.subsec_nanos() > 0)),
                     });
+                    if s.count_refused {
+                        s.window.push_back(now);
+                    }
                 } else {
                     s.window.push_back(now);
                 }
