@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use hubspot_associations::runtime::RetryPolicy;
 use hubspot_associations::{v4, Client, SharedRateLimit};
-use tests::fake_hubspot::{FakeHubSpot, TOKEN};
+use tests::fake_hubspot::{FakeHubSpot, Fault, TOKEN};
 use tests::redis_server::RedisServer;
 use tests::workers::{self, Outcome};
 
@@ -56,6 +56,16 @@ fn independent_workers_share_the_limit_without_losing_inputs() {
 }
 
 #[test]
+fn independent_workers_lose_nothing_when_refused_requests_count_too() {
+    let server = FakeHubSpot::start();
+    server.rate_limit(5, Duration::from_millis(250));
+    // Every overshoot now also takes a place for a whole window from everyone.
+    server.count_refused_requests(true);
+    let outcomes = run(&server, None);
+    assert_every_input_created_once(&server, &outcomes);
+}
+
+#[test]
 fn workers_sharing_a_redis_budget_are_never_refused() {
     let redis = RedisServer::start().unwrap_or_else(|e| panic!("{e}"));
     let server = FakeHubSpot::start();
@@ -68,6 +78,34 @@ fn workers_sharing_a_redis_budget_are_never_refused() {
         stats.requests,
         WORKERS * INPUTS_PER_WORKER as usize / BATCH_SIZE
     );
+}
+
+#[tokio::test]
+async fn a_limit_already_in_redis_lets_a_new_client_start_at_full_speed() {
+    let redis = RedisServer::start().unwrap_or_else(|e| panic!("{e}"));
+    let server = FakeHubSpot::start();
+    server.rate_limit(10, Duration::from_secs(1));
+    let client = || {
+        Client::builder()
+            .token(TOKEN)
+            .base_url(&server.base_url)
+            .shared_rate_limit(SharedRateLimit::new(&redis.url, "hubspot-test-app"))
+            .build()
+            .unwrap()
+    };
+    // One client learns the limit from HubSpot's headers and writes it to Redis.
+    labels_through(&client(), 1).await;
+    // A new client knows it from Redis: its first four requests go out together instead of
+    // one first, alone, until an answer tells the limit.
+    let slow = Duration::from_millis(400);
+    for _ in 0..4 {
+        server.queue(Fault::Slow(slow));
+    }
+    let fresh = client();
+    let start = std::time::Instant::now();
+    futures_util::future::join_all((0..4).map(|_| labels_through(&fresh, 1))).await;
+    let took = start.elapsed();
+    assert!(took >= slow && took < slow * 2, "{took:?}");
 }
 
 /// Collects what `tracing` writes.

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use tokio::time::Instant;
 
 use super::error::{Error, Retry};
@@ -15,7 +15,7 @@ use super::error::{Error, Retry};
 use super::limiter::SharedRateLimit;
 use super::limiter::{Limiter, Permit, RateLimitHeaders, Window};
 use super::request::{InvalidRequest, Method, Request};
-use super::response::{after_transport_failure, header_u64, Reach};
+use super::response::{after_transport_failure, Reach};
 use super::retry::RetryPolicy;
 
 /// HubSpot's production API.
@@ -377,11 +377,14 @@ impl Client {
         let sent = self.inner.http.execute(http).await;
         // The answer has begun to arrive (or the attempt failed): the request counts from now.
         if let Some(permit) = permit {
-            permit.answered().await;
+            let limits = match &sent {
+                Ok(response) => RateLimitHeaders::read(response.headers()),
+                Err(_) => RateLimitHeaders::default(),
+            };
+            permit.answered(&limits).await;
         }
         let mut response = sent.map_err(|e| transport_error(request, e))?;
         let status = response.status().as_u16();
-        self.observe_limits(response.headers());
         // Reading the body takes the response; its headers stay for classification.
         let headers = std::mem::take(response.headers_mut());
         let body = response
@@ -390,18 +393,6 @@ impl Client {
             .map_err(|e| transport_error(request, e))?;
         tracing::debug!(operation, status, bytes = body.len(), "HubSpot answered");
         request.decode_response(status, &headers, &body)
-    }
-
-    /// Tells the limiter what HubSpot said about the limit.
-    fn observe_limits(&self, headers: &HeaderMap) {
-        if let Some(limiter) = &self.inner.limiter {
-            limiter.observe(&RateLimitHeaders {
-                max: header_u64(headers, "x-hubspot-ratelimit-max"),
-                interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
-                    .map(Duration::from_millis),
-                remaining: header_u64(headers, "x-hubspot-ratelimit-remaining"),
-            });
-        }
     }
 }
 

@@ -2,11 +2,12 @@
 //!
 //! HubSpot's rate limit belongs to the app, not to a process: every worker using the app's
 //! token draws on the same budget. The client asks the [`Limiter`] for a [`Permit`] before
-//! each send, gives the permit up when the answer's headers arrive, feeds it the
-//! `X-HubSpot-RateLimit-*` headers of every answer, and tells it about each 429.
+//! each send, hands the permit the `X-HubSpot-RateLimit-*` headers as soon as they arrive
+//! (the send counts from then on), and tells the limiter about each 429 of the rolling
+//! window.
 //!
 //! Two implementations sit behind that interface: `local.rs` paces each client on its own,
-//! adapting its share of the app's budget to what HubSpot reports (the default); `redis.rs`
+//! adapting its part of the app's budget to what HubSpot reports (the default); `redis.rs`
 //! (cargo feature `redis`) shares one budget through Redis among every client using the
 //! same key, on any number of machines.
 
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 #[cfg(feature = "redis")]
 use super::error::Error;
+use super::response::{header_u64, ResponseHeaders};
 
 pub use local::Window;
 #[cfg(feature = "redis")]
@@ -37,6 +39,16 @@ pub struct RateLimitHeaders {
 }
 
 impl RateLimitHeaders {
+    /// Reads them from an answer's headers.
+    pub fn read<H: ResponseHeaders + ?Sized>(headers: &H) -> Self {
+        RateLimitHeaders {
+            max: header_u64(headers, "x-hubspot-ratelimit-max"),
+            interval: header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds")
+                .map(Duration::from_millis),
+            remaining: header_u64(headers, "x-hubspot-ratelimit-remaining"),
+        }
+    }
+
     /// The limit, when both of its headers were sent (the interval at most
     /// [`MAX_LEARNT_INTERVAL`]).
     pub fn window(&self) -> Option<Window> {
@@ -63,22 +75,22 @@ enum Kind {
     Shared(std::sync::Arc<redis::RedisLimiter>),
 }
 
-/// A counted send. Dropping it (the answer's headers arrived, or the request was abandoned)
-/// makes the send count from that moment on.
+/// A counted send. Dropping it unanswered (the request failed, or was abandoned) makes the
+/// send count from that moment on.
 #[derive(Debug)]
 pub struct Permit {
     kind: PermitKind,
 }
 
 impl Permit {
-    /// The answer's headers arrived: the send counts from now. The same as dropping the
-    /// permit, except that a shared permit's report has reached Redis (or timed out) when
-    /// this returns, so it is not lost if the process ends right after.
-    pub async fn answered(self) {
+    /// The answer's headers arrived, saying this about the limit: the send counts from now.
+    /// A shared permit's report has reached Redis (or timed out) when this returns, so it
+    /// is not lost if the process ends right after.
+    pub async fn answered(self, headers: &RateLimitHeaders) {
         match self.kind {
-            PermitKind::Local(permit) => drop(permit),
+            PermitKind::Local(permit) => permit.answered(headers),
             #[cfg(feature = "redis")]
-            PermitKind::Shared(permit) => permit.report().await,
+            PermitKind::Shared(permit) => permit.report(headers).await,
         }
     }
 }
@@ -93,7 +105,7 @@ enum PermitKind {
 impl Limiter {
     /// Paces this client alone. `ceiling` is a limit the user set: HubSpot's headers can
     /// lower it but never raise it. With `adaptive`, the client adopts the limit the headers
-    /// report and adapts its share of it to `-Remaining` and 429s; without, it keeps to
+    /// report and adapts its places in it to `-Remaining` and 429s; without, it keeps to
     /// `ceiling` only.
     pub fn local(ceiling: Option<Window>, adaptive: bool) -> Self {
         Limiter {
@@ -117,7 +129,8 @@ impl Limiter {
         })
     }
 
-    /// Waits until a request may be sent, and counts it until the permit is dropped.
+    /// Waits until a request may be sent, and counts it as in flight until the permit is
+    /// answered or dropped.
     pub async fn acquire(&self) -> Permit {
         let kind = match &self.kind {
             Kind::Local(local) => PermitKind::Local(local.acquire().await),
@@ -125,15 +138,6 @@ impl Limiter {
             Kind::Shared(shared) => shared.acquire().await,
         };
         Permit { kind }
-    }
-
-    /// Takes in what an answer said about the limit.
-    pub fn observe(&self, headers: &RateLimitHeaders) {
-        match &self.kind {
-            Kind::Local(local) => local.observe(headers),
-            #[cfg(feature = "redis")]
-            Kind::Shared(shared) => shared.observe(headers),
-        }
     }
 
     /// A 429 of the rolling window: this client sends too much.

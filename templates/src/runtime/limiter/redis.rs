@@ -15,7 +15,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
@@ -64,12 +64,15 @@ impl fmt::Debug for SharedRateLimit {
 /// How long Redis is left alone after it failed.
 const RETRY_REDIS_AFTER: Duration = Duration::from_secs(5);
 
-/// The longest wait between two looks at a window whose every send is still in flight.
-const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(20);
+/// The longest wait between two looks at a window whose next place to free is still in
+/// flight (at the start, before any answer): short, as an answer frees it at once.
+const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(5);
 
 /// Sends are members of a sorted set (`{key}:sends`) scored by when they count from, in
 /// microseconds; a send in flight is scored at the end of its lease. The limit learnt from
-/// HubSpot is a hash (`{key}:limit`). Returns `{1, 0}` when admitted, else `{0, wait_us}`.
+/// HubSpot is a hash (`{key}:limit`), written by the report of each answer that carries it,
+/// in the same call, so no admission in between misses it. Returns `{1, 0}` when admitted,
+/// else `{0, wait_us}`.
 const SCRIPT: &str = r#"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -77,11 +80,10 @@ local function num(x) return string.format('%.0f', x) end
 local sends, limit, op = KEYS[1], KEYS[2], ARGV[1]
 if op == 'release' then
   redis.call('ZADD', sends, 'XX', num(now), ARGV[2])
-  return {1, 0}
-end
-if op == 'learn' then
-  redis.call('HSET', limit, 'max', ARGV[2], 'interval', ARGV[3])
-  redis.call('PEXPIRE', limit, 86400000)
+  if tonumber(ARGV[3]) > 0 and tonumber(ARGV[4]) > 0 then
+    redis.call('HSET', limit, 'max', ARGV[3], 'interval', ARGV[4])
+    redis.call('PEXPIRE', limit, 86400000)
+  end
   return {1, 0}
 end
 local windows = {}
@@ -130,8 +132,6 @@ pub(super) struct RedisLimiter {
     /// Paces while Redis is away, and keeps the limit learnt from headers.
     local: LocalLimiter,
     link: tokio::sync::Mutex<Link>,
-    /// The limit this client last wrote to Redis.
-    published: Mutex<Option<Window>>,
     /// Members are unique across clients: a random prefix and a counter.
     member_prefix: u64,
     next_member: AtomicU64,
@@ -152,7 +152,7 @@ impl fmt::Debug for RedisLimiter {
     }
 }
 
-/// A send admitted by Redis; dropping it reports the answer.
+/// A send admitted by Redis; dropping it unanswered reports it as answered then.
 pub(super) struct SharedPermit {
     member: String,
     limiter: Arc<RedisLimiter>,
@@ -168,10 +168,13 @@ impl fmt::Debug for SharedPermit {
 }
 
 impl SharedPermit {
-    /// Tells Redis the send was answered, so it counts from now.
-    pub(super) async fn report(mut self) {
+    /// Tells Redis the send was answered, so it counts from now, and writes the limit the
+    /// answer reports for every client.
+    pub(super) async fn report(mut self, headers: &RateLimitHeaders) {
         let member = std::mem::take(&mut self.member);
-        release(&self.limiter, member, self.connection.clone()).await;
+        self.limiter.local.learn(headers);
+        let learnt = headers.window().filter(|_| self.limiter.adaptive);
+        release(&self.limiter, member, learnt, self.connection.clone()).await;
     }
 }
 
@@ -185,22 +188,31 @@ impl Drop for SharedPermit {
             return;
         };
         let member = std::mem::take(&mut self.member);
-        runtime.spawn(release(&self.limiter, member, self.connection.clone()));
+        runtime.spawn(release(
+            &self.limiter,
+            member,
+            None,
+            self.connection.clone(),
+        ));
     }
 }
 
 fn release(
     limiter: &Arc<RedisLimiter>,
     member: String,
+    learnt: Option<Window>,
     mut connection: MultiplexedConnection,
 ) -> impl std::future::Future<Output = ()> + Send + 'static {
     let limiter = limiter.clone();
     async move {
+        let (max, interval) = learnt.map_or((0, 0), |w| (w.max, micros(w.interval)));
         let mut call = limiter.script.prepare_invoke();
         call.key(&limiter.sends_key)
             .key(&limiter.limit_key)
             .arg("release")
-            .arg(member);
+            .arg(member)
+            .arg(max)
+            .arg(interval);
         let released = tokio::time::timeout(
             limiter.timeout,
             call.invoke_async::<(i64, i64)>(&mut connection),
@@ -241,7 +253,6 @@ impl RedisLimiter {
             adaptive,
             local: LocalLimiter::new(ceiling, adaptive),
             link: tokio::sync::Mutex::new(Link::default()),
-            published: Mutex::new(None),
             member_prefix: fastrand::u64(..),
             next_member: AtomicU64::new(0),
         })
@@ -355,59 +366,8 @@ impl RedisLimiter {
         PermitKind::Local(permit)
     }
 
-    pub(super) fn observe(self: &Arc<Self>, headers: &RateLimitHeaders) {
-        self.local.observe(headers);
-        if !self.adaptive {
-            return;
-        }
-        let Some(learnt) = headers.window() else {
-            return;
-        };
-        {
-            let mut published = self
-                .published
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if *published == Some(learnt) {
-                return;
-            }
-            *published = Some(learnt);
-        }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let limiter = self.clone();
-        runtime.spawn(async move {
-            let Some(mut connection) = limiter.connection().await else {
-                // Written again with the next answer after Redis is back.
-                *limiter
-                    .published
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-                return;
-            };
-            let mut call = limiter.script.prepare_invoke();
-            call.key(&limiter.sends_key)
-                .key(&limiter.limit_key)
-                .arg("learn")
-                .arg(learnt.max)
-                .arg(micros(learnt.interval));
-            let written = tokio::time::timeout(
-                limiter.timeout,
-                call.invoke_async::<(i64, i64)>(&mut connection),
-            )
-            .await;
-            if !matches!(written, Ok(Ok(_))) {
-                *limiter
-                    .published
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-            }
-        });
-    }
-
     pub(super) fn rate_limited(&self) {
-        // Only the local share adapts; the shared budget is HubSpot's own limit.
+        // Only local pacing adapts; the shared budget is HubSpot's own limit.
         self.local.rate_limited();
     }
 
