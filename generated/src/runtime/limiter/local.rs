@@ -19,9 +19,8 @@
 //! two sends, which is what a busy window shows most of the time; more than that is room.
 //! The client takes one more place with a probability of its part of that room (its sends
 //! over all sends in the window), so that clients seeing the same room take about that much
-//! together, and not in lockstep; room for three places or more (others are leaving) it
-//! takes at once, one place per answer. A 429 gives back a share of the places (larger
-//! holders give back more, so shares even out); below one place the client sends once every
+//! together, and not in lockstep. A 429 gives back a share of the places (larger holders give
+//! back more, so shares even out); below one place the client sends once every
 //! `interval / places`, halving on each 429 down to once every four windows, and takes a
 //! whole place again when an answer shows room. Until the first answer, with no limit known,
 //! one request at a time goes out, so workers that start together do not all spend the
@@ -45,9 +44,6 @@ pub struct Window {
 
 /// The fewest places: one send every four windows.
 const MIN_PLACES: f64 = 0.25;
-
-/// Room for this many places or more is taken at once, one place per answer.
-const PLENTY: f64 = 3.0;
 
 /// Sends remembered while no limit is known, so a limit learnt later counts them.
 const HISTORY: usize = 1024;
@@ -299,14 +295,7 @@ impl State {
         } else {
             remaining
         };
-        // Plenty of room means others are leaving: whoever sees it takes a place, however
-        // few it holds (its part would give a client that others crowded out little chance).
-        let chance = if room >= PLENTY {
-            1.0
-        } else {
-            room * own / used
-        };
-        if room > 0.0 && fastrand::f64() < chance {
+        if room > 0.0 && fastrand::f64() < (room * own / used).min(1.0) {
             self.places = (self.places + 1.0).min(max);
         }
     }
