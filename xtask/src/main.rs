@@ -27,7 +27,11 @@ commands:
 
 // syn and prettyplease allocate a node for nearly every token they read and print, and free
 // them all again: with the system's allocator that is a quarter of a run. Only the binary
-// chooses; the library leaves the choice to whoever links it.
+// chooses; the library leaves the choice to whoever links it. Only release builds (without
+// debug assertions) use it: in a debug build (`cargo xtask`) mimalloc's C, compiled
+// unoptimised, is slower than the system's allocator, and compiling it optimised would cost
+// every clean build (BENCHMARKS.md).
+#[cfg(not(debug_assertions))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
