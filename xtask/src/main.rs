@@ -30,7 +30,7 @@ commands:
 // chooses; the library leaves the choice to whoever links it. Only release builds (without
 // debug assertions) use it: in a debug build (`cargo xtask`) mimalloc's C, compiled
 // unoptimised, is slower than the system's allocator, and compiling it optimised would cost
-// every clean build (BENCHMARKS.md).
+// every clean build. Its v2 starts a process faster than v3 and runs as fast (BENCHMARKS.md).
 #[cfg(not(debug_assertions))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
