@@ -724,6 +724,10 @@ pub trait Types {
 
     /// The struct a reference holds in place (through `Box` and aliases), with its name.
     fn struct_of<'t>(&'t self, ty: &TypeRef) -> Option<(&'t str, &'t Struct)>;
+
+    /// Whether a value of this reference (aliases not followed) is written as text in a URL
+    /// or a form field: a scalar, a date, a record id or a string enum.
+    fn is_text(&self, ty: &TypeRef) -> bool;
 }
 
 impl Types for BTreeMap<String, TypeDef> {
@@ -754,6 +758,24 @@ impl Types for BTreeMap<String, TypeDef> {
                 },
             ) => Some((name, s)),
             _ => None,
+        }
+    }
+
+    fn is_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => {
+                matches!(self.get(name).map(|d| &d.kind), Some(TypeKind::Enum(_)))
+            }
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::ObjectId => true,
+            TypeRef::Json | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) => false,
         }
     }
 }

@@ -7,15 +7,14 @@ use openapiv3::{
 };
 
 use super::auth;
+use super::bodies::is_json_media_type;
 use super::extensions;
 use super::helpers;
 use super::refs;
-use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
+use super::schema::{AsSchema, Hint, Lowerer};
 use super::secrets;
 use crate::error::{Error, Pointer, Result};
-use crate::ir::{
-    HttpMethod, Operation, Param, ParamLocation, ResponseBody, TypeKind, TypeRef, Types,
-};
+use crate::ir::{HttpMethod, Operation, Param, ParamLocation, ResponseBody, TypeRef, Types};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
 
@@ -174,28 +173,10 @@ impl<'a> Lowerer<'a> {
     /// as repeated keys in the query). `Err` with the type otherwise.
     fn parameter_type(&self, ty: TypeRef) -> Result<TypeRef, TypeRef> {
         let types = self.types_ref();
-        let is_enum = |t: &TypeRef| {
-            let def = t.as_named().and_then(|name| types.get(name));
-            matches!(def.map(|d| &d.kind), Some(TypeKind::Enum(_)))
-        };
-        let scalar = |t: &TypeRef| {
-            matches!(
-                t,
-                TypeRef::String
-                    | TypeRef::Boolean
-                    | TypeRef::I32
-                    | TypeRef::I64
-                    | TypeRef::F32
-                    | TypeRef::F64
-                    | TypeRef::Date
-                    | TypeRef::DateTime
-                    | TypeRef::ObjectId
-            ) || is_enum(t)
-        };
         let resolved = types.resolve(&ty);
         match resolved {
-            t if scalar(t) => Ok(resolved.clone()),
-            TypeRef::List(item) if scalar(item) => Ok(resolved.clone()),
+            t if types.is_text(t) => Ok(resolved.clone()),
+            TypeRef::List(item) if types.is_text(item) => Ok(resolved.clone()),
             _ => Err(ty),
         }
     }
