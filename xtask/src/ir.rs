@@ -30,6 +30,9 @@ pub struct Module {
     pub types: BTreeMap<String, TypeDef>,
     /// Sorted by function name.
     pub operations: Vec<Operation>,
+    /// The structs the batch operations' inputs and results reach that hold record ids, by
+    /// name: how the batch helper matches results and errors to inputs.
+    pub record_ids: BTreeMap<String, RecordIds>,
 }
 
 impl Module {
@@ -178,6 +181,24 @@ pub struct ResultPage {
     /// Its one required list, which later pages extend.
     pub items: String,
     pub next: Cursor,
+}
+
+/// A struct that holds record ids (the runtime's `ObjectIds`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordIds {
+    /// Its fields that hold ids, themselves or through other such structs (Rust names).
+    pub fields: Vec<String>,
+    /// The one record it is about, if it has a single first id.
+    pub own: Option<OwnRecord>,
+}
+
+/// The record a batch input or result is about (the runtime's `OwnId`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnRecord {
+    /// The fields from the struct to the id.
+    pub path: Vec<FieldStep>,
+    /// The `context` keys under which HubSpot's batch errors name the record.
+    pub keys: Vec<String>,
 }
 
 /// The methods the generator makes request functions for; the runtime's `Method` has a
