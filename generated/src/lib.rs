@@ -29,6 +29,9 @@ pub use runtime::{Error, ObjectId, Outcome, Request};
 #[cfg(feature = "client")]
 pub use runtime::{BatchReport, Client, ClientBuilder, RetryPolicy};
 
+#[cfg(feature = "redis")]
+pub use runtime::SharedRateLimit;
+
 #[cfg(feature = "v2026_03")]
 pub mod v2026_03;
 

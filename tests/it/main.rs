@@ -20,3 +20,4 @@ mod robustness;
 mod round_trip;
 mod transport;
 mod up_to_date;
+mod workers;

@@ -163,7 +163,16 @@ struct State {
     random_faults: Option<(u32, u32)>,
     /// At most this many requests in any window of this length; more get 429.
     limit: Option<(usize, Duration)>,
+    /// When each request in the window arrived.
     window: VecDeque<Instant>,
+    /// Whether a request refused with 429 counts in the window too. HubSpot does not say;
+    /// by default it does not, so a refused request costs its sender a retry and nobody
+    /// else anything.
+    count_refused: bool,
+    /// Every this many 429s of the window carry `Retry-After` (0: none do).
+    retry_after_every: usize,
+    /// Batch create inputs applied, by source id.
+    created: HashMap<String, usize>,
     /// Inputs whose source id is here are rejected in a 207 answer, worded so.
     rejections: HashMap<String, Rejection>,
     /// Answer batch create with 200 instead of the documented 201.
@@ -262,9 +271,28 @@ impl FakeHubSpot {
         self.with(|s| s.random_faults = Some((rate_limited, unavailable)));
     }
 
-    /// Enforces a rate limit like HubSpot's: beyond it, 429 `TEN_SECONDLY_ROLLING`.
+    /// Enforces a rate limit like HubSpot's: an exact sliding window of `max` requests in
+    /// any `interval`, each counted when it arrives; beyond it, 429 `TEN_SECONDLY_ROLLING`
+    /// with HubSpot's body, and every third 429 with `Retry-After` (whole seconds until the
+    /// window has room). Every answer carries `X-HubSpot-RateLimit-Max`,
+    /// `-Interval-Milliseconds` and `-Remaining`. A refused request does not count in the
+    /// window unless [`count_refused_requests`](Self::count_refused_requests) says so.
     pub fn rate_limit(&self, max: usize, interval: Duration) {
-        self.with(|s| s.limit = Some((max, interval)));
+        self.with(|s| {
+            s.limit = Some((max, interval));
+            s.retry_after_every = 3;
+        });
+    }
+
+    /// Makes requests refused with 429 count in the window as well, as a limiter might that
+    /// logs every arrival: then overshooting the limit costs everyone, for a whole window.
+    pub fn count_refused_requests(&self, count: bool) {
+        self.with(|s| s.count_refused = count);
+    }
+
+    /// How many times batch create applied an input with this source id.
+    pub fn times_created(&self, from_id: &str) -> usize {
+        self.with(|s| s.created.get(from_id).copied().unwrap_or(0))
     }
 
     /// Rejects (in a 207 answer) every batch input whose source id is one of these, as a
@@ -394,7 +422,7 @@ async fn handle(
     body: Bytes,
 ) -> Response {
     let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let fault = {
+    let (fault, remaining) = {
         let mut s = state.lock().expect("state lock");
         s.stats.requests += 1;
         s.seen.push(Seen {
@@ -440,10 +468,20 @@ async fn handle(
                     s.window.pop_front();
                 }
                 if s.window.len() >= max {
+                    let every = s.retry_after_every;
+                    let with_retry_after =
+                        every > 0 && (s.stats.rate_limited + 1).is_multiple_of(every);
+                    let room_in = s.window.front().map_or(Duration::ZERO, |oldest| {
+                        interval.saturating_sub(now.duration_since(*oldest))
+                    });
                     fault = Some(Fault::RateLimit {
                         policy: "TEN_SECONDLY_ROLLING",
-                        retry_after: None,
+                        retry_after: with_retry_after
+                            .then(|| room_in.as_secs() + u64::from(room_in.subsec_nanos() > 0)),
                     });
+                    if s.count_refused {
+                        s.window.push_back(now);
+                    }
                 } else {
                     s.window.push_back(now);
                 }
@@ -454,7 +492,13 @@ async fn handle(
             Some(Fault::Status(status)) if *status >= 500 => s.stats.server_errors += 1,
             _ => {}
         }
-        fault
+        // What is left in the window once this request counted, as HubSpot reports it.
+        let remaining = match (&fault, s.limit) {
+            (Some(Fault::RateLimit { .. }), _) => 0,
+            (_, Some((max, _))) => max.saturating_sub(s.window.len()),
+            (_, None) => 0,
+        };
+        (fault, remaining)
     };
     let mut response = match fault {
         Some(Fault::RateLimit {
@@ -509,6 +553,10 @@ async fn handle(
     let limit = state.lock().expect("state lock").limit;
     if let Some((max, interval)) = limit {
         let headers = response.headers_mut();
+        headers.insert(
+            "x-hubspot-ratelimit-remaining",
+            remaining.to_string().parse().expect("header"),
+        );
         headers.insert(
             "x-hubspot-ratelimit-max",
             max.to_string().parse().expect("header"),
@@ -786,6 +834,7 @@ fn batch(
                     .map(Value::String)
                     .collect();
                 associate(state, from, &fid, to, &tid, specs);
+                *state.created.entry(fid.clone()).or_default() += 1;
                 results.push(json!({"fromObjectTypeId": from, "fromObjectId": id_value(&fid), "toObjectTypeId": to, "toObjectId": id_value(&tid), "labels": labels}));
             }
             let mut response = batch_body(results, errors);

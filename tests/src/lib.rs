@@ -6,11 +6,13 @@
 mod readme {}
 
 pub mod fake_hubspot;
+pub mod redis_server;
 pub mod repeated_keys;
 pub mod resettable;
 pub mod sample;
 pub mod semantic;
 pub mod upload_server;
+pub mod workers;
 
 use std::path::PathBuf;
 

@@ -4,14 +4,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
-};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use tokio::time::Instant;
 
-use super::error::{Error, RateLimited, Retry};
+use super::error::{Error, Retry};
+#[cfg(feature = "redis")]
+use super::limiter::SharedRateLimit;
+use super::limiter::{Limiter, Permit, RateLimitHeaders, Window};
 use super::request::{Auth, InvalidRequest, Method, Request};
 use super::response::{after_transport_failure, Reach};
-use super::retry::{Permit, RateLimiter, RetryPolicy};
+use super::retry::RetryPolicy;
 use super::secrets::SecretValues;
 use super::transfer::{self, Piece, Plan};
 
@@ -64,8 +66,7 @@ struct Inner {
     /// The token, to take it out of anything an answer echoes.
     token: SecretValues,
     retry: RetryPolicy,
-    limiter: Option<RateLimiter>,
-    adapt_to_headers: bool,
+    limiter: Option<Limiter>,
     pub(crate) batch_size: usize,
     pub(crate) batch_concurrency: usize,
 }
@@ -100,6 +101,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
     adapt_to_headers: bool,
+    #[cfg(feature = "redis")]
+    shared_rate_limit: Option<SharedRateLimit>,
     batch_size: usize,
     batch_concurrency: usize,
 }
@@ -115,6 +118,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             rate_limit: None,
             adapt_to_headers: true,
+            #[cfg(feature = "redis")]
+            shared_rate_limit: None,
             batch_size: MAX_BATCH_SIZE,
             batch_concurrency: 4,
         }
@@ -172,18 +177,32 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends at most `max` requests in any `interval`. HubSpot's limits are per app, by tier
-    /// (100 to 190 requests per 10 seconds).
+    /// Sends at most `max` requests in any `interval`: a ceiling that the limit HubSpot
+    /// reports can lower but never raise. HubSpot's limits are per app, by tier (100 to 190
+    /// requests per 10 seconds), shared by every process using the app's token.
     pub fn rate_limit(mut self, max: u32, interval: Duration) -> Self {
         self.rate_limit = Some((max, interval));
         self
     }
 
-    /// Whether to adopt the limit HubSpot reports in `X-HubSpot-RateLimit-Max` and
-    /// `-Interval-Milliseconds` (on by default). Takes effect with a configured
-    /// [`rate_limit`](Self::rate_limit), and also without one, once HubSpot reports a limit.
+    /// Whether to follow what HubSpot reports (on by default): adopt the limit in
+    /// `X-HubSpot-RateLimit-Max` and `-Interval-Milliseconds`, and adapt this client's share
+    /// of it to `-Remaining` and to 429s, so independent workers of one app settle under
+    /// the app's limit together. Off, the client keeps to [`rate_limit`](Self::rate_limit)
+    /// alone, or does not pace at all without one.
     pub fn adapt_to_rate_limit_headers(mut self, adapt: bool) -> Self {
         self.adapt_to_headers = adapt;
+        self
+    }
+
+    /// Shares one rate-limit budget, through Redis, with every client (in any process, on
+    /// any machine) configured with the same Redis and key: together they stay under the
+    /// app's limit, as HubSpot reports it (and under [`rate_limit`](Self::rate_limit)). If
+    /// Redis cannot be reached or is slow, requests go on under local pacing, with a
+    /// warning.
+    #[cfg(feature = "redis")]
+    pub fn shared_rate_limit(mut self, shared: SharedRateLimit) -> Self {
+        self.shared_rate_limit = Some(shared);
         self
     }
 
@@ -202,6 +221,7 @@ impl ClientBuilder {
     /// Checks the token (if one was set), user agent and base URL, and builds the client. An
     /// error says what is wrong without showing the token.
     pub fn build(self) -> Result<Client, Error> {
+        let limiter = self.limiter()?;
         let authorization = match &self.token {
             Some(token) => Some(check_token(&token.0)?),
             None => None,
@@ -221,12 +241,6 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let limiter = match (self.rate_limit, self.adapt_to_headers) {
-            (Some((max, interval)), _) => Some(RateLimiter::new(max, interval)),
-            // Unlimited until HubSpot reports its limit.
-            (None, true) => Some(RateLimiter::unlimited()),
-            (None, false) => None,
-        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -235,11 +249,26 @@ impl ClientBuilder {
                 token,
                 retry: self.retry,
                 limiter,
-                adapt_to_headers: self.adapt_to_headers,
                 batch_size: self.batch_size,
                 batch_concurrency: self.batch_concurrency,
             }),
         })
+    }
+
+    fn limiter(&self) -> Result<Option<Limiter>, Error> {
+        let ceiling = self
+            .rate_limit
+            .map(|(max, interval)| Window { max, interval });
+        #[cfg(feature = "redis")]
+        if let Some(shared) = &self.shared_rate_limit {
+            // A send its client never reports as answered counts until the longest attempt
+            // would have ended.
+            let lease = self.timeout + self.connect_timeout;
+            let limiter = Limiter::shared(shared.clone(), ceiling, self.adapt_to_headers, lease)?;
+            return Ok(Some(limiter));
+        }
+        Ok((ceiling.is_some() || self.adapt_to_headers)
+            .then(|| Limiter::local(ceiling, self.adapt_to_headers)))
     }
 }
 
@@ -267,6 +296,9 @@ impl Client {
         // every attempt shares the same body bytes (or reads the same files again).
         let prepared = self.prepare(request)?;
         let mut retries = 0;
+        // 429s are retried by time, not by `max_attempts`.
+        let mut rate_limited = 0;
+        let mut first_rate_limited: Option<Instant> = None;
         loop {
             let permit = match &self.inner.limiter {
                 Some(limiter) => Some(limiter.acquire().await),
@@ -282,24 +314,41 @@ impl Client {
             }
             let wait = match (error.retry(), &error) {
                 (Retry::Never, _) => return Err(error),
-                _ if retries + 1 >= self.inner.retry.max_attempts => return Err(error),
+                // The classifier leaves the daily cap out: what remains is worth waiting for,
+                // until the deadline, whatever the attempt count.
                 (Retry::RateLimit, Error::RateLimited(limited)) => {
-                    match rate_limit_wait(limited, &self.inner.retry, retries) {
-                        Some(wait) => wait,
+                    if let Some(limiter) = &self.inner.limiter {
+                        limiter.rate_limited();
+                    }
+                    let waited = first_rate_limited
+                        .get_or_insert_with(Instant::now)
+                        .elapsed();
+                    match self
+                        .inner
+                        .retry
+                        .rate_limit_wait(limited, rate_limited, waited)
+                    {
+                        Some(wait) => {
+                            rate_limited += 1;
+                            wait
+                        }
                         None => return Err(error),
                     }
                 }
-                _ => self.inner.retry.backoff(retries),
+                _ if retries + 1 >= self.inner.retry.max_attempts => return Err(error),
+                _ => {
+                    retries += 1;
+                    self.inner.retry.backoff(retries - 1)
+                }
             };
             tracing::warn!(
                 operation = request.operation(),
-                retry = retries + 1,
+                retry = retries + rate_limited,
                 wait_ms = wait.as_millis() as u64,
                 error = %error,
                 "retrying HubSpot request"
             );
             tokio::time::sleep(wait).await;
-            retries += 1;
         }
     }
 
@@ -391,10 +440,15 @@ impl Client {
         );
         let sent = self.inner.http.execute(http).await;
         // The answer has begun to arrive (or the attempt failed): the request counts from now.
-        drop(permit);
+        if let Some(permit) = permit {
+            let limits = match &sent {
+                Ok(response) => RateLimitHeaders::read(response.headers()),
+                Err(_) => RateLimitHeaders::default(),
+            };
+            permit.answered(&limits).await;
+        }
         let mut response = sent.map_err(|e| transport_error(request, e))?;
         let status = response.status().as_u16();
-        self.observe_limits(response.headers());
         // Reading the body takes the response; its headers stay for classification.
         let headers = std::mem::take(response.headers_mut());
         let body = response
@@ -409,26 +463,6 @@ impl Client {
                 error.scrub(&self.inner.token);
                 error
             })
-    }
-
-    /// Keeps the client-side limiter in step with the limit HubSpot reports.
-    fn observe_limits(&self, headers: &HeaderMap) {
-        let (Some(limiter), true) = (&self.inner.limiter, self.inner.adapt_to_headers) else {
-            return;
-        };
-        let (Some(max), Some(interval)) = (
-            header_u64(headers, "x-hubspot-ratelimit-max"),
-            header_u64(headers, "x-hubspot-ratelimit-interval-milliseconds"),
-        ) else {
-            return;
-        };
-        let limit = (
-            u32::try_from(max).unwrap_or(u32::MAX),
-            Duration::from_millis(interval),
-        );
-        if limiter.limit() != Some(limit) {
-            limiter.update(limit.0, limit.1);
-        }
     }
 }
 
@@ -522,24 +556,6 @@ fn check_base_url(base_url: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
-    headers.get(name)?.to_str().ok()?.trim().parse().ok()
-}
-
-/// How long to wait after a rolling-window 429 before retry number `retries`, or `None` to
-/// give up: `Retry-After` when HubSpot sends one (up to the policy's cap), else the time the
-/// window takes to free one slot (the limiter paces the rest), else a backoff.
-fn rate_limit_wait(limited: &RateLimited, policy: &RetryPolicy, retries: u32) -> Option<Duration> {
-    match (limited.retry_after, limited.interval, limited.max) {
-        (Some(after), ..) if after > policy.max_retry_after => None,
-        (Some(after), ..) => Some(after),
-        (None, Some(interval), Some(max)) if max > 0 => {
-            Some(interval / u32::try_from(max).unwrap_or(u32::MAX))
-        }
-        _ => Some(policy.backoff(retries)),
-    }
-}
-
 /// The error for a connection that failed or broke: whether the request got out decides
 /// whether it may have been applied, and so whether it may be sent again.
 fn transport_error<T>(request: &Request<T>, e: reqwest::Error) -> Error {
@@ -582,7 +598,6 @@ fn transport_error<T>(request: &Request<T>, e: reqwest::Error) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::super::error::RateLimitPolicy;
     use super::*;
 
     fn config_error(result: Result<impl fmt::Debug, Error>) -> String {
@@ -686,39 +701,5 @@ mod tests {
             "op: needs an access token and the client has none (set one with \
              ClientBuilder::token); nothing was sent"
         );
-    }
-
-    #[test]
-    fn rolling_window_waits_are_as_before() {
-        let policy = RetryPolicy::default();
-        let limited =
-            |retry_after: Option<u64>, interval: Option<u64>, max: Option<u64>| RateLimited {
-                operation: "op",
-                policy: RateLimitPolicy::TenSecondlyRolling,
-                message: String::new(),
-                correlation_id: None,
-                retry_after: retry_after.map(Duration::from_secs),
-                interval: interval.map(Duration::from_millis),
-                max,
-                remaining: None,
-                daily: None,
-                daily_remaining: None,
-            };
-        let wait = |l: RateLimited| rate_limit_wait(&l, &policy, 0);
-        assert_eq!(
-            wait(limited(Some(2), None, None)),
-            Some(Duration::from_secs(2))
-        );
-        assert_eq!(
-            wait(limited(Some(3600), None, None)),
-            None,
-            "beyond max_retry_after"
-        );
-        assert_eq!(
-            wait(limited(None, Some(10_000), Some(100))),
-            Some(Duration::from_millis(100))
-        );
-        let backoff = wait(limited(None, None, None)).unwrap();
-        assert!(backoff <= policy.initial_backoff, "{backoff:?}");
     }
 }

@@ -145,7 +145,9 @@ pub enum Retry {
     /// A transient failure: try again after a backoff.
     Backoff,
     /// HubSpot's rolling-window rate limit (any policy but `DAILY`): try again when the
-    /// window allows. [`Error::RateLimited`] carries `Retry-After` and the rate-limit headers.
+    /// window allows. [`Error::RateLimited`] carries `Retry-After` and the rate-limit headers;
+    /// the client's `RetryPolicy::rate_limit_wait` turns them into a wait, bounded by a
+    /// deadline rather than by attempts.
     RateLimit,
 }
 

@@ -22,6 +22,8 @@ mod batch;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+mod limiter;
+#[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
 mod retry;
@@ -41,5 +43,9 @@ pub use secrets::{Redacted, RedactedValues, REDACTED};
 pub use batch::{BatchFailure, BatchReport, FailureReason};
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE};
+#[cfg(feature = "redis")]
+pub use limiter::SharedRateLimit;
 #[cfg(feature = "client")]
-pub use retry::{Permit, RateLimiter, RetryPolicy};
+pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
+#[cfg(feature = "client")]
+pub use retry::RetryPolicy;

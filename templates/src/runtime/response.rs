@@ -45,7 +45,7 @@ impl ResponseHeaders for reqwest::header::HeaderMap {
     }
 }
 
-fn header_u64<H: ResponseHeaders + ?Sized>(headers: &H, name: &str) -> Option<u64> {
+pub(crate) fn header_u64<H: ResponseHeaders + ?Sized>(headers: &H, name: &str) -> Option<u64> {
     headers.header(name)?.trim().parse().ok()
 }
 

@@ -1,21 +1,20 @@
-//! When and how long to wait before sending again, and a client-side rate limiter that keeps
-//! requests under HubSpot's limit instead of bouncing off it.
+//! When and how long to wait before sending again.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::time::Instant;
+use super::error::RateLimited;
 
 /// How often and how patiently the client retries.
 ///
-/// Retried: 429 answers other than the daily cap (after `Retry-After` when HubSpot sends it),
-/// and connection failures before the request was sent. Retried only for idempotent
-/// operations, because the request may already have taken effect: 502, 503 and 504
-/// answers, timeouts and connections that broke after sending.
+/// Retried: 429 answers other than the daily cap, for as long as `rate_limit_deadline`
+/// allows (after `Retry-After` when HubSpot sends it), and connection failures before the
+/// request was sent. Retried only for idempotent operations, because the request may already
+/// have taken effect: 502, 503 and 504 answers, timeouts and connections that broke after
+/// sending. Only the latter count against `max_attempts`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first one included; `1` disables retries.
+    /// Attempts in all for failures other than 429, the first one included; `1` disables
+    /// retries of those.
     pub max_attempts: u32,
     /// The first backoff; each further one doubles, up to `max_backoff`.
     pub initial_backoff: Duration,
@@ -23,6 +22,10 @@ pub struct RetryPolicy {
     /// The longest `Retry-After` worth waiting for; a 429 asking for more is returned as an
     /// error instead.
     pub max_retry_after: Duration,
+    /// How long a request keeps retrying 429s of the rolling window, from its first 429:
+    /// several of HubSpot's 10-second windows by default. Until then such a 429 is never
+    /// returned as an error. `Duration::ZERO` returns the first one.
+    pub rate_limit_deadline: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -32,6 +35,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
+            rate_limit_deadline: Duration::from_secs(60),
         }
     }
 }
@@ -41,6 +45,7 @@ impl RetryPolicy {
     pub fn never() -> Self {
         RetryPolicy {
             max_attempts: 1,
+            rate_limit_deadline: Duration::ZERO,
             ..RetryPolicy::default()
         }
     }
@@ -48,219 +53,76 @@ impl RetryPolicy {
     /// The wait before retry number `retry` (0 for the first): exponential, with "equal
     /// jitter" (half fixed, half random) so many clients do not retry in lockstep.
     pub fn backoff(&self, retry: u32) -> Duration {
-        let factor = 1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX);
         let cap = self
             .initial_backoff
-            .saturating_mul(factor)
+            .saturating_mul(doubling(retry))
             .min(self.max_backoff);
-        let half = cap / 2;
-        half + half.mul_f64(fastrand::f64())
+        equal_jitter(cap)
     }
-}
 
-/// Allows at most `max` requests in any window of `interval`.
-///
-/// HubSpot counts a request when it arrives: after we decide to send it, before its answer
-/// comes back. So a request counts from the moment it is sent until its answer arrives (the
-/// client drops the [`Permit`] when the headers are in), and from then on as if it had been
-/// sent at that moment; the window never holds more requests than HubSpot's, however long
-/// requests take on the way. Sends are recorded before a limit is known too, so a limit
-/// learnt from HubSpot's headers counts the requests already made.
-#[derive(Debug)]
-pub struct RateLimiter {
-    state: Arc<Mutex<Window>>,
-}
-
-#[derive(Debug)]
-struct Window {
-    /// `None` until a limit is configured or learnt.
-    max: Option<u32>,
-    interval: Duration,
-    /// Each counted send: its permit, and when it counts from (`None` while in flight).
-    sent: VecDeque<(u64, Option<Instant>)>,
-    next_permit: u64,
-}
-
-/// A counted send. When it is dropped (the answer arrived, or the request was abandoned), the
-/// send counts from that moment.
-#[derive(Debug)]
-pub struct Permit {
-    id: u64,
-    state: Arc<Mutex<Window>>,
-}
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        let mut window = lock(&self.state);
-        let now = Instant::now();
-        // Permits are counted in increasing order and only ever removed, so `sent` is sorted.
-        if let Ok(i) = window.sent.binary_search_by_key(&self.id, |(p, _)| *p) {
-            window.sent[i].1 = Some(now);
-        }
-    }
-}
-
-/// The window's lock; a panic elsewhere while holding it leaves only counts behind, which are
-/// still usable.
-fn lock(state: &Mutex<Window>) -> MutexGuard<'_, Window> {
-    state
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Sends remembered while no limit is known.
-const HISTORY: usize = 1024;
-
-/// How soon to look again when every counted send is still in flight.
-const IN_FLIGHT_POLL: Duration = Duration::from_millis(5);
-
-/// The longest interval taken from HubSpot's headers: a larger one would stall the client.
-pub const MAX_LEARNT_INTERVAL: Duration = Duration::from_secs(60);
-
-impl Window {
-    /// How long to wait before a send is allowed; `None` if it is allowed now.
-    fn wait(&mut self, now: Instant) -> Option<Duration> {
-        let max = self.max?;
-        let interval = self.interval;
-        self.sent
-            .retain(|(_, at)| at.is_none_or(|at| now.duration_since(at) < interval));
-        if self.sent.len() < max as usize {
+    /// How long to wait after a 429 that [`Error::retry`](super::Error::retry) says is worth
+    /// waiting for ([`Retry::RateLimit`](super::Retry::RateLimit): not the daily cap), or
+    /// `None` to give up and return it. `earlier` is the number of 429s this request had
+    /// before this one, `waited` the time since its first.
+    ///
+    /// A `Retry-After` beyond `max_retry_after` is given up on. Other 429s wait at least
+    /// `Retry-After`, and otherwise from one slot of the window (`interval / max`) doubling
+    /// with each 429, up to one whole window, with jitter; until the wait would end past
+    /// `rate_limit_deadline`.
+    pub fn rate_limit_wait(
+        &self,
+        limited: &RateLimited,
+        earlier: u32,
+        waited: Duration,
+    ) -> Option<Duration> {
+        if limited
+            .retry_after
+            .is_some_and(|after| after > self.max_retry_after)
+        {
             return None;
         }
-        let oldest = self.sent.iter().filter_map(|(_, at)| *at).min();
-        let wait = oldest.map_or(IN_FLIGHT_POLL, |at| {
-            interval.saturating_sub(now.duration_since(at))
-        });
-        Some(wait.max(Duration::from_millis(1)))
-    }
-
-    fn count(&mut self) -> u64 {
-        let permit = self.next_permit;
-        self.next_permit += 1;
-        self.sent.push_back((permit, None));
-        if self.max.is_none() && self.sent.len() > HISTORY {
-            self.sent.pop_front();
-        }
-        permit
+        let window = limited.interval.filter(|i| !i.is_zero());
+        let slot = match (window, limited.max) {
+            (Some(interval), Some(max)) if max > 0 => {
+                interval / u32::try_from(max).unwrap_or(u32::MAX)
+            }
+            _ => self.initial_backoff,
+        };
+        let cap = window.unwrap_or(self.max_backoff).max(slot);
+        let wait = equal_jitter(slot.saturating_mul(doubling(earlier)).min(cap));
+        let wait = limited.retry_after.map_or(wait, |after| wait.max(after));
+        (waited.saturating_add(wait) <= self.rate_limit_deadline).then_some(wait)
     }
 }
 
-impl RateLimiter {
-    pub fn new(max: u32, interval: Duration) -> Self {
-        Self::with(Some(max.max(1)), interval)
-    }
+fn doubling(times: u32) -> u32 {
+    1u32.checked_shl(times.min(31)).unwrap_or(u32::MAX)
+}
 
-    /// A limiter that lets everything through until [`update`](Self::update) sets a limit.
-    pub fn unlimited() -> Self {
-        Self::with(None, Duration::ZERO)
-    }
-
-    fn with(max: Option<u32>, interval: Duration) -> Self {
-        RateLimiter {
-            state: Arc::new(Mutex::new(Window {
-                max,
-                interval,
-                sent: VecDeque::new(),
-                next_permit: 0,
-            })),
-        }
-    }
-
-    /// Waits until a request may be sent, and counts it until the permit is dropped.
-    pub async fn acquire(&self) -> Permit {
-        loop {
-            let wait = {
-                let mut window = lock(&self.state);
-                match window.wait(Instant::now()) {
-                    None => {
-                        return Permit {
-                            id: window.count(),
-                            state: self.state.clone(),
-                        }
-                    }
-                    Some(wait) => wait,
-                }
-            };
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    /// Adopts the limit HubSpot reports in its headers (the interval at most
-    /// `MAX_LEARNT_INTERVAL`, a minute).
-    pub fn update(&self, max: u32, interval: Duration) {
-        let mut window = lock(&self.state);
-        window.max = Some(max.max(1));
-        window.interval = interval.min(MAX_LEARNT_INTERVAL);
-    }
-
-    /// The limit in force, if any.
-    pub fn limit(&self) -> Option<(u32, Duration)> {
-        let window = lock(&self.state);
-        window.max.map(|max| (max, window.interval))
-    }
+/// Half of `cap` fixed, the other half random.
+fn equal_jitter(cap: Duration) -> Duration {
+    let half = cap / 2;
+    half + half.mul_f64(fastrand::f64())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::error::RateLimitPolicy;
     use super::*;
 
-    #[tokio::test]
-    async fn a_send_counts_from_its_answer() {
-        let interval = Duration::from_millis(120);
-        let limiter = RateLimiter::new(2, interval);
-        let start = Instant::now();
-        let first = limiter.acquire().await;
-        let _second = limiter.acquire().await;
-        assert!(start.elapsed() < interval / 2, "two sends fit at once");
-        tokio::time::sleep(Duration::from_millis(30)).await;
-        drop(first);
-        let answered = Instant::now();
-        let _third = limiter.acquire().await;
-        // The third waits a whole interval from the first answer, not from the first send.
-        assert!(
-            answered.elapsed() >= interval - Duration::from_millis(5),
-            "{:?}",
-            answered.elapsed()
-        );
-    }
-
-    #[tokio::test]
-    async fn an_abandoned_request_frees_its_place() {
-        let limiter = RateLimiter::new(1, Duration::from_millis(50));
-        let stuck = limiter.acquire();
-        // A send cancelled while holding its permit: the permit is dropped with it.
-        drop(
-            tokio::time::timeout(Duration::from_millis(10), async {
-                let _permit = stuck.await;
-                std::future::pending::<()>().await
-            })
-            .await,
-        );
-        let next = tokio::time::timeout(Duration::from_secs(1), limiter.acquire()).await;
-        assert!(next.is_ok(), "the limiter is not stuck");
-    }
-
-    #[test]
-    fn a_learnt_interval_is_capped() {
-        let limiter = RateLimiter::unlimited();
-        limiter.update(0, Duration::from_secs(86_400));
-        assert_eq!(limiter.limit(), Some((1, MAX_LEARNT_INTERVAL)));
-    }
-
-    #[tokio::test]
-    async fn a_learnt_limit_counts_earlier_sends() {
-        let limiter = RateLimiter::unlimited();
-        for _ in 0..3 {
-            drop(limiter.acquire().await);
+    fn limited(policy: RateLimitPolicy, retry_after: Option<u64>) -> RateLimited {
+        RateLimited {
+            operation: "batch_create",
+            policy,
+            message: "You have reached your secondly limit.".to_owned(),
+            correlation_id: None,
+            retry_after: retry_after.map(Duration::from_secs),
+            interval: Some(Duration::from_secs(10)),
+            max: Some(100),
+            remaining: Some(0),
+            daily: None,
+            daily_remaining: None,
         }
-        limiter.update(3, Duration::from_millis(100));
-        let start = Instant::now();
-        let _ = limiter.acquire().await;
-        assert!(
-            start.elapsed() >= Duration::from_millis(90),
-            "{:?}",
-            start.elapsed()
-        );
     }
 
     #[test]
@@ -278,5 +140,40 @@ mod tests {
                 cap / 2
             );
         }
+    }
+
+    #[test]
+    fn rolling_window_429s_wait_longer_each_time_until_the_deadline() {
+        let policy = RetryPolicy::default();
+        let rolling = limited(RateLimitPolicy::TenSecondlyRolling, None);
+        let slot = Duration::from_millis(100);
+        let mut waited = Duration::ZERO;
+        let mut earlier = 0;
+        while let Some(wait) = policy.rate_limit_wait(&rolling, earlier, waited) {
+            let cap = (slot * (1 << earlier.min(20))).min(Duration::from_secs(10));
+            assert!(wait >= cap / 2 && wait <= cap, "429 {earlier}: {wait:?}");
+            waited += wait;
+            earlier += 1;
+        }
+        // Given up only when the next wait would pass the deadline: not after a count.
+        assert!(waited <= policy.rate_limit_deadline);
+        assert!(
+            waited + Duration::from_secs(10) > policy.rate_limit_deadline,
+            "{waited:?}"
+        );
+        assert!(earlier > policy.max_attempts, "{earlier} waits");
+    }
+
+    #[test]
+    fn retry_after_is_a_floor_and_a_long_one_gives_up() {
+        let policy = RetryPolicy::default();
+        let after = limited(RateLimitPolicy::Secondly, Some(3));
+        let wait = policy.rate_limit_wait(&after, 0, Duration::ZERO).unwrap();
+        assert!(wait >= Duration::from_secs(3), "{wait:?}");
+        let too_long = limited(RateLimitPolicy::Secondly, Some(3600));
+        assert_eq!(policy.rate_limit_wait(&too_long, 0, Duration::ZERO), None);
+        let never = RetryPolicy::never();
+        let rolling = limited(RateLimitPolicy::TenSecondlyRolling, None);
+        assert_eq!(never.rate_limit_wait(&rolling, 0, Duration::ZERO), None);
     }
 }

@@ -242,6 +242,8 @@ fn lib_rs(api: &Api, shared: &share::Shared) -> TokenStream {
         pub use runtime::{Error, ObjectId, Outcome, Request};
         #[cfg(feature = "client")]
         pub use runtime::{BatchReport, Client, ClientBuilder, RetryPolicy};
+        #[cfg(feature = "redis")]
+        pub use runtime::SharedRateLimit;
 
         #(#modules)*
     }
