@@ -103,6 +103,7 @@ fn code_over_the_generated_auth_crate_sees_no_secret() {
         out.clone(),
     );
     job.options.standalone = false;
+    job.runtime = tests::shared_runtime();
     job.strict = true;
     xtask::codegen::run(&job, false).unwrap();
     let consumer = out.join("consumer");

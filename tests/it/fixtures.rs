@@ -83,6 +83,7 @@ fn fixture_crate_compiles_and_documents_without_warnings() {
         .map(|(_, path)| (path.clone(), display(path)))
         .collect();
     let mut job = Job::standalone(specs, out.clone(), out.join("runtime"), "fixtures", root);
+    job.runtime = tests::shared_runtime();
     // Fixtures are awkward on purpose; their warnings are snapshot above.
     job.strict = false;
     codegen::run(&job, false).unwrap();

@@ -23,13 +23,15 @@ fn job(specs: &[PathBuf], out: &Path, package: &str) -> Job {
             (path.clone(), name)
         })
         .collect();
-    Job::standalone(
+    let mut job = Job::standalone(
         specs,
         out.to_owned(),
         out.join("runtime"),
         package,
         out.to_owned(),
-    )
+    );
+    job.runtime = tests::shared_runtime();
+    job
 }
 
 fn lower(specs: &[PathBuf]) -> Api {

@@ -188,6 +188,7 @@ fn code_over_published_crates_decodes_sparse_errors_and_spawns_tasks() {
             out.clone(),
         );
         job.options.standalone = false;
+        job.runtime = tests::shared_runtime();
         xtask::codegen::run(&job, false).unwrap();
     }
     let consumer = out.join("consumer");

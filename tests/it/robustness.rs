@@ -10,7 +10,7 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
-use xtask::emit::{self, CrateOptions, OutputFile};
+use xtask::emit::{self, CrateOptions};
 
 /// Mutated documents per run.
 const MUTANTS: u64 = 1500;
@@ -303,16 +303,8 @@ fn thousands_of_broken_documents_never_panic_or_hang() {
         command: "test".to_owned(),
         standalone: true,
     };
-    let runtime = emit::runtime_crate(&xtask::runtime::files(), "test");
-    let runtime = runtime.into_iter().map(|file| OutputFile {
-        path: format!("runtime/{}", file.path),
-        ..file
-    });
-    for file in emit::emit_crate(&api, &options, "runtime")
-        .unwrap()
-        .into_iter()
-        .chain(runtime)
-    {
+    let runtime = xtask::files::relative_path(&out, tests::shared_runtime().dir());
+    for file in emit::emit_crate(&api, &options, &runtime).unwrap() {
         let path = out.join(&file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, file.contents).unwrap();

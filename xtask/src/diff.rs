@@ -65,6 +65,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
             about: Vec::new(),
             types: Default::default(),
             operations: Vec::new(),
+            record_ids: Default::default(),
         };
         match (find(old), find(new)) {
             (Some(o), Some(n)) => report.sections.push(diff_modules(&o, &n)),

@@ -30,6 +30,9 @@ pub struct Module {
     pub types: BTreeMap<String, TypeDef>,
     /// Sorted by function name.
     pub operations: Vec<Operation>,
+    /// The structs the batch operations' inputs and results reach that hold record ids, by
+    /// name: how the batch helper matches results and errors to inputs.
+    pub record_ids: BTreeMap<String, RecordIds>,
 }
 
 impl Module {
@@ -178,6 +181,24 @@ pub struct ResultPage {
     /// Its one required list, which later pages extend.
     pub items: String,
     pub next: Cursor,
+}
+
+/// A struct that holds record ids (the runtime's `ObjectIds`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordIds {
+    /// Its fields that hold ids, themselves or through other such structs (Rust names).
+    pub fields: Vec<String>,
+    /// The one record it is about, if it has a single first id.
+    pub own: Option<OwnRecord>,
+}
+
+/// The record a batch input or result is about (the runtime's `OwnId`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnRecord {
+    /// The fields from the struct to the id.
+    pub path: Vec<FieldStep>,
+    /// The `context` keys under which HubSpot's batch errors name the record.
+    pub keys: Vec<String>,
 }
 
 /// The methods the generator makes request functions for; the runtime's `Method` has a
@@ -724,6 +745,10 @@ pub trait Types {
 
     /// The struct a reference holds in place (through `Box` and aliases), with its name.
     fn struct_of<'t>(&'t self, ty: &TypeRef) -> Option<(&'t str, &'t Struct)>;
+
+    /// Whether a value of this reference (aliases not followed) is written as text in a URL
+    /// or a form field: a scalar, a date, a record id or a string enum.
+    fn is_text(&self, ty: &TypeRef) -> bool;
 }
 
 impl Types for BTreeMap<String, TypeDef> {
@@ -754,6 +779,24 @@ impl Types for BTreeMap<String, TypeDef> {
                 },
             ) => Some((name, s)),
             _ => None,
+        }
+    }
+
+    fn is_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => {
+                matches!(self.get(name).map(|d| &d.kind), Some(TypeKind::Enum(_)))
+            }
+            TypeRef::String
+            | TypeRef::Boolean
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::ObjectId => true,
+            TypeRef::Json | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) => false,
         }
     }
 }

@@ -231,12 +231,6 @@ pub fn is_object_id_property(wire: &str) -> bool {
     wire == "id" || wire == "objectId" || wire.ends_with("ObjectId")
 }
 
-/// Query parameters that carry HubSpot's paging cursors, which arrive already
-/// percent-encoded (`paging.next.after`) and must be sent back as they came.
-pub fn is_paging_cursor(wire: &str) -> bool {
-    wire == "after" || wire == "before"
-}
-
 /// Words before `token` that make it a place in a list rather than a credential
 /// (`next_page_token`, `continuation_token`).
 const LIST_POSITION_WORDS: &[&str] = &["page", "next", "continuation", "cursor", "sync"];
@@ -383,13 +377,5 @@ mod tests {
         assert!(is_object_id_property("toObjectId"));
         assert!(!is_object_id_property("correlationId"));
         assert!(!is_object_id_property("fromObjectTypeId"));
-    }
-
-    #[test]
-    fn paging_cursors() {
-        assert!(is_paging_cursor("after"));
-        assert!(is_paging_cursor("before"));
-        assert!(!is_paging_cursor("limit"));
-        assert!(!is_paging_cursor("After"));
     }
 }

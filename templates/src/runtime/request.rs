@@ -373,18 +373,7 @@ impl<T> Request<T> {
             Ok(path) => path,
             Err(_) => self.template.to_owned(),
         };
-        for (i, param) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
-            encode_segment(param.name, &mut out);
-            out.push('=');
-            if self.secrets.contains(&param.name) {
-                out.push_str(REDACTED);
-            } else if param.cursor {
-                encode_cursor(&param.value, &mut out);
-            } else {
-                encode_segment(&param.value, &mut out);
-            }
-        }
+        self.write_query(true, &mut out);
         out
     }
 
@@ -446,17 +435,25 @@ impl<T> Request<T> {
     /// The path and the encoded query string.
     pub fn path_and_query(&self) -> Result<String, InvalidRequest> {
         let mut out = self.path()?;
+        self.write_query(false, &mut out);
+        Ok(out)
+    }
+
+    /// Appends the encoded query string; with `redacted`, secret values as `<redacted>`, for
+    /// showing.
+    fn write_query(&self, redacted: bool, out: &mut String) {
         for (i, param) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
-            encode_segment(param.name, &mut out);
+            encode_segment(param.name, out);
             out.push('=');
-            if param.cursor {
-                encode_cursor(&param.value, &mut out);
+            if redacted && self.secrets.contains(&param.name) {
+                out.push_str(REDACTED);
+            } else if param.cursor {
+                encode_cursor(&param.value, out);
             } else {
-                encode_segment(&param.value, &mut out);
+                encode_segment(&param.value, out);
             }
         }
-        Ok(out)
     }
 
     /// The body, if the operation takes one (and it could be made: see

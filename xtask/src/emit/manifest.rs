@@ -91,6 +91,7 @@ mod tests {
             }],
             types: Default::default(),
             operations: Vec::new(),
+            record_ids: Default::default(),
         }
     }
 

@@ -10,7 +10,6 @@ mod manifest;
 mod markdown;
 mod models;
 mod operations;
-mod own_id;
 mod registry;
 mod render;
 mod runtime_crate;

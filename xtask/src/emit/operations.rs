@@ -122,52 +122,7 @@ fn operation(op: &Operation) -> TokenStream {
     // `GET` is `Method::Get`.
     let method = ident(&op.method.as_str().to_upper_camel_case());
     let path = &op.path;
-    let setters = op.params.iter().map(|p| {
-        let wire = &p.wire_name;
-        let value = ident(&p.name);
-        // Date-times go into URLs as RFC 3339, not as `DateTime`'s own `Display`.
-        let rfc3339 = |ty: &TypeRef| {
-            let item = match ty {
-                TypeRef::List(item) => &**item,
-                other => other,
-            };
-            (*item == TypeRef::DateTime).then(|| quote!(.map(crate::runtime::Rfc3339)))
-        };
-        match (p.location, p.required) {
-            (ParamLocation::Path, _) => match &p.ty {
-                // OpenAPI's default path style for arrays: comma-separated.
-                TypeRef::List(_) => {
-                    let each = rfc3339(&p.ty);
-                    quote!(.path_param(#wire, #value.iter()#each.map(ToString::to_string).collect::<Vec<_>>().join(",")))
-                }
-                TypeRef::DateTime => quote!(.path_param(#wire, crate::runtime::Rfc3339(#value))),
-                ty => {
-                    let value = display_value(ty, quote!(#value));
-                    quote!(.path_param(#wire, #value))
-                }
-            },
-            (ParamLocation::Query, true) => match &p.ty {
-                TypeRef::List(_) => {
-                    let each = rfc3339(&p.ty);
-                    quote!(.queries(#wire, #value.iter()#each))
-                }
-                _ if p.cursor => quote!(.cursor(#wire, #value)),
-                TypeRef::DateTime => quote!(.query(#wire, crate::runtime::Rfc3339(#value))),
-                _ => quote!(.query(#wire, #value)),
-            },
-            (ParamLocation::Query, false) => match &p.ty {
-                TypeRef::List(_) => {
-                    let each = rfc3339(&p.ty);
-                    quote!(.queries(#wire, query.#value.iter().flatten()#each))
-                }
-                _ if p.cursor => quote!(.cursor_opt(#wire, query.#value.as_ref())),
-                _ => {
-                    let each = rfc3339(&p.ty);
-                    quote!(.query_opt(#wire, query.#value.as_ref()#each))
-                }
-            },
-        }
-    });
+    let setters = op.params.iter().map(param_setter);
     let body_setter = op.body.as_ref().map(body_setter);
     let idempotent = op.idempotent;
     // `Auth::Required` is the runtime's default.
@@ -225,11 +180,60 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// A path argument as something `Display`.
-fn display_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
+/// How the function puts a parameter on the request: required ones from its arguments,
+/// optional ones from its query struct.
+fn param_setter(p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let name = ident(&p.name);
+    match (p.location, &p.ty) {
+        // OpenAPI's default path style for arrays: comma-separated.
+        (ParamLocation::Path, TypeRef::List(item)) => {
+            let values = url_values(item, quote!(#name.iter()));
+            quote!(.path_param(#wire, #values.map(ToString::to_string).collect::<Vec<_>>().join(",")))
+        }
+        (ParamLocation::Path, ty) => {
+            let value = url_value(ty, quote!(#name));
+            quote!(.path_param(#wire, #value))
+        }
+        (ParamLocation::Query, TypeRef::List(item)) => {
+            let values = if p.required {
+                quote!(#name.iter())
+            } else {
+                quote!(query.#name.iter().flatten())
+            };
+            let values = url_values(item, values);
+            quote!(.queries(#wire, #values))
+        }
+        (ParamLocation::Query, _) if p.cursor && p.required => quote!(.cursor(#wire, #name)),
+        (ParamLocation::Query, _) if p.cursor => quote!(.cursor_opt(#wire, query.#name.as_ref())),
+        (ParamLocation::Query, ty) if p.required => {
+            let value = url_value(ty, quote!(#name));
+            quote!(.query(#wire, #value))
+        }
+        (ParamLocation::Query, ty) => {
+            let value = url_values(ty, quote!(query.#name.as_ref()));
+            quote!(.query_opt(#wire, #value))
+        }
+    }
+}
+
+/// A required argument of type `ty` as the `Display` value that goes into the URL: a record
+/// id from the `impl Into<ObjectId>` it is taken as, a date-time as RFC 3339 (not as
+/// `DateTime`'s own `Display`).
+fn url_value(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::ObjectId => quote!(#value.into()),
+        TypeRef::DateTime => quote!(crate::runtime::Rfc3339(#value)),
         _ => value,
+    }
+}
+
+/// Values of type `item` from an iterator or `Option` of references, mapped to what goes into
+/// the URL as `url_value` maps one.
+fn url_values(item: &TypeRef, values: TokenStream) -> TokenStream {
+    match item {
+        TypeRef::DateTime => quote!(#values.map(crate::runtime::Rfc3339)),
+        _ => values,
     }
 }
 

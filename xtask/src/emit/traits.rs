@@ -1,16 +1,18 @@
 //! Runtime trait impls that let the client page and batch: `Page` for list responses,
 //! `BatchOutput` for batch responses, `ContinueFrom`/`PagedResult` for batch reads that page
 //! per input, `ObjectIds` for batch inputs and results. Lowering decided which types get
-//! which impl (`Operation::paging`, `Operation::batch`); this spells them out.
+//! which impl (`Operation::paging`, `Operation::batch`, `Module::record_ids`); this spells
+//! them out.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{ident, type_tokens};
 use crate::ir::{
-    BatchOutput, Cursor, FieldStep, Module, Page, ResultPage, TypeKind, TypeRef, Types,
+    BatchOutput, Cursor, FieldStep, Module, OwnRecord, Page, RecordIds, ResultPage, TypeKind,
+    TypeRef,
 };
 
 /// One trait impl: the type it is for, the trait, and the code.
@@ -25,13 +27,11 @@ pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
     let mut pages: BTreeMap<&str, &Page> = BTreeMap::new();
     let mut outputs: BTreeMap<&str, &BatchOutput> = BTreeMap::new();
     let mut continuable: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut id_roots: Vec<&TypeRef> = Vec::new();
     for op in &module.operations {
         if let Some(page) = &op.paging {
             pages.entry(&page.type_name).or_insert(page);
         }
         if let Some(batch) = &op.batch {
-            id_roots.push(&batch.input);
             if let Some((input, after)) = &batch.input_after {
                 continuable.entry(input).or_insert(after);
             }
@@ -42,7 +42,6 @@ pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
     }
     let mut paged_results: BTreeMap<&str, &ResultPage> = BTreeMap::new();
     for output in outputs.values() {
-        id_roots.push(&output.item);
         if let Some(paged) = &output.item_paging {
             paged_results.entry(&paged.type_name).or_insert(paged);
         }
@@ -68,9 +67,8 @@ pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
     for (name, paged) in paged_results {
         add(name, "PagedResult", paged_result_impl(paged));
     }
-    let with_ids = structs_with_ids(module, &id_roots);
-    for name in &with_ids {
-        if let Some(tokens) = object_ids_impl(module, name, &with_ids) {
+    for (name, record) in &module.record_ids {
+        if let Some(tokens) = object_ids_impl(module, name, record) {
             add(name, "ObjectIds", tokens);
         }
     }
@@ -179,65 +177,24 @@ fn batch_output_impl(output: &BatchOutput) -> TokenStream {
     }
 }
 
-/// What a field holds one or many of: its type under any `Vec` and `Box`.
-fn element(ty: &TypeRef) -> &TypeRef {
-    ty.walk()
-        .find(|t| !matches!(t, TypeRef::List(_) | TypeRef::Boxed(_)))
-        .unwrap_or(ty)
-}
-
-/// Whether a field holds record ids itself or through structs in `set`.
-fn holds_ids(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
-    match element(ty) {
-        TypeRef::ObjectId => true,
-        TypeRef::Named(n) => set.contains(n),
-        _ => false,
-    }
-}
-
-/// Structs reachable from `roots` that hold record ids (so matching can use them).
-fn structs_with_ids(module: &Module, roots: &[&TypeRef]) -> BTreeSet<String> {
-    let types = &module.types;
-    // Reachable structs first.
-    let mut reachable = BTreeMap::new();
-    let mut stack: Vec<&TypeRef> = roots.to_vec();
-    while let Some(ty) = stack.pop() {
-        let Some((name, s)) = types.struct_of(ty) else {
-            continue;
-        };
-        if reachable.insert(name, s).is_none() {
-            stack.extend(s.fields.iter().map(|f| element(&f.ty)));
-        }
-    }
-    // Then those that hold ids, to a fixed point.
-    let mut set = BTreeSet::new();
-    loop {
-        let before = set.len();
-        for (name, s) in &reachable {
-            if s.fields.iter().any(|f| holds_ids(&f.ty, &set)) {
-                set.insert((*name).to_owned());
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
-}
-
-fn object_ids_impl(module: &Module, name: &str, set: &BTreeSet<String>) -> Option<TokenStream> {
+fn object_ids_impl(module: &Module, name: &str, record: &RecordIds) -> Option<TokenStream> {
     let TypeKind::Struct(s) = &module.types.get(name)?.kind else {
         return None;
     };
-    let pushes = s.fields.iter().filter(|f| holds_ids(&f.ty, set)).map(|f| {
-        let field = ident(&f.name);
-        let collect = collect_ids(&f.ty, quote!(value));
-        if f.is_option() {
-            quote!(if let Some(value) = &self.#field { #collect })
-        } else {
-            quote!({ let value = &self.#field; #collect })
-        }
-    });
-    let own_id = super::own_id::own_id_method(module, s);
+    let pushes = s
+        .fields
+        .iter()
+        .filter(|f| record.fields.contains(&f.name))
+        .map(|f| {
+            let field = ident(&f.name);
+            let collect = collect_ids(&f.ty, quote!(value));
+            if f.is_option() {
+                quote!(if let Some(value) = &self.#field { #collect })
+            } else {
+                quote!({ let value = &self.#field; #collect })
+            }
+        });
+    let own_id = record.own.as_ref().map(own_id_method);
     let ty = ident(name);
     Some(quote! {
         impl crate::runtime::ObjectIds for #ty {
@@ -249,6 +206,25 @@ fn object_ids_impl(module: &Module, name: &str, set: &BTreeSet<String>) -> Optio
             #own_id
         }
     })
+}
+
+/// `ObjectIds::own_id`: the id at the end of the record's path, and its `context` keys.
+fn own_id_method(own: &OwnRecord) -> TokenStream {
+    let mut expr = quote!(self);
+    for step in &own.path {
+        let name = ident(&step.field);
+        expr = if step.optional {
+            quote!(#expr.#name.as_ref()?)
+        } else {
+            quote!(#expr.#name)
+        };
+    }
+    let keys = &own.keys;
+    quote! {
+        fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
+            Some(crate::runtime::OwnId { id: #expr.as_str(), keys: &[#(#keys),*] })
+        }
+    }
 }
 
 fn collect_ids(ty: &TypeRef, value: TokenStream) -> TokenStream {

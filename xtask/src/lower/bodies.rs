@@ -9,12 +9,10 @@ use openapiv3::{
 };
 
 use super::refs;
-use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
+use super::schema::{AsSchema, Hint, Lowerer};
 use super::secrets;
 use crate::error::{Pointer, Result};
-use crate::ir::{
-    Body, BodyKind, Multipart, Part, PartKind, ResponseBody, TypeKind, TypeRef, Types,
-};
+use crate::ir::{Body, BodyKind, Multipart, Part, PartKind, ResponseBody, TypeRef, Types};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
 
@@ -38,6 +36,15 @@ fn essence(media: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase()
+}
+
+/// JSON bodies, including HubSpot's `*/*` for its shared error response.
+pub(super) fn is_json_media_type(media: &str) -> bool {
+    let media = essence(media);
+    media == "application/json"
+        || media == "*/*"
+        || media == "application/*"
+        || media.ends_with("+json")
 }
 
 fn kind(doc: &Document, media: &str, content: &MediaType) -> Kind {
@@ -314,21 +321,7 @@ impl<'a> Lowerer<'a> {
     /// A value written as text in a form: a scalar, a date, an id or a string enum.
     fn is_text(&self, ty: &TypeRef) -> bool {
         let types = self.types_ref();
-        match types.resolve(ty) {
-            TypeRef::Named(name) => {
-                matches!(types.get(name).map(|d| &d.kind), Some(TypeKind::Enum(_)))
-            }
-            TypeRef::String
-            | TypeRef::Boolean
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::DateTime
-            | TypeRef::Date
-            | TypeRef::ObjectId => true,
-            TypeRef::Json | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) => false,
-        }
+        types.is_text(types.resolve(ty))
     }
 
     /// A type whose values serialise to JSON objects, or may.

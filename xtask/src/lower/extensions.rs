@@ -66,15 +66,7 @@ pub(super) fn idempotent(
     extensions: &IndexMap<String, Value>,
     at: &Pointer,
 ) -> Result<Option<bool>> {
-    match extensions.get(X_IDEMPOTENT) {
-        None => Ok(None),
-        Some(Value::Bool(idempotent)) => Ok(Some(*idempotent)),
-        Some(_) => Err(Error::spec(
-            &doc.file,
-            &at.join(X_IDEMPOTENT),
-            "`x-idempotent` must be true or false",
-        )),
-    }
+    flag(doc, extensions, at, X_IDEMPOTENT)
 }
 
 /// `x-lenient`, if the extensions at `at` have it.
@@ -83,15 +75,7 @@ pub(super) fn lenient(
     extensions: &IndexMap<String, Value>,
     at: &Pointer,
 ) -> Result<Option<bool>> {
-    match extensions.get(X_LENIENT) {
-        None => Ok(None),
-        Some(Value::Bool(lenient)) => Ok(Some(*lenient)),
-        Some(_) => Err(Error::spec(
-            &doc.file,
-            &at.join(X_LENIENT),
-            "`x-lenient` must be true or false",
-        )),
-    }
+    flag(doc, extensions, at, X_LENIENT)
 }
 
 /// `x-secret`, if the extensions at `at` have it.
@@ -100,13 +84,22 @@ pub(super) fn secret(
     extensions: &IndexMap<String, Value>,
     at: &Pointer,
 ) -> Result<Option<bool>> {
-    match extensions.get(X_SECRET) {
+    flag(doc, extensions, at, X_SECRET)
+}
+
+fn flag(
+    doc: &Document,
+    extensions: &IndexMap<String, Value>,
+    at: &Pointer,
+    key: &str,
+) -> Result<Option<bool>> {
+    match extensions.get(key) {
         None => Ok(None),
-        Some(Value::Bool(secret)) => Ok(Some(*secret)),
+        Some(Value::Bool(value)) => Ok(Some(*value)),
         Some(_) => Err(Error::spec(
             &doc.file,
-            &at.join(X_SECRET),
-            "`x-secret` must be true or false",
+            &at.join(key),
+            format!("`{key}` must be true or false"),
         )),
     }
 }

@@ -16,9 +16,20 @@ use crate::ir::{
 
 /// HubSpot's name for a page cursor: the query parameter that asks for a page, the field of
 /// `paging.next` that names the next one, and a batch read input's own field.
-pub(super) const CURSOR: &str = "after";
+const CURSOR: &str = "after";
 
-/// Whether a parameter asks for the page after a cursor.
+/// The query parameters that carry HubSpot's paging cursors: `after` asks for the next page,
+/// `before` for the previous one.
+const PAGING_CURSORS: &[&str] = &[CURSOR, "before"];
+
+/// Whether a parameter carries a paging cursor, which HubSpot hands out already
+/// percent-encoded (`paging.next.after`) and must be sent back as it came (`Param::cursor`).
+pub(super) fn is_paging_cursor(param: &Parameter) -> bool {
+    matches!(param, Parameter::Query { .. })
+        && PAGING_CURSORS.contains(&param.parameter_data_ref().name.as_str())
+}
+
+/// Whether a parameter asks for the page after a cursor: an operation that takes one lists.
 pub(super) fn is_cursor(param: &Parameter) -> bool {
     matches!(param, Parameter::Query { .. }) && param.parameter_data_ref().name == CURSOR
 }
@@ -134,5 +145,31 @@ fn step(field: &Field) -> FieldStep {
     FieldStep {
         field: field.name.clone(),
         optional: field.is_option(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(name: &str) -> Parameter {
+        serde_json::from_value(serde_json::json!({
+            "in": "query", "name": name, "schema": {"type": "string"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn after_and_before_are_cursors_and_after_asks_for_the_next_page() {
+        assert!(is_paging_cursor(&query("after")) && is_cursor(&query("after")));
+        assert!(is_paging_cursor(&query("before")) && !is_cursor(&query("before")));
+        for other in ["limit", "After"] {
+            assert!(!is_paging_cursor(&query(other)) && !is_cursor(&query(other)));
+        }
+        let path: Parameter = serde_json::from_value(serde_json::json!({
+            "in": "path", "name": "after", "required": true, "schema": {"type": "string"}
+        }))
+        .unwrap();
+        assert!(!is_paging_cursor(&path) && !is_cursor(&path));
     }
 }

@@ -15,6 +15,7 @@ mod extensions;
 mod helpers;
 mod operations;
 mod quirks;
+mod record_ids;
 mod refs;
 mod schema;
 mod secrets;
@@ -133,6 +134,7 @@ fn lower_module(
     let (mut types, warnings) = lowerer.finish();
     cycles::check_aliases(&types, docs)?;
     cycles::box_recursive_fields(&mut types);
+    let record_ids = record_ids::record_ids(&types, &operations);
     Ok((
         Module {
             api: None,
@@ -142,6 +144,7 @@ fn lower_module(
             about: docs.iter().map(|d| about(d)).collect(),
             types,
             operations,
+            record_ids,
         },
         warnings,
     ))

@@ -7,15 +7,14 @@ use openapiv3::{
 };
 
 use super::auth;
+use super::bodies::is_json_media_type;
 use super::extensions;
 use super::helpers;
 use super::refs;
-use super::schema::{is_json_media_type, AsSchema, Hint, Lowerer};
+use super::schema::{AsSchema, Hint, Lowerer};
 use super::secrets;
 use crate::error::{Error, Pointer, Result};
-use crate::ir::{
-    HttpMethod, Operation, Param, ParamLocation, ResponseBody, TypeKind, TypeRef, Types,
-};
+use crate::ir::{HttpMethod, Operation, Param, ParamLocation, ResponseBody, TypeRef, Types};
 use crate::load::Document;
 use crate::naming::{self, Namespace};
 
@@ -31,6 +30,9 @@ struct Site<'a> {
     /// The path item's key for it: `get`, `post`, ...
     key: &'a str,
     op: &'a openapiv3::Operation,
+    /// Its parameters and where each is written (`parameters`), read once for naming and
+    /// lowering.
+    params: Vec<(&'a Parameter, Pointer)>,
 }
 
 impl<'a> Site<'a> {
@@ -40,6 +42,11 @@ impl<'a> Site<'a> {
 
     fn at(&self) -> Pointer {
         self.path_at().join(self.key)
+    }
+
+    /// Whether the operation asks for the page after a cursor.
+    fn takes_cursor(&self) -> bool {
+        self.params.iter().any(|(p, _)| helpers::is_cursor(p))
     }
 
     /// The path item's parameters and the operation's, which replace those of the same name
@@ -86,12 +93,13 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 for (key, op) in item.iter() {
-                    let site = Site {
+                    let mut site = Site {
                         doc,
                         path,
                         item,
                         key,
                         op,
+                        params: Vec::new(),
                     };
                     let Some(method) = HttpMethod::from_key(key) else {
                         self.warn(
@@ -101,6 +109,7 @@ impl<'a> Lowerer<'a> {
                         );
                         continue;
                     };
+                    site.params = site.parameters()?;
                     sites.push((site, method, prefixes.len() - 1));
                 }
             }
@@ -124,15 +133,14 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Operation> {
         let Site { doc, path, op, .. } = *site;
         let at = site.at();
-        let raw_params = site.parameters()?;
-        let takes_cursor = raw_params.iter().any(|(p, _)| helpers::is_cursor(p));
         let type_base = naming::type_name(&name);
-        let params = self.lower_params(doc, path, &raw_params, &type_base, &at)?;
+        let params = self.lower_params(doc, path, &site.params, &type_base, &at)?;
         let body = self.lower_body(doc, op, &type_base, &at)?;
         let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
         let types = self.types_ref();
         let ok_json = ok.as_ref().and_then(ResponseBody::json);
-        let paging = takes_cursor
+        let paging = site
+            .takes_cursor()
             .then(|| helpers::page(types, ok_json))
             .flatten();
         let body_json = body.as_ref().and_then(|b| b.json());
@@ -174,28 +182,10 @@ impl<'a> Lowerer<'a> {
     /// as repeated keys in the query). `Err` with the type otherwise.
     fn parameter_type(&self, ty: TypeRef) -> Result<TypeRef, TypeRef> {
         let types = self.types_ref();
-        let is_enum = |t: &TypeRef| {
-            let def = t.as_named().and_then(|name| types.get(name));
-            matches!(def.map(|d| &d.kind), Some(TypeKind::Enum(_)))
-        };
-        let scalar = |t: &TypeRef| {
-            matches!(
-                t,
-                TypeRef::String
-                    | TypeRef::Boolean
-                    | TypeRef::I32
-                    | TypeRef::I64
-                    | TypeRef::F32
-                    | TypeRef::F64
-                    | TypeRef::Date
-                    | TypeRef::DateTime
-                    | TypeRef::ObjectId
-            ) || is_enum(t)
-        };
         let resolved = types.resolve(&ty);
         match resolved {
-            t if scalar(t) => Ok(resolved.clone()),
-            TypeRef::List(item) if scalar(item) => Ok(resolved.clone()),
+            t if types.is_text(t) => Ok(resolved.clone()),
+            TypeRef::List(item) if types.is_text(item) => Ok(resolved.clone()),
             _ => Err(ty),
         }
     }
@@ -288,7 +278,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
-                cursor: location == ParamLocation::Query && naming::is_paging_cursor(&data.name),
+                cursor: helpers::is_paging_cursor(param),
                 secret,
             };
             match location {
@@ -432,14 +422,10 @@ fn name_operations(
         let (name, fixed) = match extensions::rust_name(doc, &op.extensions, &site.at())? {
             Some(name) => (naming::FunctionName::given(name), true),
             None => {
-                let takes_cursor = site
-                    .parameters()?
-                    .iter()
-                    .any(|(p, _)| helpers::is_cursor(p));
                 let operation = naming::OperationSite {
                     method: site.key,
                     path,
-                    lists: takes_cursor || returns_collection(doc, op),
+                    lists: site.takes_cursor() || returns_collection(doc, op),
                     operation_id: op.operation_id.as_deref(),
                 };
                 (

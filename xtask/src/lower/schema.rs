@@ -782,17 +782,3 @@ fn union_variant_name(ty: &TypeRef) -> String {
         TypeRef::Boxed(inner) => union_variant_name(inner),
     }
 }
-
-/// JSON bodies, including HubSpot's `*/*` for its shared error response.
-pub(crate) fn is_json_media_type(media: &str) -> bool {
-    let media = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    media == "application/json"
-        || media == "*/*"
-        || media == "application/*"
-        || media.ends_with("+json")
-}
