@@ -152,6 +152,15 @@ pub fn load_all(job: &Job) -> Result<Vec<Document>> {
 
 /// Everything a run would write, computed without touching the disk.
 pub fn plan(job: &Job) -> Result<(Plan, Vec<Warning>)> {
+    check_runtime_dir(job)?;
+    let (mut plan, warnings) = crate_plan(job)?;
+    if let Some(runtime) = runtime_plan(job) {
+        plan.extend(runtime);
+    }
+    Ok((plan, warnings))
+}
+
+fn check_runtime_dir(job: &Job) -> Result<()> {
     let runtime_dir = job.runtime.dir();
     if runtime_dir == job.out_dir || runtime_dir.starts_with(job.out_dir.join("src")) {
         return Err(Error::Usage(format!(
@@ -159,24 +168,23 @@ pub fn plan(job: &Job) -> Result<(Plan, Vec<Warning>)> {
             display_name(&job.root, runtime_dir)
         )));
     }
+    Ok(())
+}
+
+/// The files generated from the documents: the crate, and the round-trip registry.
+fn crate_plan(job: &Job) -> Result<(Plan, Vec<Warning>)> {
     let docs = load_all(job)?;
     let (api, warnings) = lower::lower(&docs)?;
     if job.strict && !warnings.is_empty() {
         return Err(Error::Strict(warnings));
     }
-    let runtime_path = relative_path(&job.out_dir, runtime_dir);
+    let runtime_path = relative_path(&job.out_dir, job.runtime.dir());
     let files = emit::emit_crate(&api, &job.options, &runtime_path)?;
     let mut plan = Plan::new(&job.root);
     for file in files {
         plan.add(job.out_dir.join(&file.path), file.contents);
     }
     plan.own_dir(job.out_dir.join("src"));
-    if let RuntimeCrate::Write(dir) = &job.runtime {
-        for file in emit::runtime_crate(&crate::runtime::files(), &job.options.command) {
-            plan.add(dir.join(&file.path), file.contents);
-        }
-        plan.own_dir(dir.join("src"));
-    }
     if let Some(registry) = &job.registry {
         let krate = job.options.package.replace('-', "_");
         plan.add(
@@ -185,6 +193,19 @@ pub fn plan(job: &Job) -> Result<(Plan, Vec<Warning>)> {
         );
     }
     Ok((plan, warnings))
+}
+
+/// The runtime crate's files, when the job writes them: the same whatever the documents.
+fn runtime_plan(job: &Job) -> Option<Plan> {
+    let RuntimeCrate::Write(dir) = &job.runtime else {
+        return None;
+    };
+    let mut plan = Plan::new(&job.root);
+    for file in emit::runtime_crate(&crate::runtime::files(), &job.options.command) {
+        plan.add(dir.join(&file.path), file.contents);
+    }
+    plan.own_dir(dir.join("src"));
+    Some(plan)
 }
 
 /// The outcome of a run.
@@ -196,8 +217,8 @@ pub struct Report {
 
 /// Runs a job: writes the crate, or with `check` only compares it with the disk.
 pub fn run(job: &Job, check: bool) -> Result<Report> {
-    let (plan, warnings) = plan(job)?;
     if check {
+        let (plan, warnings) = plan(job)?;
         let stale = plan.stale()?;
         if !stale.is_empty() {
             return Err(Error::Stale(stale));
@@ -207,6 +228,42 @@ pub fn run(job: &Job, check: bool) -> Result<Report> {
             warnings,
         });
     }
-    let changed = plan.apply()?;
+    check_runtime_dir(job)?;
+    let runtime = runtime_plan(job);
+    // Creating a file costs the kernel about as much as formatting a hundred lines here, and
+    // the runtime crate is twenty files whatever the documents: they are staged on a thread
+    // of their own while the documents are generated, and taken back if that fails.
+    let (generated, runtime_staged) = std::thread::scope(|scope| {
+        let staging = runtime.as_ref().map(|plan| scope.spawn(|| plan.stage()));
+        let generated = crate_plan(job);
+        let staged = staging.map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (generated, staged.transpose())
+    });
+    let (mut plan, warnings, mut staged) = match (generated, runtime_staged) {
+        (Ok((plan, warnings)), Ok(staged)) => (plan, warnings, staged.unwrap_or_default()),
+        (Err(e), staged) => {
+            if let Ok(Some(staged)) = staged {
+                staged.undo();
+            }
+            return Err(e);
+        }
+        // A runtime that could not be staged has undone itself.
+        (Ok(_), Err(e)) => return Err(e),
+    };
+    match plan.stage() {
+        Ok(generated) => staged.absorb(generated),
+        Err(e) => {
+            staged.undo();
+            return Err(e);
+        }
+    }
+    if let Some(runtime) = runtime {
+        plan.extend(runtime);
+    }
+    let changed = plan.commit(staged)?;
     Ok(Report { changed, warnings })
 }

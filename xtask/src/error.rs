@@ -23,8 +23,19 @@ impl Pointer {
 
     /// This pointer with one more segment, escaped as RFC 6901 requires.
     pub fn join(&self, segment: impl fmt::Display) -> Self {
-        let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{}", self.0, segment))
+        use fmt::Write;
+        // Lowering makes one for every property it visits: one allocation, most of the time.
+        let mut pointer = String::with_capacity(self.0.len() + 24);
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        let start = pointer.len();
+        write!(pointer, "{segment}").expect("writing to a String cannot fail");
+        if pointer[start..].contains(['~', '/']) {
+            let escaped = pointer[start..].replace('~', "~0").replace('/', "~1");
+            pointer.truncate(start);
+            pointer.push_str(&escaped);
+        }
+        Pointer(pointer)
     }
 
     /// The unescaped segments after `#`.
@@ -113,5 +124,21 @@ impl fmt::Display for Warning {
             "warning: {}: {}: {}",
             self.file, self.pointer, self.message
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_their_segments() {
+        let pointer = Pointer::root()
+            .join("paths")
+            .join("/a/{id}")
+            .join("x~y")
+            .join(3);
+        assert_eq!(pointer.as_str(), "#/paths/~1a~1{id}/x~0y/3");
+        assert_eq!(pointer.segments(), ["paths", "/a/{id}", "x~y", "3"]);
     }
 }

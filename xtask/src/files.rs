@@ -13,8 +13,14 @@ pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut pending = vec![dir.to_owned()];
     while let Some(current) = pending.pop() {
         for entry in fs::read_dir(&current).map_err(|e| Error::io(&current, e))? {
-            let path = entry.map_err(|e| Error::io(&current, e))?.path();
-            if path.is_dir() {
+            let entry = entry.map_err(|e| Error::io(&current, e))?;
+            let path = entry.path();
+            // The listing says what most entries are; only a link needs a look at its target.
+            let is_dir = match entry.file_type() {
+                Ok(kind) if !kind.is_symlink() => kind.is_dir(),
+                _ => path.is_dir(),
+            };
+            if is_dir {
                 pending.push(path);
             } else {
                 files.push(path);

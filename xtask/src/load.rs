@@ -15,6 +15,7 @@ mod shape;
 use std::path::Path;
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Pointer, Result};
@@ -109,7 +110,11 @@ pub fn parse_value(mut value: Value, file: &str) -> Result<Document> {
     if let Some((pointer, message)) = schemas::first_invalid(&mut value) {
         return Err(Error::spec(file, &pointer, message));
     }
-    let api = match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
+    // Typed first without tracking where it is, which would cost a third more; only a
+    // document that fails is typed again to say where.
+    let typed = OpenAPI::deserialize(&value)
+        .or_else(|_| serde_path_to_error::deserialize::<_, OpenAPI>(&value));
+    let api = match typed {
         Ok(api) => api,
         Err(e) => {
             let (pointer, message) = locate::locate(&value)

@@ -25,6 +25,16 @@ commands:
                      OLD and NEW are documents or directories of documents
   help               show this message";
 
+// syn and prettyplease allocate a node for nearly every token they read and print, and free
+// them all again: with the system's allocator that is a quarter of a run. Only the binary
+// chooses; the library leaves the choice to whoever links it. Only release builds (without
+// debug assertions) use it: in a debug build (`cargo xtask`) mimalloc's C, compiled
+// unoptimised, is slower than the system's allocator, and compiling it optimised would cost
+// every clean build. Its v2 starts a process faster than v3 and runs as fast (BENCHMARKS.md).
+#[cfg(not(debug_assertions))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -90,20 +100,23 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
         }
     };
     let report = codegen::run(&job, check)?;
+    // One write for the whole report: standard error is not buffered.
+    let mut lines = String::new();
     for warning in &report.warnings {
-        eprintln!("{warning}");
+        lines.push_str(&format!("{warning}\n"));
     }
     if !check {
         if report.changed.is_empty() {
-            eprintln!(
-                "{}: up to date",
+            lines.push_str(&format!(
+                "{}: up to date\n",
                 codegen::display_name(&job.root, &job.out_dir)
-            );
+            ));
         }
         for changed in &report.changed {
-            eprintln!("wrote {changed}");
+            lines.push_str(&format!("wrote {changed}\n"));
         }
     }
+    eprint!("{lines}");
     Ok(())
 }
 

@@ -17,16 +17,20 @@ pub struct RuntimeFile {
     /// Where it comes from, for the generated-file header: `templates/src/runtime/de.rs`.
     pub source: String,
     pub contents: &'static str,
+    /// `contents` up to the unit tests at its end (blank space before them left out), if it
+    /// has any: what a copy outside this workspace keeps.
+    pub before_tests: Option<&'static str>,
 }
 
 /// Every file of the runtime crate, in path order.
 pub fn files() -> Vec<RuntimeFile> {
     sources::SOURCES
         .iter()
-        .map(|(path, contents)| RuntimeFile {
-            path: (*path).to_owned(),
+        .map(|&(path, contents, kept)| RuntimeFile {
+            path: path.to_owned(),
             source: format!("templates/{path}"),
             contents,
+            before_tests: kept.map(|length| &contents[..length]),
         })
         .collect()
 }
@@ -35,8 +39,8 @@ pub fn files() -> Vec<RuntimeFile> {
 pub fn manifest() -> &'static str {
     sources::SOURCES
         .iter()
-        .find(|(path, _)| *path == "Cargo.toml")
-        .map(|(_, contents)| *contents)
+        .find(|(path, _, _)| *path == "Cargo.toml")
+        .map(|(_, contents, _)| *contents)
         .expect("build.rs embeds templates/Cargo.toml")
 }
 

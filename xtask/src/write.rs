@@ -1,8 +1,8 @@
 //! Stage 4: put generated files on disk, or report how the disk differs.
 //!
-//! Nothing is written until every file has been generated, so a failed run leaves the output
-//! as it was. Files are first written beside their targets and then renamed over them, and
-//! only files whose contents change are touched.
+//! Nothing is committed until every file has been generated, so a failed run leaves the
+//! output as it was. New files are written in place and replacements beside their targets,
+//! then renamed over them; only files whose contents change are touched.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,12 +47,13 @@ impl Plan {
         display_name(&self.root, path)
     }
 
-    /// Files on disk that are not part of the plan but sit in an owned directory.
-    fn extras(&self) -> Result<Vec<PathBuf>> {
+    /// Files on disk that are not part of the plan but sit in an owned directory. Those
+    /// in `created` were made by this run and hold only its files.
+    fn extras(&self, created: &[PathBuf]) -> Result<Vec<PathBuf>> {
         let mut extras = Vec::new();
         for dir in &self.owned_dirs {
             // An owned directory not made yet holds nothing stale.
-            if !dir.exists() {
+            if created.contains(dir) || !dir.exists() {
                 continue;
             }
             extras.extend(
@@ -77,7 +78,7 @@ impl Plan {
                 Err(e) => return Err(Error::io(path, e)),
             }
         }
-        for extra in self.extras()? {
+        for extra in self.extras(&[])? {
             stale.push(format!(
                 "{} (not generated, would be removed)",
                 self.display(&extra)
@@ -86,43 +87,66 @@ impl Plan {
         Ok(stale)
     }
 
+    /// Adds every file and owned directory of `other`.
+    pub fn extend(&mut self, other: Plan) {
+        self.files.extend(other.files);
+        self.owned_dirs.extend(other.owned_dirs);
+    }
+
     /// Writes changed files and removes stale ones; returns what changed.
     ///
-    /// All new contents are written beside their targets first. Only then are the targets
-    /// replaced, each old file kept as a backup until every replacement succeeded; if one
-    /// fails, the ones done are undone and the directories this run created are removed, so
-    /// the output is as it was.
+    /// All new contents are written first (`stage`): files that do not exist yet straight to
+    /// their place, replacements beside their targets. Only then are the targets replaced
+    /// (`commit`), each old file kept as a backup until every replacement succeeded. If
+    /// anything fails, what was done is undone (new files and the directories this run
+    /// created removed, old files restored), so the output is as it was.
     pub fn apply(&self) -> Result<Vec<String>> {
-        let mut created_dirs = Vec::new();
-        let mut staged = Vec::new();
-        if let Err(e) = self.stage(&mut staged, &mut created_dirs) {
-            undo(&[], &staged, &created_dirs);
-            return Err(e);
+        let staged = self.stage()?;
+        self.commit(staged)
+    }
+
+    /// Writes every changed file of the plan: a new one in its place, a replacement to a
+    /// temporary sibling, for `commit` to finish or `Staged::undo` to take back. Undoes
+    /// itself if it fails.
+    pub fn stage(&self) -> Result<Staged> {
+        let mut staged = Staged::default();
+        match self.stage_into(&mut staged) {
+            Ok(()) => Ok(staged),
+            Err(e) => {
+                staged.undo();
+                Err(e)
+            }
         }
-        let mut replaced: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-        for (i, (temp, target)) in staged.iter().enumerate() {
+    }
+
+    /// Puts staged replacements in place and removes stale files: the end of `apply`.
+    /// `staged` may hold what several plans staged, when this plan holds their files too.
+    /// Undoes everything staged if a replacement fails.
+    pub fn commit(&self, mut staged: Staged) -> Result<Vec<String>> {
+        let mut replaced: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for i in 0..staged.replacements.len() {
+            let (temp, target) = &staged.replacements[i];
             let backup = sibling(target, "codegen-backup");
-            let had_file = target.exists();
-            let result = (|| {
-                if had_file {
-                    fs::rename(target, &backup).map_err(|e| Error::io(target, e))?;
-                }
-                replaced.push((target.clone(), had_file.then(|| backup.clone())));
-                fs::rename(temp, target).map_err(|e| Error::io(target, e))
-            })();
+            let result = fs::rename(target, &backup)
+                .and_then(|()| {
+                    replaced.push((target.clone(), backup));
+                    fs::rename(temp, target)
+                })
+                .map_err(|e| Error::io(target, e));
             if let Err(e) = result {
-                undo(&replaced, &staged[i..], &created_dirs);
+                // The temporaries before this one are in place now.
+                staged.replacements.drain(..i);
+                staged.restore(&replaced);
+                staged.undo();
                 return Err(e);
             }
         }
-        let mut changed = Vec::new();
-        for (target, backup) in replaced {
-            if let Some(backup) = backup {
-                let _ = fs::remove_file(backup);
-            }
-            changed.push(self.display(&target));
+        for (_, backup) in replaced {
+            let _ = fs::remove_file(backup);
         }
-        for extra in self.extras()? {
+        staged.changed.sort();
+        let mut changed: Vec<String> = staged.changed.iter().map(|p| self.display(p)).collect();
+        for extra in self.extras(&staged.created_dirs)? {
             fs::remove_file(&extra).map_err(|e| Error::io(&extra, e))?;
             changed.push(format!("{} (removed)", self.display(&extra)));
             self.remove_empty_parents(&extra);
@@ -143,31 +167,88 @@ impl Plan {
         }
     }
 
-    /// Writes every changed file to a temporary sibling, noting directories it had to create.
-    fn stage(
-        &self,
-        staged: &mut Vec<(PathBuf, PathBuf)>,
-        created_dirs: &mut Vec<PathBuf>,
-    ) -> Result<()> {
+    /// Writes every changed file: a new one in its place, a replacement to a temporary
+    /// sibling. Notes what it wrote and the directories it had to create.
+    fn stage_into(&self, staged: &mut Staged) -> Result<()> {
+        // Directories known to exist, so each is looked for (or made) once.
+        let mut present: BTreeSet<&Path> = BTreeSet::new();
         for (path, contents) in &self.files {
-            if fs::read(path).is_ok_and(|existing| same_text(&existing, contents)) {
-                continue;
-            }
             let dir = path.parent().unwrap_or(Path::new("."));
-            let mut missing: Vec<PathBuf> = dir
-                .ancestors()
-                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
-                .map(Path::to_path_buf)
-                .collect();
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            // Deepest last, so removing in reverse order empties children first.
-            missing.reverse();
-            created_dirs.extend(missing);
-            let temp = sibling(path, "codegen-tmp");
-            fs::write(&temp, contents).map_err(|e| Error::io(&temp, e))?;
-            staged.push((temp, path.clone()));
+            // Nothing is in a directory this run made: no file there to compare with.
+            let in_new_dir = staged.created_dirs.iter().any(|d| d == dir);
+            let exists = !in_new_dir
+                && match fs::read(path) {
+                    Ok(existing) if same_text(&existing, contents) => continue,
+                    Ok(_) => true,
+                    Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+                };
+            if !present.contains(dir) {
+                let mut missing: Vec<PathBuf> = dir
+                    .ancestors()
+                    .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                    .map(Path::to_path_buf)
+                    .collect();
+                fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                // Deepest last, so removing in reverse order empties children first.
+                missing.reverse();
+                staged.created_dirs.extend(missing);
+                present.extend(dir.ancestors());
+            }
+            if exists {
+                let temp = sibling(path, "codegen-tmp");
+                fs::write(&temp, contents).map_err(|e| Error::io(&temp, e))?;
+                staged.replacements.push((temp, path.clone()));
+            } else {
+                staged.new_files.push(path.clone());
+                fs::write(path, contents).map_err(|e| Error::io(path, e))?;
+            }
+            staged.changed.push(path.clone());
         }
         Ok(())
+    }
+}
+
+/// What `Plan::stage` wrote, for `Plan::commit` to finish or `undo` to take back.
+#[derive(Debug, Default)]
+pub struct Staged {
+    /// Files that did not exist, written in their place.
+    new_files: Vec<PathBuf>,
+    /// Temporaries holding the new contents of existing files, and those files.
+    replacements: Vec<(PathBuf, PathBuf)>,
+    /// Directories the run created, parents before children.
+    created_dirs: Vec<PathBuf>,
+    /// Every file written.
+    changed: Vec<PathBuf>,
+}
+
+impl Staged {
+    /// Adds what another plan staged after this one.
+    pub fn absorb(&mut self, other: Staged) {
+        self.new_files.extend(other.new_files);
+        self.replacements.extend(other.replacements);
+        self.created_dirs.extend(other.created_dirs);
+        self.changed.extend(other.changed);
+    }
+
+    /// Takes back what was staged: removes new files and temporaries, and the directories
+    /// made for them.
+    pub fn undo(&self) {
+        for file in &self.new_files {
+            let _ = fs::remove_file(file);
+        }
+        for (temp, _) in &self.replacements {
+            let _ = fs::remove_file(temp);
+        }
+        for dir in self.created_dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+
+    /// Puts `replaced` files back from their backups.
+    fn restore(&self, replaced: &[(PathBuf, PathBuf)]) {
+        for (target, backup) in replaced.iter().rev() {
+            let _ = fs::rename(backup, target);
+        }
     }
 }
 
@@ -193,29 +274,4 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     path.with_file_name(format!(".{name}.{suffix}"))
-}
-
-/// Puts back what a failed `apply` changed: restores replaced files from their backups,
-/// removes new files and temporaries, and removes directories it created.
-fn undo(
-    replaced: &[(PathBuf, Option<PathBuf>)],
-    pending: &[(PathBuf, PathBuf)],
-    created_dirs: &[PathBuf],
-) {
-    for (target, backup) in replaced.iter().rev() {
-        match backup {
-            Some(backup) => {
-                let _ = fs::rename(backup, target);
-            }
-            None => {
-                let _ = fs::remove_file(target);
-            }
-        }
-    }
-    for (temp, _) in pending {
-        let _ = fs::remove_file(temp);
-    }
-    for dir in created_dirs.iter().rev() {
-        let _ = fs::remove_dir(dir);
-    }
 }

@@ -256,6 +256,57 @@ fn package_and_runtime_options() {
     assert!(shared.join("src/lib.rs").exists());
 }
 
+/// Every file under `dir` with its contents, in path order.
+fn snapshot(dir: &std::path::Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let contents = std::fs::read(&path).unwrap();
+                files.push((path, contents));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The runtime crate is staged while the documents are generated; when they fail, what was
+/// staged is taken back: an older crate and its runtime are left as they were, with its
+/// runtime's files edited (so the run would have replaced them) and one missing (so it would
+/// have made it).
+#[test]
+fn a_failed_run_leaves_an_older_crate_and_its_runtime_as_they_were() {
+    let dir = scratch("failed-over-older");
+    let spec = dir.join("things.yaml");
+    std::fs::write(&spec, THING).unwrap();
+    let out = dir.join("things");
+    let args = [
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert!(xtask(&args).status.success());
+    std::fs::write(out.join("runtime/src/runtime/client.rs"), "// edited\n").unwrap();
+    std::fs::remove_file(out.join("runtime/src/runtime/retry.rs")).unwrap();
+    let before = snapshot(&out);
+
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: strng\n").unwrap();
+    let output = xtask(&args);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "no file changed, made or left behind"
+    );
+}
+
 #[test]
 fn a_bad_package_name_is_a_usage_error() {
     let dir = scratch("bad-package");

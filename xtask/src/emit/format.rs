@@ -21,14 +21,23 @@ pub fn toml_header(command: &str, sources: &[String]) -> String {
 
 /// Formats a whole file with prettyplease and puts the header on top.
 pub fn rust_file(file: &str, header: &str, tokens: TokenStream) -> Result<String> {
+    Ok(with_header(header, &unparse(file, tokens)?))
+}
+
+/// Formats a run of whole items (or a file's inner attributes) with prettyplease. Items are
+/// printed one after another, each from the start of a line, so the text of a file's items
+/// formatted in several runs and joined is the text of the file formatted at once.
+pub fn unparse(file: &str, tokens: TokenStream) -> Result<String> {
     let syntax = syn::parse2::<syn::File>(tokens).map_err(|e| Error::InvalidOutput {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(format!(
-        "{header}{}",
-        separate_items(&prettyplease::unparse(&syntax))
-    ))
+    Ok(prettyplease::unparse(&syntax))
+}
+
+/// Formatted items as a file: blank lines between items, and the header on top.
+pub fn with_header(header: &str, items: &str) -> String {
+    format!("{header}{}", separate_items(items))
 }
 
 /// Puts a blank line between top-level items, which prettyplease writes back to back.

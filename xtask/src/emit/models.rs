@@ -7,24 +7,30 @@ use super::debug::{self, Shown};
 use super::types::{doc_attrs, ident, type_tokens};
 use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
-/// A file of types: a module's `models.rs`, or `shared.rs`. `imports` are brought in first.
-pub fn models_file(
-    doc: &str,
-    types: &[&TypeDef],
-    imports: TokenStream,
-    impls: TokenStream,
-) -> TokenStream {
-    let send_sync = send_sync_assertion(types.iter().map(|t| t.name.as_str()));
-    let types = types.iter().map(|t| type_def(t));
+/// The start of a file of types (a module's `models.rs`, or `shared.rs`): its doc and lints,
+/// and `imports`. The types and the end follow as pieces of their own (`type_defs`,
+/// `models_tail`), which are formatted apart and joined.
+pub fn models_head(doc: &str, imports: TokenStream) -> TokenStream {
     let doc = format!(" {doc}");
     quote! {
         #![doc = #doc]
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
         #imports
+    }
+}
 
-        #(#types)*
+/// The definitions of `types`, each with its own impls.
+pub fn type_defs(types: &[&TypeDef]) -> TokenStream {
+    let types = types.iter().map(|t| type_def(t));
+    quote!(#(#types)*)
+}
 
+/// The end of a file of types: the runtime-trait `impls`, then the proof that every type of
+/// the file is `Send + Sync`.
+pub fn models_tail(types: &[&TypeDef], impls: TokenStream) -> TokenStream {
+    let send_sync = send_sync_assertion(types.iter().map(|t| t.name.as_str()));
+    quote! {
         #impls
 
         #send_sync

@@ -12,14 +12,9 @@ use crate::ir::{
     TypeRef,
 };
 
-/// The `operations.rs` of a module.
-pub fn operations_file(module: &Module) -> TokenStream {
-    let operations = module.operations.iter().map(operation);
-    let query_structs = module
-        .operations
-        .iter()
-        .filter_map(|op| op.query_struct.as_deref());
-    let send_sync = super::models::send_sync_assertion(query_structs);
+/// The start of a module's `operations.rs`. The request functions and the end follow as
+/// pieces of their own (`operation_fns`, `operations_tail`), formatted apart and joined.
+pub fn operations_head() -> TokenStream {
     quote! {
         //! Request functions, one per operation. Each returns a `Request` to pass to
         //! `Client::send` (or to send with any HTTP stack).
@@ -27,11 +22,22 @@ pub fn operations_file(module: &Module) -> TokenStream {
 
         #[allow(unused_imports)]
         use super::*;
-
-        #(#operations)*
-
-        #send_sync
     }
+}
+
+/// The request functions of `operations`, with their query and multipart structs.
+pub fn operation_fns(operations: &[Operation]) -> TokenStream {
+    let operations = operations.iter().map(operation);
+    quote!(#(#operations)*)
+}
+
+/// The end of a module's `operations.rs`: the proof that its query structs are `Send + Sync`.
+pub fn operations_tail(module: &Module) -> TokenStream {
+    let query_structs = module
+        .operations
+        .iter()
+        .filter_map(|op| op.query_struct.as_deref());
+    super::models::send_sync_assertion(query_structs)
 }
 
 fn operation(op: &Operation) -> TokenStream {

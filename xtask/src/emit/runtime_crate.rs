@@ -12,8 +12,17 @@ pub fn runtime_crate(files: &[RuntimeFile], command: &str) -> Vec<OutputFile> {
         .map(|file| {
             let source = std::slice::from_ref(&file.source);
             let contents = if file.path.ends_with(".rs") {
-                let header = format::header(command, source);
-                format!("{header}{}", without_unit_tests(file.contents))
+                let mut text = format::header(command, source);
+                // The runtime's unit tests run in this workspace; the copy leaves them out,
+                // and with them the need for its dev-dependencies.
+                match file.before_tests {
+                    Some(code) => {
+                        text.push_str(code);
+                        text.push('\n');
+                    }
+                    None => text.push_str(file.contents),
+                }
+                text
             } else {
                 format!("{}{}", format::toml_header(command, source), file.contents)
             };
@@ -23,15 +32,6 @@ pub fn runtime_crate(files: &[RuntimeFile], command: &str) -> Vec<OutputFile> {
             }
         })
         .collect()
-}
-
-/// The runtime's unit tests run in this workspace; the copy leaves them out, and with them
-/// the need for its dev-dependencies.
-fn without_unit_tests(source: &str) -> String {
-    match source.find("\n#[cfg(test)]\nmod tests {") {
-        Some(start) => format!("{}\n", source[..start].trim_end()),
-        None => source.to_owned(),
-    }
 }
 
 #[cfg(test)]

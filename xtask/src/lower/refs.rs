@@ -72,13 +72,13 @@ pub(super) fn component_if_defined<'a, T: Section>(
     reference: &str,
     at: &Pointer,
 ) -> Result<Option<Found<'a, ReferenceOr<T>>>> {
-    let prefix = format!("#/components/{}/", T::KEY);
-    let Some(name) = local_name(reference, &prefix) else {
+    let Some(name) = local_name(reference, T::KEY) else {
         return Err(Error::spec(
             &doc.file,
             at,
             format!(
-                "unsupported $ref '{reference}': only references to {prefix}<name> are supported"
+                "unsupported $ref '{reference}': only references to #/components/{}/<name> are supported",
+                T::KEY
             ),
         ));
     };
@@ -88,7 +88,10 @@ pub(super) fn component_if_defined<'a, T: Section>(
         .as_ref()
         .and_then(|c| T::entries(c).get(&name));
     Ok(value.map(|value| Found {
-        at: component_pointer(T::KEY, &name),
+        // A reference without escapes is already the component's pointer, as written.
+        at: Pointer::from_ref(reference)
+            .filter(|_| !reference.contains('~'))
+            .unwrap_or_else(|| component_pointer(T::KEY, &name)),
         name,
         value,
     }))
@@ -145,11 +148,17 @@ pub(super) fn item<'a, T: Section>(
     }
 }
 
-/// `#/components/schemas/Foo` with prefix `#/components/schemas/` is `Foo` (unescaped).
-fn local_name(reference: &str, prefix: &str) -> Option<String> {
-    let rest = reference.strip_prefix(prefix)?;
+/// `#/components/schemas/Foo` in the section `schemas` is `Foo` (unescaped).
+fn local_name(reference: &str, section: &str) -> Option<String> {
+    let rest = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(section)?
+        .strip_prefix('/')?;
     if rest.is_empty() || rest.contains('/') {
         return None;
+    }
+    if !rest.contains('~') {
+        return Some(rest.to_owned());
     }
     Some(rest.replace("~1", "/").replace("~0", "~"))
 }
