@@ -439,7 +439,6 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let (fault, remaining, counted) = {
         let mut s = state.lock().expect("state lock");
         s.stats.requests += 1;
@@ -520,6 +519,8 @@ async fn handle(
         };
         (fault, remaining, counted)
     };
+    // Read after the request is counted: HubSpot counts a request on arrival.
+    let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let mut response = match fault {
         Some(Fault::RateLimit {
             policy,
