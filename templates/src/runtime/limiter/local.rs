@@ -17,13 +17,14 @@
 //! one place free in every answer over a whole window, is room. The client takes its part
 //! of that room (its sends over all sends in the window), so that clients seeing the same
 //! room take about that much together: whole places at once, and the fraction of a place by
-//! chance, so that they do not move in lockstep. Alone in the window, it takes all the room
-//! at once. A 429 gives back a share of the places (larger holders give back more, so
-//! shares even out); below one place the client sends once every `interval / places`,
-//! halving on each 429 down to once every four windows, and takes a whole place again when
-//! an answer shows room. Until the first answer, with no limit known,
-//! one request at a time goes out, so workers that start together do not all spend the
-//! budget before any of them hears of it.
+//! chance, so that they do not move in lockstep. Alone in the window, it takes all the room.
+//! Either way it at most doubles its places on one answer, so that workers that start
+//! together do not each take the whole window before seeing the others. A 429 gives back a
+//! share of the places (larger holders give back more, so shares even out); below one place
+//! the client sends once every `interval / places`, halving on each 429 down to once every
+//! two windows, and takes a whole place again when an answer shows room. Until the first
+//! answer, with no limit known, one request at a time goes out, so workers that start
+//! together do not all spend the budget before any of them hears of it.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -41,8 +42,10 @@ pub struct Window {
     pub interval: Duration,
 }
 
-/// The fewest places: one send every four windows.
-const MIN_PLACES: f64 = 0.25;
+/// The fewest places: one send every two windows. Fewer leave a crowded-out client blind
+/// to room for longer: with 16 workers under 10 places, one send every four windows left the
+/// window idle for seconds once the holders finished.
+const MIN_PLACES: f64 = 0.5;
 
 /// Sends remembered while no limit is known, so a limit learnt later counts them.
 const HISTORY: usize = 1024;
@@ -690,7 +693,7 @@ mod tests {
         assert_eq!(
             places(&limiter),
             MIN_PLACES,
-            "down to one send in four windows"
+            "down to one send in two windows"
         );
         // Without a known limit there is nothing to give back.
         let unknown = LocalLimiter::new(None, true);
