@@ -307,9 +307,8 @@ impl State {
         // window: over a window, one answer per place, a client takes its part of the room
         // (its sends over all sends), so that clients seeing the same room take about that
         // much together. The fraction of a place is taken by chance, so that they do not
-        // move in lockstep.
-        // At most doubling on one answer: clients that start together each see the room
-        // before the others' next sends arrive.
+        // move in lockstep. At most doubling on one answer: clients that start together
+        // each see the room before the others' next sends arrive.
         let take = if others > 0.0 { room / used } else { room }.min(own);
         let taken = take.floor() + f64::from(u8::from(fastrand::f64() < take.fract()));
         if taken > 0.0 {
