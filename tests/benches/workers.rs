@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use tests::fake_hubspot::FakeHubSpot;
+use tests::fake_hubspot::{Counted, FakeHubSpot};
 use tests::redis_server::RedisServer;
 use tests::workers;
 
@@ -66,8 +66,18 @@ fn main() {
     };
     let redis = RedisServer::start().unwrap_or_else(|e| panic!("{e}"));
     println!(
-        "{:<12} {:>3} {:>9} {:>9} {:>10} {:>11} {:>7} {:>8}",
-        "mode", "N", "requests", "time s", "capacity", "429/success", "failed", "slow/fast"
+        "{:<12} {:>3} {:>9} {:>9} {:>10} {:>11} {:>7} {:>8} {:>8} {:>8} {:>8}",
+        "mode",
+        "N",
+        "requests",
+        "time s",
+        "capacity",
+        "429/success",
+        "failed",
+        "slow/fast",
+        "first ms",
+        "reuse ms",
+        "serve ms"
     );
     for &mode in &modes {
         for &n in &sizes {
@@ -95,8 +105,9 @@ fn main() {
             let fastest = outcomes.iter().map(|o| o.elapsed).min().unwrap_or_default();
             let failed: usize = outcomes.iter().map(|o| o.failed.len()).sum();
             let succeeded_requests = stats.requests - stats.rate_limited;
+            let lateness = Lateness::of(&server.timeline(), WINDOW, LIMIT);
             println!(
-                "{:<12} {:>3} {:>9} {:>9.2} {:>9.1}% {:>11.3} {:>7} {:>8.2}",
+                "{:<12} {:>3} {:>9} {:>9.2} {:>9.1}% {:>11.3} {:>7} {:>8.2} {:>8.1} {:>8.1} {:>8.1}",
                 mode.name(),
                 n,
                 requests,
@@ -105,7 +116,47 @@ fn main() {
                 stats.rate_limited as f64 / succeeded_requests.max(1) as f64,
                 failed,
                 slowest.as_secs_f64() / fastest.as_secs_f64().max(1e-9),
+                lateness.first_window.as_secs_f64() * 1e3,
+                lateness.per_reuse.as_secs_f64() * 1e3,
+                lateness.serving.as_secs_f64() * 1e3,
             );
+        }
+    }
+}
+
+/// Where the time beyond the exact window's minimum went, read from the arrivals the fake
+/// counted. Under the window the last request's place was used first in the first window
+/// and then once a window: its arrival is the first window's spread, plus one window per
+/// reuse, plus each reuse's lateness.
+#[derive(Default)]
+struct Lateness {
+    /// From the first accepted arrival to the first use of the last request's place.
+    first_window: Duration,
+    /// How much later than a window after its previous use that place was used again, on
+    /// average.
+    per_reuse: Duration,
+    /// From arrival to answer, on average over accepted requests.
+    serving: Duration,
+}
+
+impl Lateness {
+    fn of(timeline: &[Counted], window: Duration, limit: usize) -> Lateness {
+        let mut accepted: Vec<&Counted> = timeline.iter().filter(|c| !c.refused).collect();
+        accepted.sort_by_key(|c| c.arrived);
+        let (Some(first), Some(last)) = (accepted.first(), accepted.last()) else {
+            return Lateness::default();
+        };
+        let n = accepted.len();
+        let first_use = (n - 1) % limit;
+        let reuses = (n - 1) / limit;
+        let chain = last.arrived - accepted[first_use].arrived;
+        Lateness {
+            first_window: accepted[first_use].arrived - first.arrived,
+            per_reuse: chain
+                .saturating_sub(window * reuses as u32)
+                .checked_div(reuses.max(1) as u32)
+                .unwrap_or_default(),
+            serving: accepted.iter().map(|c| c.served_in).sum::<Duration>() / n as u32,
         }
     }
 }

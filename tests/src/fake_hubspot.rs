@@ -185,6 +185,17 @@ struct State {
     category_override: Option<String>,
     seen: Vec<Seen>,
     stats: Stats,
+    /// Requests checked against the rate limit, in the order their answers were ready.
+    timeline: Vec<Counted>,
+}
+
+/// A request checked against the rate limit: when it was counted (its arrival, as HubSpot
+/// counts it), whether it was refused, and how long after its arrival its answer was ready.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted {
+    pub arrived: Instant,
+    pub refused: bool,
+    pub served_in: Duration,
 }
 
 /// Counts kept by the server.
@@ -198,7 +209,10 @@ pub struct Stats {
 /// A running fake HubSpot; stops when dropped.
 ///
 /// It runs on a runtime of its own, as HubSpot runs elsewhere: its request handling never
-/// holds up the threads (and timers) of the client under test.
+/// holds up the threads (and timers) of the client under test. It serves requests
+/// concurrently, as HubSpot does, on a thread per core: the state's lock is held while a
+/// request changes the state, not while a batch answer is written, so one request's answer
+/// does not wait for another's.
 pub struct FakeHubSpot {
     pub base_url: String,
     state: Arc<Mutex<State>>,
@@ -240,7 +254,6 @@ impl FakeHubSpot {
         listener.set_nonblocking(true).expect("non-blocking socket");
         let address = listener.local_addr().expect("local address");
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
             .thread_name("fake-hubspot")
             .enable_all()
             .build()
@@ -349,6 +362,11 @@ impl FakeHubSpot {
         self.with(|s| s.stats.clone())
     }
 
+    /// Requests checked against the rate limit, in the order their answers were ready.
+    pub fn timeline(&self) -> Vec<Counted> {
+        self.with(|s| s.timeline.clone())
+    }
+
     /// How many records of `to_type` are associated with (`from_type`, `from_id`).
     pub fn association_count(&self, from_type: &str, from_id: &str, to_type: &str) -> usize {
         self.with(|s| {
@@ -421,8 +439,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let (fault, remaining) = {
+    let (fault, remaining, counted) = {
         let mut s = state.lock().expect("state lock");
         s.stats.requests += 1;
         s.seen.push(Seen {
@@ -457,6 +474,7 @@ async fn handle(
                 }
             }
         }
+        let mut counted = None;
         if fault.is_none() {
             if let Some((max, interval)) = s.limit {
                 let now = Instant::now();
@@ -467,6 +485,7 @@ async fn handle(
                 {
                     s.window.pop_front();
                 }
+                counted = Some((now, s.window.len() >= max));
                 if s.window.len() >= max {
                     let every = s.retry_after_every;
                     let with_retry_after =
@@ -498,8 +517,10 @@ async fn handle(
             (_, Some((max, _))) => max.saturating_sub(s.window.len()),
             (_, None) => 0,
         };
-        (fault, remaining)
+        (fault, remaining, counted)
     };
+    // Read after the request is counted: HubSpot counts a request on arrival.
+    let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let mut response = match fault {
         Some(Fault::RateLimit {
             policy,
@@ -550,7 +571,17 @@ async fn handle(
         }
         None => route(&state, &method, uri.path(), uri.query(), &body_json),
     };
-    let limit = state.lock().expect("state lock").limit;
+    let limit = {
+        let mut s = state.lock().expect("state lock");
+        if let Some((arrived, refused)) = counted {
+            s.timeline.push(Counted {
+                arrived,
+                refused,
+                served_in: arrived.elapsed(),
+            });
+        }
+        s.limit
+    };
     if let Some((max, interval)) = limit {
         let headers = response.headers_mut();
         headers.insert(
@@ -766,7 +797,17 @@ fn batch_body(results: Vec<Value>, errors: Vec<Value>) -> Response {
         body["errors"] = Value::Array(errors);
         StatusCode::MULTI_STATUS
     };
-    (status, axum::Json(body)).into_response()
+    // Written when the answer is sent, after the state's lock is released: a large answer
+    // holds up no other request.
+    let written = futures_util::stream::once(async move {
+        serde_json::to_vec(&body).map_err(std::io::Error::other)
+    });
+    (
+        status,
+        [("content-type", "application/json")],
+        Body::from_stream(written),
+    )
+        .into_response()
 }
 
 /// The error item for a rejected input with source `id` and, for a pair, `target`.

@@ -12,16 +12,19 @@
 //! soon as its last send leaves the window: it keeps what it has, and places it holds are
 //! not free for others. It takes room from `X-HubSpot-RateLimit-Remaining`, read on answers
 //! to requests sent while all its places were in use (so none of its own places was between
-//! two sends). With other clients about, one free place is taken for one of theirs between
-//! two sends, which is what a busy window shows most of the time; more than that is room.
-//! The client takes one more place with a probability of its part of that room (its sends
-//! over all sends in the window), so that clients seeing the same room take about that much
-//! together, and not in lockstep. A 429 gives back a share of the places (larger holders give
-//! back more, so shares even out); below one place the client sends once every
-//! `interval / places`, halving on each 429 down to once every four windows, and takes a
-//! whole place again when an answer shows room. Until the first answer, with no limit known,
-//! one request at a time goes out, so workers that start together do not all spend the
-//! budget before any of them hears of it.
+//! two sends). With other clients about, one free place in an answer is taken for one of
+//! theirs between two sends, which is what a busy window often shows; more than that, or
+//! one place free in every answer over a whole window, is room. The client takes its part
+//! of that room (its sends over all sends in the window), so that clients seeing the same
+//! room take about that much together: whole places at once, and the fraction of a place by
+//! chance, so that they do not move in lockstep. Alone in the window, it takes all the room.
+//! Either way it at most doubles its places on one answer, so that workers that start
+//! together do not each take the whole window before seeing the others. A 429 gives back a
+//! share of the places (larger holders give back more, so shares even out); below one place
+//! the client sends once every `interval / places`, halving on each 429 down to once every
+//! two windows, and takes a whole place again when an answer shows room. Until the first
+//! answer, with no limit known, one request at a time goes out, so workers that start
+//! together do not all spend the budget before any of them hears of it.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -39,8 +42,10 @@ pub struct Window {
     pub interval: Duration,
 }
 
-/// The fewest places: one send every four windows.
-const MIN_PLACES: f64 = 0.25;
+/// The fewest places: one send every two windows. Fewer leave a crowded-out client blind
+/// to room for longer: with 16 workers under 10 places, one send every four windows left the
+/// window idle for seconds once the holders finished.
+const MIN_PLACES: f64 = 0.5;
 
 /// Sends remembered while no limit is known, so a limit learnt later counts them.
 const HISTORY: usize = 1024;
@@ -66,6 +71,10 @@ struct State {
     /// fraction of windows in which it sends once.
     places: f64,
     answered: bool,
+    /// `-Remaining` of recent answers that showed the room (those to sends made while all
+    /// places were in use), with when they came: a place free in all of them over a whole
+    /// window is nobody's, not someone's between two sends.
+    room_seen: VecDeque<(Instant, u64)>,
     /// Counted sends, in the order they were counted (so sorted by permit).
     sent: VecDeque<Send>,
     next_permit: u64,
@@ -288,16 +297,64 @@ impl State {
         let used = (max - remaining).max(own);
         let others = used - own;
         let room = if others > 0.0 {
-            remaining - 1.0
+            // One free place is usually someone's between two sends; more than that, or one
+            // free in every answer over a whole window, is room.
+            (remaining - 1.0).max(self.persistent_room(window.interval, remaining))
         } else {
             remaining
         };
-        if room > 0.0 && fastrand::f64() < (room * own / used).min(1.0) {
-            self.places = (self.places + 1.0).min(max);
+        // Alone, all of it. Otherwise each answer takes the room's part of one send in the
+        // window: over a window, one answer per place, a client takes its part of the room
+        // (its sends over all sends), so that clients seeing the same room take about that
+        // much together. The fraction of a place is taken by chance, so that they do not
+        // move in lockstep. At most doubling on one answer: clients that start together
+        // each see the room before the others' next sends arrive.
+        let take = if others > 0.0 { room / used } else { room }.min(own);
+        let taken = take.floor() + f64::from(u8::from(fastrand::f64() < take.fract()));
+        if taken > 0.0 {
+            // Sends beyond its places (made before any limit was known) hold places too.
+            self.places = (self.places.max(own) + taken).min(max);
+            // What the next answers show is measured against the new places.
+            self.room_seen.clear();
+        }
+    }
+
+    /// Free places that the answers of the last window all showed, this one (`remaining`)
+    /// included; 0 until the answers span a whole window.
+    fn persistent_room(&mut self, interval: Duration, remaining: f64) -> f64 {
+        let now = Instant::now();
+        // Keep one answer older than the window, so that the rest span all of it; none
+        // older than two windows, which would leave a window unseen.
+        while self
+            .room_seen
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) >= interval * 2)
+            || self
+                .room_seen
+                .get(1)
+                .is_some_and(|(at, _)| now.duration_since(*at) >= interval)
+        {
+            self.room_seen.pop_front();
+        }
+        let spans_window = self
+            .room_seen
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) >= interval);
+        let room = self
+            .room_seen
+            .iter()
+            .map(|(_, free)| *free as f64)
+            .fold(remaining, f64::min);
+        self.room_seen.push_back((now, remaining as u64));
+        if spans_window {
+            room
+        } else {
+            0.0
         }
     }
 
     fn rate_limited(&mut self) {
+        self.room_seen.clear();
         self.places = if self.places >= 2.0 {
             // Gives back 20–40 %, rounded, keeping at least one place.
             (self.places * (0.6 + 0.2 * fastrand::f64()))
@@ -323,6 +380,7 @@ impl LocalLimiter {
                     adaptive,
                     places: 1.0,
                     answered: false,
+                    room_seen: VecDeque::new(),
                     sent: VecDeque::new(),
                     next_permit: 0,
                 }),
@@ -529,38 +587,83 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn alone_it_takes_every_free_place_one_answer_at_a_time() {
+    async fn alone_it_doubles_its_places_on_each_answer_up_to_the_room() {
         let limiter = LocalLimiter::new(None, true);
-        // Each answer shows all the rest of the window free, and nobody else in it.
-        for sent in 1..=10u64 {
-            let permit = acquire_within(&limiter, Duration::ZERO)
-                .await
-                .expect("a place");
-            permit.answered(&headers(10, 1000, 10 - sent));
+        limiter
+            .acquire()
+            .await
+            .answered(&RateLimitHeaders::default());
+        // Each answer shows the rest of the window free, and nobody else in it; room is
+        // read once all places are in use.
+        let mut seen = Vec::new();
+        for sent in 2..=10u64 {
+            let permit = acquire_within(&limiter, Duration::ZERO).await;
+            permit
+                .expect("a place")
+                .answered(&headers(10, 1000, 10 - sent));
+            seen.push(places(&limiter));
         }
-        assert_eq!(places(&limiter), 10.0, "never above the limit");
+        assert_eq!(seen, [4.0, 4.0, 8.0, 8.0, 8.0, 8.0, 10.0, 10.0, 10.0]);
         assert!(acquire_within(&limiter, Duration::from_millis(999))
             .await
             .is_none());
     }
 
     #[tokio::test(start_paused = true)]
-    async fn with_others_about_one_free_place_is_not_room() {
+    async fn with_others_about_one_free_place_in_a_busy_window_is_not_room() {
         let limiter = LocalLimiter::new(Some(window(10, 1000)), true);
-        // Four of the ten sends in the window are others'; one place is free, which in a
-        // busy window is someone's between two sends.
-        for _ in 0..200 {
+        // Others hold most of the window; one place shows free in some answers (someone's,
+        // between two sends) and not in others.
+        for i in 0..200 {
+            limiter.acquire().await.answered(&headers(10, 1000, i % 2));
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        assert_eq!(places(&limiter), 1.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_place_free_in_every_answer_for_a_whole_window_is_room() {
+        let limiter = LocalLimiter::new(Some(window(10, 1000)), true);
+        // One place, and one free place in every answer: its part of that place is one
+        // ninth, so about one answer in nine takes it, and then it holds two.
+        for _ in 0..300 {
             limiter.acquire().await.answered(&headers(10, 1000, 1));
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        assert_eq!(places(&limiter), 1.0);
-        // Three free places are room: about one answer in three takes one, and not more
-        // than the room over time.
+        assert_eq!(places(&limiter), 2.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_others_about_each_answer_takes_one_sends_part_of_the_room() {
+        // Seven sends in the window, two of them its own; three places free, two of them
+        // room: the answer takes 2/7 of a place, so one place about two times in seven.
+        let mut took = [0u32; 3];
         for _ in 0..200 {
-            limiter.acquire().await.answered(&headers(10, 1000, 3));
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            let limiter = LocalLimiter::new(Some(window(10, 1000)), true);
+            lock(&limiter.shared.state).places = 2.0;
+            let first = limiter.acquire().await;
+            let _second = limiter.acquire().await;
+            first.answered(&headers(10, 1000, 3));
+            took[places(&limiter) as usize - 2] += 1;
         }
-        assert_eq!(places(&limiter), 2.0, "one place per answer while settled");
+        assert_eq!(took[2], 0, "more than its part: {took:?}");
+        assert!((35..=80).contains(&took[1]), "{took:?}");
+        // More room than sends in the window is taken more than one place at once: four
+        // sends, three its own, and six places free, five of them room (5/4 of a place).
+        let limiter = LocalLimiter::new(Some(window(10, 1000)), true);
+        lock(&limiter.shared.state).places = 3.0;
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(limiter.acquire().await);
+        }
+        held.pop()
+            .expect("a permit")
+            .answered(&headers(10, 1000, 6));
+        assert!(
+            (4.0..=5.0).contains(&places(&limiter)),
+            "{}",
+            places(&limiter)
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -589,7 +692,7 @@ mod tests {
         assert_eq!(
             places(&limiter),
             MIN_PLACES,
-            "down to one send in four windows"
+            "down to one send in two windows"
         );
         // Without a known limit there is nothing to give back.
         let unknown = LocalLimiter::new(None, true);
