@@ -8,7 +8,6 @@
 //! the snippet of a token answer that did not decode.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hubspot_associations::runtime::{decode, Auth, Error, Method, Request};
@@ -18,7 +17,7 @@ use serde_json::json;
 use tests::upload_server::{UploadServer, ISSUED_ACCESS_TOKEN, ISSUED_REFRESH_TOKEN};
 use xtask::ir::{self, Module};
 
-use super::client::Captured;
+use super::logs::CapturedLogs;
 use super::published::dev_document;
 
 fn lower(path: &Path) -> Module {
@@ -199,13 +198,7 @@ fn quick() -> RetryPolicy {
 
 #[tokio::test]
 async fn a_client_without_a_token_exchanges_a_code_and_shows_no_secret() {
-    let captured = Captured(Arc::new(Mutex::new(Vec::new())));
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::start(tracing::Level::TRACE);
 
     let server = UploadServer::start();
     let client = Client::builder()
@@ -266,7 +259,7 @@ async fn a_client_without_a_token_exchanges_a_code_and_shows_no_secret() {
     );
     shown.push(text);
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("retrying HubSpot request"), "{logs}");
     shown.push(logs);
     for text in &shown {
@@ -344,13 +337,7 @@ fn read_without_the_client_a_token_answer_that_does_not_decode_hides_its_token()
 
 #[tokio::test]
 async fn a_secret_in_the_url_is_neither_logged_nor_named_by_a_connection_failure() {
-    let captured = Captured(Arc::new(Mutex::new(Vec::new())));
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::start(tracing::Level::TRACE);
 
     // Nobody listens there.
     let client = Client::builder()
@@ -375,7 +362,7 @@ async fn a_secret_in_the_url_is_neither_logged_nor_named_by_a_connection_failure
     let plain = client.send(&ip_ranges(Auth::Optional)).await.unwrap_err();
     assert!(plain.to_string().contains("/ip-ranges/simple"), "{plain}");
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("/oauth/v9/access-tokens/<redacted>"),
         "{logs}"

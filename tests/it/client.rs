@@ -1,8 +1,8 @@
 //! The client end to end against the fake HubSpot on 127.0.0.1, both versions.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::logs::CapturedLogs;
 use futures_util::TryStreamExt;
 use hubspot_associations::runtime::{Error, FailureReason, Outcome, RateLimitPolicy, RetryPolicy};
 use hubspot_associations::{v4, Client};
@@ -551,30 +551,10 @@ async fn hostile_path_parameter_reaches_the_server_as_one_segment() {
     );
 }
 
-/// Collects what `tracing` writes.
-#[derive(Clone, Default)]
-pub(crate) struct Captured(pub(crate) Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn the_token_never_appears_in_debug_logs_or_errors() {
     let secret = "pat-na1-SECRET-never-print-me";
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::start(tracing::Level::TRACE);
 
     let server = FakeHubSpot::start();
     server.accept_token(secret);
@@ -629,7 +609,7 @@ async fn the_token_never_appears_in_debug_logs_or_errors() {
     let request = v4::list_labels("contacts", "companies");
     texts.push(format!("{request:?}"));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("retrying HubSpot request"),
         "the retries were logged: {logs}"

@@ -2,9 +2,9 @@
 //! each pacing itself, and sharing one budget through a real Redis.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::logs::CapturedLogs;
 use hubspot_associations::runtime::RetryPolicy;
 use hubspot_associations::{v4, Client, SharedRateLimit};
 use tests::fake_hubspot::{FakeHubSpot, Fault, TOKEN};
@@ -108,20 +108,6 @@ async fn a_limit_already_in_redis_lets_a_new_client_start_at_full_speed() {
     assert!(took >= slow && took < slow * 2, "{took:?}");
 }
 
-/// Collects what `tracing` writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 async fn labels_through(client: &Client, times: usize) {
     for _ in 0..times {
         client
@@ -133,13 +119,7 @@ async fn labels_through(client: &Client, times: usize) {
 
 #[tokio::test]
 async fn without_redis_requests_go_on_under_local_pacing_with_a_warning() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::start(tracing::Level::WARN);
 
     let server = FakeHubSpot::start();
     server.rate_limit(4, Duration::from_millis(200));
@@ -170,7 +150,7 @@ async fn without_redis_requests_go_on_under_local_pacing_with_a_warning() {
             .expect("not held up by Redis");
     }
     held.abort();
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("Redis rate limit unavailable: pacing this client on its own"),
         "{logs}"
