@@ -105,34 +105,16 @@ fn code_over_the_generated_auth_crate_sees_no_secret() {
     job.runtime = tests::shared_runtime();
     job.strict = true;
     xtask::codegen::run(&job, false).unwrap();
-    let consumer = out.join("consumer");
-    std::fs::create_dir_all(consumer.join("src")).unwrap();
-    std::fs::copy(
-        root.join("tests/consumer/auth.rs"),
-        consumer.join("src/lib.rs"),
-    )
-    .unwrap();
-    std::fs::write(
-        consumer.join("Cargo.toml"),
-        r#"[package]
-name = "consumer-auth"
-version = "0.1.0"
-edition = "2021"
-publish = false
-
-[dev-dependencies]
-auth = { package = "fixture-auth", path = "../auth", default-features = false, features = ["fixture_auth"] }
+    tests::test_consumer(
+        &out,
+        &["auth"],
+        "auth.rs",
+        "consumer-auth",
+        r#"auth = { package = "fixture-auth", path = "../auth", default-features = false, features = ["fixture_auth"] }
 serde_json = "1"
 "#,
     )
     .unwrap();
-    std::fs::write(
-        out.join("Cargo.toml"),
-        "[workspace]\nresolver = \"2\"\nmembers = [\"auth\", \"consumer\"]\n",
-    )
-    .unwrap();
-    let args = ["--package".to_owned(), "consumer-auth".to_owned()];
-    tests::cargo_test(&out, &args).unwrap();
 }
 
 /// The fixture's `TokenResponse`.

@@ -170,7 +170,6 @@ fn code_over_published_crates_decodes_sparse_errors_and_spawns_tasks() {
     let Some(media_bridge) = dev_document("media-bridge-2026-03.json") else {
         return;
     };
-    let root = tests::workspace_root();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("published-crates");
     let _ = std::fs::remove_dir_all(&out);
     let crates = [
@@ -191,34 +190,17 @@ fn code_over_published_crates_decodes_sparse_errors_and_spawns_tasks() {
         job.runtime = tests::shared_runtime();
         xtask::codegen::run(&job, false).unwrap();
     }
-    let consumer = out.join("consumer");
-    std::fs::create_dir_all(consumer.join("src")).unwrap();
-    std::fs::copy(
-        root.join("tests/consumer/lib.rs"),
-        consumer.join("src/lib.rs"),
-    )
-    .unwrap();
     // The models and request values only: the HTTP client is the workspace's own.
-    std::fs::write(
-        consumer.join("Cargo.toml"),
-        r#"[package]
-name = "consumer"
-version = "0.1.0"
-edition = "2021"
-publish = false
-
-[dev-dependencies]
-associations = { package = "published-associations", path = "../associations", default-features = false, features = ["v4"] }
+    tests::test_consumer(
+        &out,
+        &["associations", "media-bridge"],
+        "lib.rs",
+        "consumer",
+        r#"associations = { package = "published-associations", path = "../associations", default-features = false, features = ["v4"] }
 media-bridge = { package = "published-media-bridge", path = "../media-bridge", default-features = false, features = ["v2026_03"] }
 serde_json = "1"
 tokio = { version = "1", features = ["macros", "rt"] }
 "#,
     )
     .unwrap();
-    std::fs::write(
-        out.join("Cargo.toml"),
-        "[workspace]\nresolver = \"2\"\nmembers = [\"associations\", \"media-bridge\", \"consumer\"]\n",
-    )
-    .unwrap();
-    tests::cargo_test(&out, &["--package".to_owned(), "consumer".to_owned()]).unwrap();
 }

@@ -52,6 +52,44 @@ pub fn cargo_test(dir: &std::path::Path, args: &[String]) -> Result<(), String> 
     run(command.args(args))
 }
 
+/// Runs the tests of `tests/consumer/{source}`, as the package `name` with `manifest`'s
+/// dependencies, over the crates generated into `out`'s directories `crates`: code a user
+/// would write against them, built as they would build it (`cargo_test`).
+pub fn test_consumer(
+    out: &std::path::Path,
+    crates: &[&str],
+    source: &str,
+    name: &str,
+    dependencies: &str,
+) -> Result<(), String> {
+    let consumer = out.join("consumer");
+    let io = |e: std::io::Error| e.to_string();
+    std::fs::create_dir_all(consumer.join("src")).map_err(io)?;
+    std::fs::copy(
+        workspace_root().join("tests/consumer").join(source),
+        consumer.join("src/lib.rs"),
+    )
+    .map_err(io)?;
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dev-dependencies]\n{dependencies}"
+    );
+    std::fs::write(consumer.join("Cargo.toml"), manifest).map_err(io)?;
+    let members: Vec<String> = crates
+        .iter()
+        .chain(&["consumer"])
+        .map(|member| format!("\"{member}\""))
+        .collect();
+    std::fs::write(
+        out.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .map_err(io)?;
+    cargo_test(out, &["--package".to_owned(), name.to_owned()])
+}
+
 /// Runs `cargo doc --no-deps` with rustdoc's warnings denied, as `cargo_check` runs `cargo
 /// check` (and sharing its dependencies, which the same flags keep valid).
 pub fn cargo_doc(dir: &std::path::Path, args: &[String]) -> Result<(), String> {
