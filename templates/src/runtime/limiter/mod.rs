@@ -14,6 +14,8 @@
 mod local;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(test)]
+mod simulation;
 
 use std::time::Duration;
 
