@@ -201,7 +201,7 @@ fn runtime_plan(job: &Job) -> Option<Plan> {
         return None;
     };
     let mut plan = Plan::new(&job.root);
-    for file in emit::runtime_crate(&crate::runtime::files(), &job.options.command) {
+    for file in emit::runtime_crate(&job.options.command) {
         plan.add(dir.join(&file.path), file.contents);
     }
     plan.own_dir(dir.join("src"));

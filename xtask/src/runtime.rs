@@ -9,38 +9,18 @@ mod sources {
     include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 }
 
-/// One file of the runtime crate.
-#[derive(Clone, Debug)]
-pub struct RuntimeFile {
-    /// Relative to the runtime crate, `/`-separated: `Cargo.toml`, `src/runtime/de.rs`.
-    pub path: String,
-    /// Where it comes from, for the generated-file header: `templates/src/runtime/de.rs`.
-    pub source: String,
-    pub contents: &'static str,
-    /// `contents` up to the unit tests at its end (blank space before them left out), if it
-    /// has any: what a copy outside this workspace keeps.
-    pub before_tests: Option<&'static str>,
-}
-
-/// Every file of the runtime crate, in path order.
-pub fn files() -> Vec<RuntimeFile> {
-    sources::SOURCES
-        .iter()
-        .map(|&(path, contents, kept)| RuntimeFile {
-            path: path.to_owned(),
-            source: format!("templates/{path}"),
-            contents,
-            before_tests: kept.map(|length| &contents[..length]),
-        })
-        .collect()
+/// The runtime crate's Rust sources as one file, unit tests left out: what a copy's
+/// `src/lib.rs` holds.
+pub fn amalgamated() -> &'static str {
+    sources::AMALGAMATED
 }
 
 /// The runtime crate's `Cargo.toml`.
 pub fn manifest() -> &'static str {
     sources::SOURCES
         .iter()
-        .find(|(path, _, _)| *path == "Cargo.toml")
-        .map(|(_, contents, _)| *contents)
+        .find(|(path, _)| *path == "Cargo.toml")
+        .map(|(_, contents)| *contents)
         .expect("build.rs embeds templates/Cargo.toml")
 }
 
@@ -120,8 +100,7 @@ mod tests {
 
     #[test]
     fn every_runtime_source_is_embedded() {
-        let files = files();
-        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let paths: Vec<&str> = sources::SOURCES.iter().map(|(path, _)| *path).collect();
         for path in [
             "Cargo.toml",
             "src/lib.rs",
@@ -131,9 +110,36 @@ mod tests {
             assert!(paths.contains(&path), "{path} in {paths:?}");
         }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
-        for file in &files {
-            let on_disk = std::fs::read_to_string(dir.join(&file.path)).unwrap();
-            assert_eq!(file.contents, on_disk, "{}", file.path);
+        for (path, contents) in sources::SOURCES {
+            let on_disk = std::fs::read_to_string(dir.join(path)).unwrap();
+            assert_eq!(*contents, on_disk, "{path}");
         }
+    }
+
+    /// Every module of the runtime is in the one-file copy, after a comment naming its file,
+    /// and no test code is.
+    #[test]
+    fn the_copy_holds_every_module_and_no_tests() {
+        let copy = amalgamated();
+        // Modules declared for tests only, as `#[cfg(test)]` then `mod name;`.
+        let for_tests: Vec<String> = sources::SOURCES
+            .iter()
+            .flat_map(|(_, contents)| contents.split("#[cfg(test)]\nmod ").skip(1))
+            .filter_map(|rest| Some(format!("/{}.rs", rest.split_once(";\n")?.0)))
+            .collect();
+        assert!(
+            !for_tests.is_empty(),
+            "the simulation is declared for tests"
+        );
+        for (path, _) in sources::SOURCES {
+            let test_only = for_tests
+                .iter()
+                .any(|suffix| path.ends_with(suffix.as_str()));
+            if path.ends_with(".rs") && *path != "src/lib.rs" && !test_only {
+                assert!(copy.contains(&format!("// templates/{path}\n")), "{path}");
+            }
+        }
+        assert!(!copy.contains("#[cfg(test)]"), "test code in the copy");
+        syn::parse_file(copy).expect("the copy is one valid Rust file");
     }
 }
