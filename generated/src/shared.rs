@@ -128,11 +128,7 @@ impl ::serde::Serialize for AssociationSpec {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("associationCategory", &self.association_category);
         object.field("associationTypeId", &self.association_type_id);
-        object
-            .extra(
-                &self.extra,
-                &[("associationCategory", true), ("associationTypeId", true)],
-            );
+        object.extra(&self.extra, &[("associationCategory", true), ("associationTypeId", true)]);
         object.end()
     }
 }
@@ -157,20 +153,16 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpec {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "associationCategory" => {
-                        crate::runtime::de::field(
-                            &mut self.association_category,
-                            map,
-                            "associationCategory",
-                        )
-                    }
-                    "associationTypeId" => {
-                        crate::runtime::de::field(
-                            &mut self.association_type_id,
-                            map,
-                            "associationTypeId",
-                        )
-                    }
+                    "associationCategory" => crate::runtime::de::field(
+                        &mut self.association_category,
+                        map,
+                        "associationCategory",
+                    ),
+                    "associationTypeId" => crate::runtime::de::field(
+                        &mut self.association_type_id,
+                        map,
+                        "associationTypeId",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
@@ -240,17 +232,16 @@ impl ::serde::Serialize for AssociationSpecWithLabel {
         object.optional("label", &self.label);
         object.optional("toObjectTypeId", &self.to_object_type_id);
         object.field("typeId", &self.type_id);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("category", true),
-                    ("fromObjectTypeId", self.from_object_type_id.is_some()),
-                    ("label", self.label.is_some()),
-                    ("toObjectTypeId", self.to_object_type_id.is_some()),
-                    ("typeId", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("category", true),
+                ("fromObjectTypeId", self.from_object_type_id.is_some()),
+                ("label", self.label.is_some()),
+                ("toObjectTypeId", self.to_object_type_id.is_some()),
+                ("typeId", true),
+            ],
+        );
         object.end()
     }
 }
@@ -278,34 +269,24 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpecWithLabel {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::field(&mut self.category, map, "category")
-                    }
-                    "fromObjectTypeId" => {
-                        crate::runtime::de::field(
-                            &mut self.from_object_type_id,
-                            map,
-                            "fromObjectTypeId",
-                        )
-                    }
+                    "category" => crate::runtime::de::field(&mut self.category, map, "category"),
+                    "fromObjectTypeId" => crate::runtime::de::field(
+                        &mut self.from_object_type_id,
+                        map,
+                        "fromObjectTypeId",
+                    ),
                     "label" => crate::runtime::de::field(&mut self.label, map, "label"),
-                    "toObjectTypeId" => {
-                        crate::runtime::de::field(
-                            &mut self.to_object_type_id,
-                            map,
-                            "toObjectTypeId",
-                        )
-                    }
-                    "typeId" => {
-                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
-                    }
+                    "toObjectTypeId" => crate::runtime::de::field(
+                        &mut self.to_object_type_id,
+                        map,
+                        "toObjectTypeId",
+                    ),
+                    "typeId" => crate::runtime::de::field(&mut self.type_id, map, "typeId"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<AssociationSpecWithLabel, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<AssociationSpecWithLabel, __E> {
                 let Some(category) = self.category else {
                     return Err(__E::missing_field("category"));
                 };
@@ -349,8 +330,7 @@ impl BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     }
 }
 
-impl ::serde::Serialize
-for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
+impl ::serde::Serialize for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
@@ -362,8 +342,7 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
+impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -382,19 +361,12 @@ for BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inputs" => {
-                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
-                    }
+                    "inputs" => crate::runtime::de::field(&mut self.inputs, map, "inputs"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<
-                BatchInputPublicAssociationDefinitionConfigurationCreateRequest,
-                __E,
-            > {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchInputPublicAssociationDefinitionConfigurationCreateRequest, __E> {
                 let Some(inputs) = self.inputs else {
                     return Err(__E::missing_field("inputs"));
                 };
@@ -431,8 +403,7 @@ impl BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     }
 }
 
-impl ::serde::Serialize
-for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
+impl ::serde::Serialize for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
@@ -444,8 +415,7 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
+impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -464,19 +434,12 @@ for BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inputs" => {
-                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
-                    }
+                    "inputs" => crate::runtime::de::field(&mut self.inputs, map, "inputs"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<
-                BatchInputPublicAssociationDefinitionConfigurationUpdateRequest,
-                __E,
-            > {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchInputPublicAssociationDefinitionConfigurationUpdateRequest, __E> {
                 let Some(inputs) = self.inputs else {
                     return Err(__E::missing_field("inputs"));
                 };
@@ -542,16 +505,12 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiArchive 
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inputs" => {
-                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
-                    }
+                    "inputs" => crate::runtime::de::field(&mut self.inputs, map, "inputs"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchInputPublicAssociationMultiArchive, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchInputPublicAssociationMultiArchive, __E> {
                 let Some(inputs) = self.inputs else {
                     return Err(__E::missing_field("inputs"));
                 };
@@ -617,16 +576,12 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiPost {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inputs" => {
-                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
-                    }
+                    "inputs" => crate::runtime::de::field(&mut self.inputs, map, "inputs"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchInputPublicAssociationMultiPost, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchInputPublicAssociationMultiPost, __E> {
                 let Some(inputs) = self.inputs else {
                     return Err(__E::missing_field("inputs"));
                 };
@@ -692,16 +647,12 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationSpec {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inputs" => {
-                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
-                    }
+                    "inputs" => crate::runtime::de::field(&mut self.inputs, map, "inputs"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchInputPublicAssociationSpec, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchInputPublicAssociationSpec, __E> {
                 let Some(inputs) = self.inputs else {
                     return Err(__E::missing_field("inputs"));
                 };
@@ -767,16 +718,12 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicDefaultAssociationMultiP
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inputs" => {
-                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
-                    }
+                    "inputs" => crate::runtime::de::field(&mut self.inputs, map, "inputs"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchInputPublicDefaultAssociationMultiPost, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchInputPublicDefaultAssociationMultiPost, __E> {
                 let Some(inputs) = self.inputs else {
                     return Err(__E::missing_field("inputs"));
                 };
@@ -842,16 +789,12 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicFetchAssociationsBatchRe
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inputs" => {
-                        crate::runtime::de::field(&mut self.inputs, map, "inputs")
-                    }
+                    "inputs" => crate::runtime::de::field(&mut self.inputs, map, "inputs"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchInputPublicFetchAssociationsBatchRequest, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchInputPublicFetchAssociationsBatchRequest, __E> {
                 let Some(inputs) = self.inputs else {
                     return Err(__E::missing_field("inputs"));
                 };
@@ -918,18 +861,17 @@ impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPair {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("links", self.links.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("links", self.links.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
@@ -958,37 +900,29 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPair {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchResponseLabelsBetweenObjectPair, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponseLabelsBetweenObjectPair, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -1077,20 +1011,19 @@ impl ::serde::Serialize for BatchResponseLabelsBetweenObjectPairWithErrors {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("errors", self.errors.is_some()),
-                    ("links", self.links.is_some()),
-                    ("numErrors", self.num_errors.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("errors", self.errors.is_some()),
+                ("links", self.links.is_some()),
+                ("numErrors", self.num_errors.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
@@ -1121,43 +1054,35 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPairWith
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::field(&mut self.errors, map, "errors")
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
+                    "errors" => crate::runtime::de::field(&mut self.errors, map, "errors"),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "numErrors" => {
-                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
-                    }
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "numErrors" => crate::runtime::de::field(
+                        &mut self.num_errors,
+                        map,
+                        "numErrors",
+                    ),
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchResponseLabelsBetweenObjectPairWithErrors, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponseLabelsBetweenObjectPairWithErrors, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -1228,8 +1153,7 @@ impl BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
     }
 }
 
-impl ::serde::Serialize
-for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
+impl ::serde::Serialize for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1241,24 +1165,22 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("links", self.links.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("links", self.links.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
+impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -1282,40 +1204,29 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<
-                BatchResponsePublicAssociationDefinitionConfigurationUpdateResult,
-                __E,
-            > {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponsePublicAssociationDefinitionConfigurationUpdateResult, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -1390,8 +1301,7 @@ impl BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
     }
 }
 
-impl ::serde::Serialize
-for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
+impl ::serde::Serialize for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1405,26 +1315,24 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("errors", self.errors.is_some()),
-                    ("links", self.links.is_some()),
-                    ("numErrors", self.num_errors.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("errors", self.errors.is_some()),
+                ("links", self.links.is_some()),
+                ("numErrors", self.num_errors.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
+impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -1450,46 +1358,35 @@ for BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors 
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::field(&mut self.errors, map, "errors")
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
+                    "errors" => crate::runtime::de::field(&mut self.errors, map, "errors"),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "numErrors" => {
-                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
-                    }
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "numErrors" => crate::runtime::de::field(
+                        &mut self.num_errors,
+                        map,
+                        "numErrors",
+                    ),
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<
-                BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors,
-                __E,
-            > {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -1572,24 +1469,22 @@ impl ::serde::Serialize for BatchResponsePublicAssociationDefinitionUserConfigur
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("links", self.links.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("links", self.links.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for BatchResponsePublicAssociationDefinitionUserConfiguration {
+impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinitionUserConfiguration {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -1613,37 +1508,29 @@ for BatchResponsePublicAssociationDefinitionUserConfiguration {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchResponsePublicAssociationDefinitionUserConfiguration, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponsePublicAssociationDefinitionUserConfiguration, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -1718,8 +1605,7 @@ impl BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
     }
 }
 
-impl ::serde::Serialize
-for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
+impl ::serde::Serialize for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1733,26 +1619,24 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("errors", self.errors.is_some()),
-                    ("links", self.links.is_some()),
-                    ("numErrors", self.num_errors.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("errors", self.errors.is_some()),
+                ("links", self.links.is_some()),
+                ("numErrors", self.num_errors.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
+impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -1778,46 +1662,35 @@ for BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::field(&mut self.errors, map, "errors")
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
+                    "errors" => crate::runtime::de::field(&mut self.errors, map, "errors"),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "numErrors" => {
-                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
-                    }
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "numErrors" => crate::runtime::de::field(
+                        &mut self.num_errors,
+                        map,
+                        "numErrors",
+                    ),
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<
-                BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors,
-                __E,
-            > {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -1900,18 +1773,17 @@ impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabel {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("links", self.links.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("links", self.links.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
@@ -1940,37 +1812,29 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchResponsePublicAssociationMultiWithLabel, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponsePublicAssociationMultiWithLabel, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -2059,26 +1923,24 @@ impl ::serde::Serialize for BatchResponsePublicAssociationMultiWithLabelWithErro
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("errors", self.errors.is_some()),
-                    ("links", self.links.is_some()),
-                    ("numErrors", self.num_errors.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("errors", self.errors.is_some()),
+                ("links", self.links.is_some()),
+                ("numErrors", self.num_errors.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for BatchResponsePublicAssociationMultiWithLabelWithErrors {
+impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithLabelWithErrors {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -2104,43 +1966,35 @@ for BatchResponsePublicAssociationMultiWithLabelWithErrors {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::field(&mut self.errors, map, "errors")
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
+                    "errors" => crate::runtime::de::field(&mut self.errors, map, "errors"),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "numErrors" => {
-                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
-                    }
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "numErrors" => crate::runtime::de::field(
+                        &mut self.num_errors,
+                        map,
+                        "numErrors",
+                    ),
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchResponsePublicAssociationMultiWithLabelWithErrors, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponsePublicAssociationMultiWithLabelWithErrors, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -2231,20 +2085,19 @@ impl ::serde::Serialize for BatchResponsePublicDefaultAssociation {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("errors", self.errors.is_some()),
-                    ("links", self.links.is_some()),
-                    ("numErrors", self.num_errors.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("errors", self.errors.is_some()),
+                ("links", self.links.is_some()),
+                ("numErrors", self.num_errors.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
@@ -2275,43 +2128,35 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicDefaultAssociation {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::field(&mut self.errors, map, "errors")
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
+                    "errors" => crate::runtime::de::field(&mut self.errors, map, "errors"),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "numErrors" => {
-                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
-                    }
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "numErrors" => crate::runtime::de::field(
+                        &mut self.num_errors,
+                        map,
+                        "numErrors",
+                    ),
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<BatchResponsePublicDefaultAssociation, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<BatchResponsePublicDefaultAssociation, __E> {
                 let Some(completed_at) = self.completed_at else {
                     return Err(__E::missing_field("completedAt"));
                 };
@@ -2463,8 +2308,7 @@ impl ::serde::Serialize for CollectionResponseAssociationSpecWithLabelNoPaging {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for CollectionResponseAssociationSpecWithLabelNoPaging {
+impl<'de> ::serde::Deserialize<'de> for CollectionResponseAssociationSpecWithLabelNoPaging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -2483,16 +2327,12 @@ for CollectionResponseAssociationSpecWithLabelNoPaging {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<CollectionResponseAssociationSpecWithLabelNoPaging, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<CollectionResponseAssociationSpecWithLabelNoPaging, __E> {
                 let Some(results) = self.results else {
                     return Err(__E::missing_field("results"));
                 };
@@ -2529,8 +2369,7 @@ impl CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
     }
 }
 
-impl ::serde::Serialize
-for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
+impl ::serde::Serialize for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2538,14 +2377,12 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("paging", &self.paging);
         object.field("results", &self.results);
-        object
-            .extra(&self.extra, &[("paging", self.paging.is_some()), ("results", true)]);
+        object.extra(&self.extra, &[("paging", self.paging.is_some()), ("results", true)]);
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
+impl<'de> ::serde::Deserialize<'de> for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -2565,22 +2402,13 @@ for CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "paging" => {
-                        crate::runtime::de::field(&mut self.paging, map, "paging")
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
+                    "paging" => crate::runtime::de::field(&mut self.paging, map, "paging"),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<
-                CollectionResponseMultiAssociatedObjectWithLabelForwardPaging,
-                __E,
-            > {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<CollectionResponseMultiAssociatedObjectWithLabelForwardPaging, __E> {
                 let Some(results) = self.results else {
                     return Err(__E::missing_field("results"));
                 };
@@ -2618,8 +2446,7 @@ impl CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     }
 }
 
-impl ::serde::Serialize
-for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
+impl ::serde::Serialize for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     fn serialize<__S: ::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2631,8 +2458,7 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
+impl<'de> ::serde::Deserialize<'de> for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -2651,19 +2477,12 @@ for CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<
-                CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging,
-                __E,
-            > {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging, __E> {
                 let Some(results) = self.results else {
                     return Err(__E::missing_field("results"));
                 };
@@ -2717,11 +2536,7 @@ impl ::serde::Serialize for DateTime {
         object.field("dateOnly", &self.date_only);
         object.field("timeZoneShift", &self.time_zone_shift);
         object.field("value", &self.value);
-        object
-            .extra(
-                &self.extra,
-                &[("dateOnly", true), ("timeZoneShift", true), ("value", true)],
-            );
+        object.extra(&self.extra, &[("dateOnly", true), ("timeZoneShift", true), ("value", true)]);
         object.end()
     }
 }
@@ -2747,16 +2562,12 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "dateOnly" => {
-                        crate::runtime::de::field(&mut self.date_only, map, "dateOnly")
-                    }
-                    "timeZoneShift" => {
-                        crate::runtime::de::field(
-                            &mut self.time_zone_shift,
-                            map,
-                            "timeZoneShift",
-                        )
-                    }
+                    "dateOnly" => crate::runtime::de::field(&mut self.date_only, map, "dateOnly"),
+                    "timeZoneShift" => crate::runtime::de::field(
+                        &mut self.time_zone_shift,
+                        map,
+                        "timeZoneShift",
+                    ),
                     "value" => crate::runtime::de::field(&mut self.value, map, "value"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
@@ -2837,19 +2648,18 @@ impl ::serde::Serialize for Error {
         object.optional("links", &self.links);
         object.field("message", &self.message);
         object.optional("subCategory", &self.sub_category);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("category", self.category.is_some()),
-                    ("context", self.context.is_some()),
-                    ("correlationId", true),
-                    ("errors", self.errors.is_some()),
-                    ("links", self.links.is_some()),
-                    ("message", true),
-                    ("subCategory", self.sub_category.is_some()),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("category", self.category.is_some()),
+                ("context", self.context.is_some()),
+                ("correlationId", true),
+                ("errors", self.errors.is_some()),
+                ("links", self.links.is_some()),
+                ("message", true),
+                ("subCategory", self.sub_category.is_some()),
+            ],
+        );
         object.end()
     }
 }
@@ -2879,56 +2689,42 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.category,
-                            &mut self.extra,
-                            map,
-                            "category",
-                        )
-                    }
-                    "context" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.context,
-                            &mut self.extra,
-                            map,
-                            "context",
-                        )
-                    }
-                    "correlationId" => {
-                        crate::runtime::de::field(
-                            &mut self.correlation_id,
-                            map,
-                            "correlationId",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.errors,
-                            &mut self.extra,
-                            map,
-                            "errors",
-                        )
-                    }
-                    "links" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.links,
-                            &mut self.extra,
-                            map,
-                            "links",
-                        )
-                    }
-                    "message" => {
-                        crate::runtime::de::field(&mut self.message, map, "message")
-                    }
-                    "subCategory" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.sub_category,
-                            &mut self.extra,
-                            map,
-                            "subCategory",
-                        )
-                    }
+                    "category" => crate::runtime::de::lenient_field(
+                        &mut self.category,
+                        &mut self.extra,
+                        map,
+                        "category",
+                    ),
+                    "context" => crate::runtime::de::lenient_field(
+                        &mut self.context,
+                        &mut self.extra,
+                        map,
+                        "context",
+                    ),
+                    "correlationId" => crate::runtime::de::field(
+                        &mut self.correlation_id,
+                        map,
+                        "correlationId",
+                    ),
+                    "errors" => crate::runtime::de::lenient_field(
+                        &mut self.errors,
+                        &mut self.extra,
+                        map,
+                        "errors",
+                    ),
+                    "links" => crate::runtime::de::lenient_field(
+                        &mut self.links,
+                        &mut self.extra,
+                        map,
+                        "links",
+                    ),
+                    "message" => crate::runtime::de::field(&mut self.message, map, "message"),
+                    "subCategory" => crate::runtime::de::lenient_field(
+                        &mut self.sub_category,
+                        &mut self.extra,
+                        map,
+                        "subCategory",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
@@ -3009,17 +2805,16 @@ impl ::serde::Serialize for ErrorDetail {
         object.optional("in", &self.in_);
         object.field("message", &self.message);
         object.optional("subCategory", &self.sub_category);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("code", self.code.is_some()),
-                    ("context", self.context.is_some()),
-                    ("in", self.in_.is_some()),
-                    ("message", true),
-                    ("subCategory", self.sub_category.is_some()),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("code", self.code.is_some()),
+                ("context", self.context.is_some()),
+                ("in", self.in_.is_some()),
+                ("message", true),
+                ("subCategory", self.sub_category.is_some()),
+            ],
+        );
         object.end()
     }
 }
@@ -3047,41 +2842,31 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "code" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.code,
-                            &mut self.extra,
-                            map,
-                            "code",
-                        )
-                    }
-                    "context" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.context,
-                            &mut self.extra,
-                            map,
-                            "context",
-                        )
-                    }
-                    "in" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.in_,
-                            &mut self.extra,
-                            map,
-                            "in",
-                        )
-                    }
-                    "message" => {
-                        crate::runtime::de::field(&mut self.message, map, "message")
-                    }
-                    "subCategory" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.sub_category,
-                            &mut self.extra,
-                            map,
-                            "subCategory",
-                        )
-                    }
+                    "code" => crate::runtime::de::lenient_field(
+                        &mut self.code,
+                        &mut self.extra,
+                        map,
+                        "code",
+                    ),
+                    "context" => crate::runtime::de::lenient_field(
+                        &mut self.context,
+                        &mut self.extra,
+                        map,
+                        "context",
+                    ),
+                    "in" => crate::runtime::de::lenient_field(
+                        &mut self.in_,
+                        &mut self.extra,
+                        map,
+                        "in",
+                    ),
+                    "message" => crate::runtime::de::field(&mut self.message, map, "message"),
+                    "subCategory" => crate::runtime::de::lenient_field(
+                        &mut self.sub_category,
+                        &mut self.extra,
+                        map,
+                        "subCategory",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
@@ -3221,17 +3006,16 @@ impl ::serde::Serialize for LabelsBetweenObjectPair {
         object.field("labels", &self.labels);
         object.field("toObjectId", &self.to_object_id);
         object.field("toObjectTypeId", &self.to_object_type_id);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("fromObjectId", true),
-                    ("fromObjectTypeId", true),
-                    ("labels", true),
-                    ("toObjectId", true),
-                    ("toObjectTypeId", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("fromObjectId", true),
+                ("fromObjectTypeId", true),
+                ("labels", true),
+                ("toObjectId", true),
+                ("toObjectTypeId", true),
+            ],
+        );
         object.end()
     }
 }
@@ -3259,44 +3043,32 @@ impl<'de> ::serde::Deserialize<'de> for LabelsBetweenObjectPair {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "fromObjectId" => {
-                        crate::runtime::de::field(
-                            &mut self.from_object_id,
-                            map,
-                            "fromObjectId",
-                        )
-                    }
-                    "fromObjectTypeId" => {
-                        crate::runtime::de::field(
-                            &mut self.from_object_type_id,
-                            map,
-                            "fromObjectTypeId",
-                        )
-                    }
-                    "labels" => {
-                        crate::runtime::de::field(&mut self.labels, map, "labels")
-                    }
-                    "toObjectId" => {
-                        crate::runtime::de::field(
-                            &mut self.to_object_id,
-                            map,
-                            "toObjectId",
-                        )
-                    }
-                    "toObjectTypeId" => {
-                        crate::runtime::de::field(
-                            &mut self.to_object_type_id,
-                            map,
-                            "toObjectTypeId",
-                        )
-                    }
+                    "fromObjectId" => crate::runtime::de::field(
+                        &mut self.from_object_id,
+                        map,
+                        "fromObjectId",
+                    ),
+                    "fromObjectTypeId" => crate::runtime::de::field(
+                        &mut self.from_object_type_id,
+                        map,
+                        "fromObjectTypeId",
+                    ),
+                    "labels" => crate::runtime::de::field(&mut self.labels, map, "labels"),
+                    "toObjectId" => crate::runtime::de::field(
+                        &mut self.to_object_id,
+                        map,
+                        "toObjectId",
+                    ),
+                    "toObjectTypeId" => crate::runtime::de::field(
+                        &mut self.to_object_type_id,
+                        map,
+                        "toObjectTypeId",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<LabelsBetweenObjectPair, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<LabelsBetweenObjectPair, __E> {
                 let Some(from_object_id) = self.from_object_id else {
                     return Err(__E::missing_field("fromObjectId"));
                 };
@@ -3386,27 +3158,21 @@ impl<'de> ::serde::Deserialize<'de> for MultiAssociatedObjectWithLabel {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "associationTypes" => {
-                        crate::runtime::de::field(
-                            &mut self.association_types,
-                            map,
-                            "associationTypes",
-                        )
-                    }
-                    "toObjectId" => {
-                        crate::runtime::de::field(
-                            &mut self.to_object_id,
-                            map,
-                            "toObjectId",
-                        )
-                    }
+                    "associationTypes" => crate::runtime::de::field(
+                        &mut self.association_types,
+                        map,
+                        "associationTypes",
+                    ),
+                    "toObjectId" => crate::runtime::de::field(
+                        &mut self.to_object_id,
+                        map,
+                        "toObjectId",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<MultiAssociatedObjectWithLabel, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<MultiAssociatedObjectWithLabel, __E> {
                 let Some(association_types) = self.association_types else {
                     return Err(__E::missing_field("associationTypes"));
                 };
@@ -3532,11 +3298,7 @@ impl ::serde::Serialize for Paging {
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next);
         object.optional("prev", &self.prev);
-        object
-            .extra(
-                &self.extra,
-                &[("next", self.next.is_some()), ("prev", self.prev.is_some())],
-            );
+        object.extra(&self.extra, &[("next", self.next.is_some()), ("prev", self.prev.is_some())]);
         object.end()
     }
 }
@@ -3636,9 +3398,7 @@ impl<'de> ::serde::Deserialize<'de> for PreviousPage {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "before" => {
-                        crate::runtime::de::field(&mut self.before, map, "before")
-                    }
+                    "before" => crate::runtime::de::field(&mut self.before, map, "before"),
                     "link" => crate::runtime::de::field(&mut self.link, map, "link"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
@@ -3699,17 +3459,19 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationCreateReques
         object.field("category", &self.category);
         object.field("maxToObjectIds", &self.max_to_object_ids);
         object.field("typeId", &self.type_id);
-        object
-            .extra(
-                &self.extra,
-                &[("category", true), ("maxToObjectIds", true), ("typeId", true)],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("category", true),
+                ("maxToObjectIds", true),
+                ("typeId", true),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for PublicAssociationDefinitionConfigurationCreateRequest {
+impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionConfigurationCreateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -3730,26 +3492,18 @@ for PublicAssociationDefinitionConfigurationCreateRequest {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::field(&mut self.category, map, "category")
-                    }
-                    "maxToObjectIds" => {
-                        crate::runtime::de::field(
-                            &mut self.max_to_object_ids,
-                            map,
-                            "maxToObjectIds",
-                        )
-                    }
-                    "typeId" => {
-                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
-                    }
+                    "category" => crate::runtime::de::field(&mut self.category, map, "category"),
+                    "maxToObjectIds" => crate::runtime::de::field(
+                        &mut self.max_to_object_ids,
+                        map,
+                        "maxToObjectIds",
+                    ),
+                    "typeId" => crate::runtime::de::field(&mut self.type_id, map, "typeId"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationDefinitionConfigurationCreateRequest, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationDefinitionConfigurationCreateRequest, __E> {
                 let Some(category) = self.category else {
                     return Err(__E::missing_field("category"));
                 };
@@ -3811,17 +3565,19 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateReques
         object.field("category", &self.category);
         object.field("maxToObjectIds", &self.max_to_object_ids);
         object.field("typeId", &self.type_id);
-        object
-            .extra(
-                &self.extra,
-                &[("category", true), ("maxToObjectIds", true), ("typeId", true)],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("category", true),
+                ("maxToObjectIds", true),
+                ("typeId", true),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for PublicAssociationDefinitionConfigurationUpdateRequest {
+impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionConfigurationUpdateRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -3842,26 +3598,18 @@ for PublicAssociationDefinitionConfigurationUpdateRequest {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::field(&mut self.category, map, "category")
-                    }
-                    "maxToObjectIds" => {
-                        crate::runtime::de::field(
-                            &mut self.max_to_object_ids,
-                            map,
-                            "maxToObjectIds",
-                        )
-                    }
-                    "typeId" => {
-                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
-                    }
+                    "category" => crate::runtime::de::field(&mut self.category, map, "category"),
+                    "maxToObjectIds" => crate::runtime::de::field(
+                        &mut self.max_to_object_ids,
+                        map,
+                        "maxToObjectIds",
+                    ),
+                    "typeId" => crate::runtime::de::field(&mut self.type_id, map, "typeId"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationDefinitionConfigurationUpdateRequest, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationDefinitionConfigurationUpdateRequest, __E> {
                 let Some(category) = self.category else {
                     return Err(__E::missing_field("category"));
                 };
@@ -3921,29 +3669,20 @@ impl ::serde::Serialize for PublicAssociationDefinitionConfigurationUpdateResult
         let mut object = crate::runtime::ser::Object::new(serializer)?;
         object.field("category", &self.category);
         object.field("typeId", &self.type_id);
-        object
-            .optional(
-                "userEnforcedMaxToObjectIds",
-                &self.user_enforced_max_to_object_ids,
-            );
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("category", true),
-                    ("typeId", true),
-                    (
-                        "userEnforcedMaxToObjectIds",
-                        self.user_enforced_max_to_object_ids.is_some(),
-                    ),
-                ],
-            );
+        object.optional("userEnforcedMaxToObjectIds", &self.user_enforced_max_to_object_ids);
+        object.extra(
+            &self.extra,
+            &[
+                ("category", true),
+                ("typeId", true),
+                ("userEnforcedMaxToObjectIds", self.user_enforced_max_to_object_ids.is_some()),
+            ],
+        );
         object.end()
     }
 }
 
-impl<'de> ::serde::Deserialize<'de>
-for PublicAssociationDefinitionConfigurationUpdateResult {
+impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionConfigurationUpdateResult {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -3964,26 +3703,18 @@ for PublicAssociationDefinitionConfigurationUpdateResult {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::field(&mut self.category, map, "category")
-                    }
-                    "typeId" => {
-                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
-                    }
-                    "userEnforcedMaxToObjectIds" => {
-                        crate::runtime::de::field(
-                            &mut self.user_enforced_max_to_object_ids,
-                            map,
-                            "userEnforcedMaxToObjectIds",
-                        )
-                    }
+                    "category" => crate::runtime::de::field(&mut self.category, map, "category"),
+                    "typeId" => crate::runtime::de::field(&mut self.type_id, map, "typeId"),
+                    "userEnforcedMaxToObjectIds" => crate::runtime::de::field(
+                        &mut self.user_enforced_max_to_object_ids,
+                        map,
+                        "userEnforcedMaxToObjectIds",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationDefinitionConfigurationUpdateResult, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationDefinitionConfigurationUpdateResult, __E> {
                 let Some(category) = self.category else {
                     return Err(__E::missing_field("category"));
                 };
@@ -3993,9 +3724,7 @@ for PublicAssociationDefinitionConfigurationUpdateResult {
                 Ok(PublicAssociationDefinitionConfigurationUpdateResult {
                     category,
                     type_id,
-                    user_enforced_max_to_object_ids: self
-                        .user_enforced_max_to_object_ids
-                        .flatten(),
+                    user_enforced_max_to_object_ids: self.user_enforced_max_to_object_ids.flatten(),
                     extra: self.extra,
                 })
             }
@@ -4040,15 +3769,14 @@ impl ::serde::Serialize for PublicAssociationDefinitionCreateRequest {
         object.optional("inverseLabel", &self.inverse_label);
         object.field("label", &self.label);
         object.field("name", &self.name);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("inverseLabel", self.inverse_label.is_some()),
-                    ("label", true),
-                    ("name", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("inverseLabel", self.inverse_label.is_some()),
+                ("label", true),
+                ("name", true),
+            ],
+        );
         object.end()
     }
 }
@@ -4074,22 +3802,18 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionCreateRequest
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "inverseLabel" => {
-                        crate::runtime::de::field(
-                            &mut self.inverse_label,
-                            map,
-                            "inverseLabel",
-                        )
-                    }
+                    "inverseLabel" => crate::runtime::de::field(
+                        &mut self.inverse_label,
+                        map,
+                        "inverseLabel",
+                    ),
                     "label" => crate::runtime::de::field(&mut self.label, map, "label"),
                     "name" => crate::runtime::de::field(&mut self.name, map, "name"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationDefinitionCreateRequest, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationDefinitionCreateRequest, __E> {
                 let Some(label) = self.label else {
                     return Err(__E::missing_field("label"));
                 };
@@ -4144,15 +3868,14 @@ impl ::serde::Serialize for PublicAssociationDefinitionUpdateRequest {
         object.field("associationTypeId", &self.association_type_id);
         object.optional("inverseLabel", &self.inverse_label);
         object.field("label", &self.label);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("associationTypeId", true),
-                    ("inverseLabel", self.inverse_label.is_some()),
-                    ("label", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("associationTypeId", true),
+                ("inverseLabel", self.inverse_label.is_some()),
+                ("label", true),
+            ],
+        );
         object.end()
     }
 }
@@ -4178,28 +3901,22 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUpdateRequest
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "associationTypeId" => {
-                        crate::runtime::de::field(
-                            &mut self.association_type_id,
-                            map,
-                            "associationTypeId",
-                        )
-                    }
-                    "inverseLabel" => {
-                        crate::runtime::de::field(
-                            &mut self.inverse_label,
-                            map,
-                            "inverseLabel",
-                        )
-                    }
+                    "associationTypeId" => crate::runtime::de::field(
+                        &mut self.association_type_id,
+                        map,
+                        "associationTypeId",
+                    ),
+                    "inverseLabel" => crate::runtime::de::field(
+                        &mut self.inverse_label,
+                        map,
+                        "inverseLabel",
+                    ),
                     "label" => crate::runtime::de::field(&mut self.label, map, "label"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationDefinitionUpdateRequest, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationDefinitionUpdateRequest, __E> {
                 let Some(association_type_id) = self.association_type_id else {
                     return Err(__E::missing_field("associationTypeId"));
                 };
@@ -4260,24 +3977,16 @@ impl ::serde::Serialize for PublicAssociationDefinitionUserConfiguration {
         object.field("category", &self.category);
         object.optional("label", &self.label);
         object.field("typeId", &self.type_id);
-        object
-            .optional(
-                "userEnforcedMaxToObjectIds",
-                &self.user_enforced_max_to_object_ids,
-            );
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("category", true),
-                    ("label", self.label.is_some()),
-                    ("typeId", true),
-                    (
-                        "userEnforcedMaxToObjectIds",
-                        self.user_enforced_max_to_object_ids.is_some(),
-                    ),
-                ],
-            );
+        object.optional("userEnforcedMaxToObjectIds", &self.user_enforced_max_to_object_ids);
+        object.extra(
+            &self.extra,
+            &[
+                ("category", true),
+                ("label", self.label.is_some()),
+                ("typeId", true),
+                ("userEnforcedMaxToObjectIds", self.user_enforced_max_to_object_ids.is_some()),
+            ],
+        );
         object.end()
     }
 }
@@ -4304,27 +4013,19 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::field(&mut self.category, map, "category")
-                    }
+                    "category" => crate::runtime::de::field(&mut self.category, map, "category"),
                     "label" => crate::runtime::de::field(&mut self.label, map, "label"),
-                    "typeId" => {
-                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
-                    }
-                    "userEnforcedMaxToObjectIds" => {
-                        crate::runtime::de::field(
-                            &mut self.user_enforced_max_to_object_ids,
-                            map,
-                            "userEnforcedMaxToObjectIds",
-                        )
-                    }
+                    "typeId" => crate::runtime::de::field(&mut self.type_id, map, "typeId"),
+                    "userEnforcedMaxToObjectIds" => crate::runtime::de::field(
+                        &mut self.user_enforced_max_to_object_ids,
+                        map,
+                        "userEnforcedMaxToObjectIds",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationDefinitionUserConfiguration, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationDefinitionUserConfiguration, __E> {
                 let Some(category) = self.category else {
                     return Err(__E::missing_field("category"));
                 };
@@ -4335,9 +4036,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
                     category,
                     label: self.label.flatten(),
                     type_id,
-                    user_enforced_max_to_object_ids: self
-                        .user_enforced_max_to_object_ids
-                        .flatten(),
+                    user_enforced_max_to_object_ids: self.user_enforced_max_to_object_ids.flatten(),
                     extra: self.extra,
                 })
             }
@@ -4411,9 +4110,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiArchive {
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationMultiArchive, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationMultiArchive, __E> {
                 let Some(from) = self.from else {
                     return Err(__E::missing_field("from"));
                 };
@@ -4502,9 +4199,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiPost {
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationMultiPost, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationMultiPost, __E> {
                 let Some(from) = self.from else {
                     return Err(__E::missing_field("from"));
                 };
@@ -4563,11 +4258,14 @@ impl ::serde::Serialize for PublicAssociationMultiWithLabel {
         object.field("from", &self.from);
         object.optional("paging", &self.paging);
         object.field("to", &self.to);
-        object
-            .extra(
-                &self.extra,
-                &[("from", true), ("paging", self.paging.is_some()), ("to", true)],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("from", true),
+                ("paging", self.paging.is_some()),
+                ("to", true),
+            ],
+        );
         object.end()
     }
 }
@@ -4594,17 +4292,13 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiWithLabel {
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
                     "from" => crate::runtime::de::field(&mut self.from, map, "from"),
-                    "paging" => {
-                        crate::runtime::de::field(&mut self.paging, map, "paging")
-                    }
+                    "paging" => crate::runtime::de::field(&mut self.paging, map, "paging"),
                     "to" => crate::runtime::de::field(&mut self.to, map, "to"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationMultiWithLabel, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationMultiWithLabel, __E> {
                 let Some(from) = self.from else {
                     return Err(__E::missing_field("from"));
                 };
@@ -4680,19 +4374,13 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationSpec {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::field(&mut self.category, map, "category")
-                    }
-                    "typeId" => {
-                        crate::runtime::de::field(&mut self.type_id, map, "typeId")
-                    }
+                    "category" => crate::runtime::de::field(&mut self.category, map, "category"),
+                    "typeId" => crate::runtime::de::field(&mut self.type_id, map, "typeId"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicAssociationSpec, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicAssociationSpec, __E> {
                 let Some(category) = self.category else {
                     return Err(__E::missing_field("category"));
                 };
@@ -4747,11 +4435,7 @@ impl ::serde::Serialize for PublicDefaultAssociation {
         object.field("associationSpec", &self.association_spec);
         object.field("from", &self.from);
         object.field("to", &self.to);
-        object
-            .extra(
-                &self.extra,
-                &[("associationSpec", true), ("from", true), ("to", true)],
-            );
+        object.extra(&self.extra, &[("associationSpec", true), ("from", true), ("to", true)]);
         object.end()
     }
 }
@@ -4777,22 +4461,18 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociation {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "associationSpec" => {
-                        crate::runtime::de::field(
-                            &mut self.association_spec,
-                            map,
-                            "associationSpec",
-                        )
-                    }
+                    "associationSpec" => crate::runtime::de::field(
+                        &mut self.association_spec,
+                        map,
+                        "associationSpec",
+                    ),
                     "from" => crate::runtime::de::field(&mut self.from, map, "from"),
                     "to" => crate::runtime::de::field(&mut self.to, map, "to"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicDefaultAssociation, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicDefaultAssociation, __E> {
                 let Some(association_spec) = self.association_spec else {
                     return Err(__E::missing_field("associationSpec"));
                 };
@@ -4875,9 +4555,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociationMultiPost {
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicDefaultAssociationMultiPost, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicDefaultAssociationMultiPost, __E> {
                 let Some(from) = self.from else {
                     return Err(__E::missing_field("from"));
                 };
@@ -4958,9 +4636,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicFetchAssociationsBatchRequest {
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicFetchAssociationsBatchRequest, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicFetchAssociationsBatchRequest, __E> {
                 let Some(id) = self.id else {
                     return Err(__E::missing_field("id"));
                 };
@@ -5085,11 +4761,7 @@ impl ::serde::Serialize for ReportCreationResponse {
         object.field("enqueueTime", &self.enqueue_time);
         object.field("userEmail", &self.user_email);
         object.field("userId", &self.user_id);
-        object
-            .extra(
-                &self.extra,
-                &[("enqueueTime", true), ("userEmail", true), ("userId", true)],
-            );
+        object.extra(&self.extra, &[("enqueueTime", true), ("userEmail", true), ("userId", true)]);
         object.end()
     }
 }
@@ -5115,26 +4787,22 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "enqueueTime" => {
-                        crate::runtime::de::field(
-                            &mut self.enqueue_time,
-                            map,
-                            "enqueueTime",
-                        )
-                    }
-                    "userEmail" => {
-                        crate::runtime::de::field(&mut self.user_email, map, "userEmail")
-                    }
-                    "userId" => {
-                        crate::runtime::de::field(&mut self.user_id, map, "userId")
-                    }
+                    "enqueueTime" => crate::runtime::de::field(
+                        &mut self.enqueue_time,
+                        map,
+                        "enqueueTime",
+                    ),
+                    "userEmail" => crate::runtime::de::field(
+                        &mut self.user_email,
+                        map,
+                        "userEmail",
+                    ),
+                    "userId" => crate::runtime::de::field(&mut self.user_id, map, "userId"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<ReportCreationResponse, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<ReportCreationResponse, __E> {
                 let Some(enqueue_time) = self.enqueue_time else {
                     return Err(__E::missing_field("enqueueTime"));
                 };
@@ -5213,20 +4881,19 @@ impl ::serde::Serialize for StandardError {
         object.field("message", &self.message);
         object.field("status", &self.status);
         object.optional("subCategory", &self.sub_category);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("category", self.category.is_some()),
-                    ("context", self.context.is_some()),
-                    ("errors", self.errors.is_some()),
-                    ("id", self.id.is_some()),
-                    ("links", self.links.is_some()),
-                    ("message", true),
-                    ("status", true),
-                    ("subCategory", self.sub_category.is_some()),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("category", self.category.is_some()),
+                ("context", self.context.is_some()),
+                ("errors", self.errors.is_some()),
+                ("id", self.id.is_some()),
+                ("links", self.links.is_some()),
+                ("message", true),
+                ("status", true),
+                ("subCategory", self.sub_category.is_some()),
+            ],
+        );
         object.end()
     }
 }
@@ -5257,60 +4924,44 @@ impl<'de> ::serde::Deserialize<'de> for StandardError {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.category,
-                            &mut self.extra,
-                            map,
-                            "category",
-                        )
-                    }
-                    "context" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.context,
-                            &mut self.extra,
-                            map,
-                            "context",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.errors,
-                            &mut self.extra,
-                            map,
-                            "errors",
-                        )
-                    }
-                    "id" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.id,
-                            &mut self.extra,
-                            map,
-                            "id",
-                        )
-                    }
-                    "links" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.links,
-                            &mut self.extra,
-                            map,
-                            "links",
-                        )
-                    }
-                    "message" => {
-                        crate::runtime::de::field(&mut self.message, map, "message")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
-                    "subCategory" => {
-                        crate::runtime::de::lenient_field(
-                            &mut self.sub_category,
-                            &mut self.extra,
-                            map,
-                            "subCategory",
-                        )
-                    }
+                    "category" => crate::runtime::de::lenient_field(
+                        &mut self.category,
+                        &mut self.extra,
+                        map,
+                        "category",
+                    ),
+                    "context" => crate::runtime::de::lenient_field(
+                        &mut self.context,
+                        &mut self.extra,
+                        map,
+                        "context",
+                    ),
+                    "errors" => crate::runtime::de::lenient_field(
+                        &mut self.errors,
+                        &mut self.extra,
+                        map,
+                        "errors",
+                    ),
+                    "id" => crate::runtime::de::lenient_field(
+                        &mut self.id,
+                        &mut self.extra,
+                        map,
+                        "id",
+                    ),
+                    "links" => crate::runtime::de::lenient_field(
+                        &mut self.links,
+                        &mut self.extra,
+                        map,
+                        "links",
+                    ),
+                    "message" => crate::runtime::de::field(&mut self.message, map, "message"),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
+                    "subCategory" => crate::runtime::de::lenient_field(
+                        &mut self.sub_category,
+                        &mut self.extra,
+                        map,
+                        "subCategory",
+                    ),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }

@@ -46,7 +46,7 @@ fn stages(c: &mut Criterion, label: &str, job: &Job) {
         b.iter(|| xtask::lower::lower(black_box(&docs)).expect("lower"))
     });
     group.bench_function("emit", |b| {
-        b.iter(|| emit::emit_tokens(black_box(&api), &job.options, "runtime"))
+        b.iter(|| emit::emit_unformatted(black_box(&api), &job.options, "runtime"))
     });
     group.bench_function("emit and format, one thread", |b| {
         b.iter(|| emit::emit_crate_on(black_box(&api), &job.options, "runtime", 1).expect("emit"))

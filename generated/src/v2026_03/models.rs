@@ -68,20 +68,19 @@ impl ::serde::Serialize for BatchResponse {
         object.field("results", &self.results);
         object.field("startedAt", &self.started_at);
         object.field("status", &self.status);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("completedAt", true),
-                    ("errors", self.errors.is_some()),
-                    ("links", self.links.is_some()),
-                    ("numErrors", self.num_errors.is_some()),
-                    ("requestedAt", self.requested_at.is_some()),
-                    ("results", true),
-                    ("startedAt", true),
-                    ("status", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("completedAt", true),
+                ("errors", self.errors.is_some()),
+                ("links", self.links.is_some()),
+                ("numErrors", self.num_errors.is_some()),
+                ("requestedAt", self.requested_at.is_some()),
+                ("results", true),
+                ("startedAt", true),
+                ("status", true),
+            ],
+        );
         object.end()
     }
 }
@@ -112,36 +111,30 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponse {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "completedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.completed_at,
-                            map,
-                            "completedAt",
-                        )
-                    }
-                    "errors" => {
-                        crate::runtime::de::field(&mut self.errors, map, "errors")
-                    }
+                    "completedAt" => crate::runtime::de::field(
+                        &mut self.completed_at,
+                        map,
+                        "completedAt",
+                    ),
+                    "errors" => crate::runtime::de::field(&mut self.errors, map, "errors"),
                     "links" => crate::runtime::de::field(&mut self.links, map, "links"),
-                    "numErrors" => {
-                        crate::runtime::de::field(&mut self.num_errors, map, "numErrors")
-                    }
-                    "requestedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.requested_at,
-                            map,
-                            "requestedAt",
-                        )
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
-                    "startedAt" => {
-                        crate::runtime::de::field(&mut self.started_at, map, "startedAt")
-                    }
-                    "status" => {
-                        crate::runtime::de::field(&mut self.status, map, "status")
-                    }
+                    "numErrors" => crate::runtime::de::field(
+                        &mut self.num_errors,
+                        map,
+                        "numErrors",
+                    ),
+                    "requestedAt" => crate::runtime::de::field(
+                        &mut self.requested_at,
+                        map,
+                        "requestedAt",
+                    ),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
+                    "startedAt" => crate::runtime::de::field(
+                        &mut self.started_at,
+                        map,
+                        "startedAt",
+                    ),
+                    "status" => crate::runtime::de::field(&mut self.status, map, "status"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
@@ -214,11 +207,14 @@ impl ::serde::Serialize for CollectionResponseWithTotalSimplePublicObject {
         object.optional("paging", &self.paging);
         object.field("results", &self.results);
         object.field("total", &self.total);
-        object
-            .extra(
-                &self.extra,
-                &[("paging", self.paging.is_some()), ("results", true), ("total", true)],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("paging", self.paging.is_some()),
+                ("results", true),
+                ("total", true),
+            ],
+        );
         object.end()
     }
 }
@@ -244,20 +240,14 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseWithTotalSimplePublicO
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "paging" => {
-                        crate::runtime::de::field(&mut self.paging, map, "paging")
-                    }
-                    "results" => {
-                        crate::runtime::de::field(&mut self.results, map, "results")
-                    }
+                    "paging" => crate::runtime::de::field(&mut self.paging, map, "paging"),
+                    "results" => crate::runtime::de::field(&mut self.results, map, "results"),
                     "total" => crate::runtime::de::field(&mut self.total, map, "total"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<CollectionResponseWithTotalSimplePublicObject, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<CollectionResponseWithTotalSimplePublicObject, __E> {
                 let Some(results) = self.results else {
                     return Err(__E::missing_field("results"));
                 };
@@ -323,17 +313,16 @@ impl ::serde::Serialize for Filter {
         object.field("propertyName", &self.property_name);
         object.optional("value", &self.value);
         object.optional("values", &self.values);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("highValue", self.high_value.is_some()),
-                    ("operator", true),
-                    ("propertyName", true),
-                    ("value", self.value.is_some()),
-                    ("values", self.values.is_some()),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("highValue", self.high_value.is_some()),
+                ("operator", true),
+                ("propertyName", true),
+                ("value", self.value.is_some()),
+                ("values", self.values.is_some()),
+            ],
+        );
         object.end()
     }
 }
@@ -361,23 +350,19 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "highValue" => {
-                        crate::runtime::de::field(&mut self.high_value, map, "highValue")
-                    }
-                    "operator" => {
-                        crate::runtime::de::field(&mut self.operator, map, "operator")
-                    }
-                    "propertyName" => {
-                        crate::runtime::de::field(
-                            &mut self.property_name,
-                            map,
-                            "propertyName",
-                        )
-                    }
+                    "highValue" => crate::runtime::de::field(
+                        &mut self.high_value,
+                        map,
+                        "highValue",
+                    ),
+                    "operator" => crate::runtime::de::field(&mut self.operator, map, "operator"),
+                    "propertyName" => crate::runtime::de::field(
+                        &mut self.property_name,
+                        map,
+                        "propertyName",
+                    ),
                     "value" => crate::runtime::de::field(&mut self.value, map, "value"),
-                    "values" => {
-                        crate::runtime::de::field(&mut self.values, map, "values")
-                    }
+                    "values" => crate::runtime::de::field(&mut self.values, map, "values"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
@@ -455,9 +440,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterGroup {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "filters" => {
-                        crate::runtime::de::field(&mut self.filters, map, "filters")
-                    }
+                    "filters" => crate::runtime::de::field(&mut self.filters, map, "filters"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
@@ -673,18 +656,17 @@ impl ::serde::Serialize for PublicObjectSearchRequest {
         object.field("properties", &self.properties);
         object.optional("query", &self.query);
         object.field("sorts", &self.sorts);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("after", true),
-                    ("filterGroups", true),
-                    ("limit", true),
-                    ("properties", true),
-                    ("query", self.query.is_some()),
-                    ("sorts", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("after", true),
+                ("filterGroups", true),
+                ("limit", true),
+                ("properties", true),
+                ("query", self.query.is_some()),
+                ("sorts", true),
+            ],
+        );
         object.end()
     }
 }
@@ -714,30 +696,24 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectSearchRequest {
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
                     "after" => crate::runtime::de::field(&mut self.after, map, "after"),
-                    "filterGroups" => {
-                        crate::runtime::de::field(
-                            &mut self.filter_groups,
-                            map,
-                            "filterGroups",
-                        )
-                    }
+                    "filterGroups" => crate::runtime::de::field(
+                        &mut self.filter_groups,
+                        map,
+                        "filterGroups",
+                    ),
                     "limit" => crate::runtime::de::field(&mut self.limit, map, "limit"),
-                    "properties" => {
-                        crate::runtime::de::field(
-                            &mut self.properties,
-                            map,
-                            "properties",
-                        )
-                    }
+                    "properties" => crate::runtime::de::field(
+                        &mut self.properties,
+                        map,
+                        "properties",
+                    ),
                     "query" => crate::runtime::de::field(&mut self.query, map, "query"),
                     "sorts" => crate::runtime::de::field(&mut self.sorts, map, "sorts"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicObjectSearchRequest, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicObjectSearchRequest, __E> {
                 let Some(after) = self.after else {
                     return Err(__E::missing_field("after"));
                 };
@@ -808,11 +784,7 @@ impl ::serde::Serialize for PublicObjectWarning {
         object.field("category", &self.category);
         object.field("context", &self.context);
         object.field("message", &self.message);
-        object
-            .extra(
-                &self.extra,
-                &[("category", true), ("context", true), ("message", true)],
-            );
+        object.extra(&self.extra, &[("category", true), ("context", true), ("message", true)]);
         object.end()
     }
 }
@@ -838,22 +810,14 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectWarning {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "category" => {
-                        crate::runtime::de::field(&mut self.category, map, "category")
-                    }
-                    "context" => {
-                        crate::runtime::de::field(&mut self.context, map, "context")
-                    }
-                    "message" => {
-                        crate::runtime::de::field(&mut self.message, map, "message")
-                    }
+                    "category" => crate::runtime::de::field(&mut self.category, map, "category"),
+                    "context" => crate::runtime::de::field(&mut self.context, map, "context"),
+                    "message" => crate::runtime::de::field(&mut self.message, map, "message"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
             #[inline]
-            fn finish<__E: ::serde::de::Error>(
-                self,
-            ) -> Result<PublicObjectWarning, __E> {
+            fn finish<__E: ::serde::de::Error>(self) -> Result<PublicObjectWarning, __E> {
                 let Some(category) = self.category else {
                     return Err(__E::missing_field("category"));
                 };
@@ -947,22 +911,21 @@ impl ::serde::Serialize for SimplePublicObject {
         object.field("updatedAt", &self.updated_at);
         object.optional("url", &self.url);
         object.optional("warnings", &self.warnings);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("archived", true),
-                    ("archivedAt", self.archived_at.is_some()),
-                    ("createdAt", true),
-                    ("id", true),
-                    ("objectWriteTraceId", self.object_write_trace_id.is_some()),
-                    ("properties", true),
-                    ("propertiesWithHistory", self.properties_with_history.is_some()),
-                    ("updatedAt", true),
-                    ("url", self.url.is_some()),
-                    ("warnings", self.warnings.is_some()),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("archived", true),
+                ("archivedAt", self.archived_at.is_some()),
+                ("createdAt", true),
+                ("id", true),
+                ("objectWriteTraceId", self.object_write_trace_id.is_some()),
+                ("properties", true),
+                ("propertiesWithHistory", self.properties_with_history.is_some()),
+                ("updatedAt", true),
+                ("url", self.url.is_some()),
+                ("warnings", self.warnings.is_some()),
+            ],
+        );
         object.end()
     }
 }
@@ -979,9 +942,7 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
             id: Option<crate::runtime::ObjectId>,
             object_write_trace_id: Option<Option<String>>,
             properties: Option<::std::collections::BTreeMap<String, String>>,
-            properties_with_history: Option<
-                Option<::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>>,
-            >,
+            properties_with_history: Option<Option<::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>>>,
             updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
             url: Option<Option<String>>,
             warnings: Option<Option<Vec<PublicObjectWarning>>>,
@@ -997,48 +958,40 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "archived" => {
-                        crate::runtime::de::field(&mut self.archived, map, "archived")
-                    }
-                    "archivedAt" => {
-                        crate::runtime::de::field(
-                            &mut self.archived_at,
-                            map,
-                            "archivedAt",
-                        )
-                    }
-                    "createdAt" => {
-                        crate::runtime::de::field(&mut self.created_at, map, "createdAt")
-                    }
+                    "archived" => crate::runtime::de::field(&mut self.archived, map, "archived"),
+                    "archivedAt" => crate::runtime::de::field(
+                        &mut self.archived_at,
+                        map,
+                        "archivedAt",
+                    ),
+                    "createdAt" => crate::runtime::de::field(
+                        &mut self.created_at,
+                        map,
+                        "createdAt",
+                    ),
                     "id" => crate::runtime::de::field(&mut self.id, map, "id"),
-                    "objectWriteTraceId" => {
-                        crate::runtime::de::field(
-                            &mut self.object_write_trace_id,
-                            map,
-                            "objectWriteTraceId",
-                        )
-                    }
-                    "properties" => {
-                        crate::runtime::de::field(
-                            &mut self.properties,
-                            map,
-                            "properties",
-                        )
-                    }
-                    "propertiesWithHistory" => {
-                        crate::runtime::de::field(
-                            &mut self.properties_with_history,
-                            map,
-                            "propertiesWithHistory",
-                        )
-                    }
-                    "updatedAt" => {
-                        crate::runtime::de::field(&mut self.updated_at, map, "updatedAt")
-                    }
+                    "objectWriteTraceId" => crate::runtime::de::field(
+                        &mut self.object_write_trace_id,
+                        map,
+                        "objectWriteTraceId",
+                    ),
+                    "properties" => crate::runtime::de::field(
+                        &mut self.properties,
+                        map,
+                        "properties",
+                    ),
+                    "propertiesWithHistory" => crate::runtime::de::field(
+                        &mut self.properties_with_history,
+                        map,
+                        "propertiesWithHistory",
+                    ),
+                    "updatedAt" => crate::runtime::de::field(
+                        &mut self.updated_at,
+                        map,
+                        "updatedAt",
+                    ),
                     "url" => crate::runtime::de::field(&mut self.url, map, "url"),
-                    "warnings" => {
-                        crate::runtime::de::field(&mut self.warnings, map, "warnings")
-                    }
+                    "warnings" => crate::runtime::de::field(&mut self.warnings, map, "warnings"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }
             }
@@ -1130,18 +1083,17 @@ impl ::serde::Serialize for ValueWithTimestamp {
         object.field("timestamp", &self.timestamp);
         object.optional("updatedByUserId", &self.updated_by_user_id);
         object.field("value", &self.value);
-        object
-            .extra(
-                &self.extra,
-                &[
-                    ("sourceId", self.source_id.is_some()),
-                    ("sourceLabel", self.source_label.is_some()),
-                    ("sourceType", true),
-                    ("timestamp", true),
-                    ("updatedByUserId", self.updated_by_user_id.is_some()),
-                    ("value", true),
-                ],
-            );
+        object.extra(
+            &self.extra,
+            &[
+                ("sourceId", self.source_id.is_some()),
+                ("sourceLabel", self.source_label.is_some()),
+                ("sourceType", true),
+                ("timestamp", true),
+                ("updatedByUserId", self.updated_by_user_id.is_some()),
+                ("value", true),
+            ],
+        );
         object.end()
     }
 }
@@ -1170,33 +1122,23 @@ impl<'de> ::serde::Deserialize<'de> for ValueWithTimestamp {
                 map: &mut __A,
             ) -> Result<(), __A::Error> {
                 match key.as_str() {
-                    "sourceId" => {
-                        crate::runtime::de::field(&mut self.source_id, map, "sourceId")
-                    }
-                    "sourceLabel" => {
-                        crate::runtime::de::field(
-                            &mut self.source_label,
-                            map,
-                            "sourceLabel",
-                        )
-                    }
-                    "sourceType" => {
-                        crate::runtime::de::field(
-                            &mut self.source_type,
-                            map,
-                            "sourceType",
-                        )
-                    }
-                    "timestamp" => {
-                        crate::runtime::de::field(&mut self.timestamp, map, "timestamp")
-                    }
-                    "updatedByUserId" => {
-                        crate::runtime::de::field(
-                            &mut self.updated_by_user_id,
-                            map,
-                            "updatedByUserId",
-                        )
-                    }
+                    "sourceId" => crate::runtime::de::field(&mut self.source_id, map, "sourceId"),
+                    "sourceLabel" => crate::runtime::de::field(
+                        &mut self.source_label,
+                        map,
+                        "sourceLabel",
+                    ),
+                    "sourceType" => crate::runtime::de::field(
+                        &mut self.source_type,
+                        map,
+                        "sourceType",
+                    ),
+                    "timestamp" => crate::runtime::de::field(&mut self.timestamp, map, "timestamp"),
+                    "updatedByUserId" => crate::runtime::de::field(
+                        &mut self.updated_by_user_id,
+                        map,
+                        "updatedByUserId",
+                    ),
                     "value" => crate::runtime::de::field(&mut self.value, map, "value"),
                     _ => crate::runtime::de::unknown(&mut self.extra, key, map),
                 }

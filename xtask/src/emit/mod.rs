@@ -14,6 +14,7 @@ mod registry;
 mod render;
 mod runtime_crate;
 mod share;
+mod struct_serde;
 mod traits;
 mod types;
 
@@ -26,6 +27,7 @@ use crate::error::Result;
 use crate::ir::{Api, Module, TypeDef};
 
 pub use registry::round_trip_registry;
+pub use render::Emitted;
 use render::{Piece, PlannedFile};
 pub use runtime_crate::runtime_crate;
 
@@ -72,11 +74,11 @@ pub fn emit_crate_on(
     render::render(plan_files(api, &shared, options, runtime, threads), threads)
 }
 
-/// The tokens of every Rust file of the crate, unformatted, in pieces (to time emitting alone).
-pub fn emit_tokens(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<TokenStream> {
+/// Every Rust file of the crate, unformatted, in pieces (to time emitting alone).
+pub fn emit_unformatted(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<Emitted> {
     let shared = share::shared_types(api);
     let files = plan_files(api, &shared, options, runtime, 1);
-    files.iter().flat_map(PlannedFile::tokens).collect()
+    files.iter().flat_map(PlannedFile::emitted).collect()
 }
 
 /// Every file of the generated crate, Rust planned in pieces for `threads` threads.
@@ -104,7 +106,7 @@ fn plan_files<'a>(
     files.push(PlannedFile::rust(
         "src/lib.rs",
         crate_header.clone(),
-        vec![Box::new(move || lib_rs(api, shared))],
+        vec![Box::new(move || lib_rs(api, shared).into())],
     ));
     if !shared.is_empty() {
         let types: Vec<&TypeDef> = shared.types().collect();
@@ -113,10 +115,11 @@ fn plan_files<'a>(
                 "Types that several modules share. Each module re-exports those it uses, so the same schema is the same Rust type in every version.",
                 TokenStream::new(),
             )
+            .into()
         })];
         pieces.extend(type_pieces(&types, threads));
         pieces.push(Box::new(move || {
-            models::models_tail(&types, shared_trait_impls(api, shared))
+            models::models_tail(&types, shared_trait_impls(api, shared)).into()
         }));
         files.push(PlannedFile::rust("src/shared.rs", crate_header, pieces));
     }
@@ -129,7 +132,7 @@ fn plan_files<'a>(
         files.push(PlannedFile::rust(
             format!("src/{api_name}/mod.rs"),
             header,
-            vec![Box::new(move || api_rs(&modules))],
+            vec![Box::new(move || api_rs(&modules).into())],
         ));
     }
     for (index, module) in api.modules.iter().enumerate() {
@@ -150,7 +153,9 @@ fn plan_files<'a>(
         files.push(PlannedFile::rust(
             format!("{dir}/mod.rs"),
             header.clone(),
-            vec![Box::new(move || module_rs(module, has_models, &borrowed))],
+            vec![Box::new(move || {
+                module_rs(module, has_models, &borrowed).into()
+            })],
         ));
         // A module without types or operations gets no file for them: an empty glob
         // re-export would warn.
@@ -164,7 +169,7 @@ fn plan_files<'a>(
                         use crate::shared::*;
                     }
                 });
-                models::models_head("Request and response types.", quote!(#imports))
+                models::models_head("Request and response types.", quote!(#imports)).into()
             })];
             pieces.extend(type_pieces(&own, threads));
             pieces.push(Box::new(move || {
@@ -172,7 +177,7 @@ fn plan_files<'a>(
                     .into_iter()
                     .filter(|i| !shared.serves(index, &i.type_name))
                     .map(|i| i.tokens);
-                models::models_tail(&own, quote!(#(#impls)*))
+                models::models_tail(&own, quote!(#(#impls)*)).into()
             }));
             files.push(PlannedFile::rust(
                 format!("{dir}/models.rs"),
@@ -181,11 +186,11 @@ fn plan_files<'a>(
             ));
         }
         if !module.operations.is_empty() {
-            let mut pieces: Vec<Piece> = vec![Box::new(operations::operations_head)];
+            let mut pieces: Vec<Piece> = vec![Box::new(|| operations::operations_head().into())];
             for run in render::runs(&module.operations, threads, |op| 4 + op.params.len()) {
-                pieces.push(Box::new(move || operations::operation_fns(run)));
+                pieces.push(Box::new(move || operations::operation_fns(run).into()));
             }
-            pieces.push(Box::new(move || operations::operations_tail(module)));
+            pieces.push(Box::new(move || operations::operations_tail(module).into()));
             files.push(PlannedFile::rust(
                 format!("{dir}/operations.rs"),
                 header,

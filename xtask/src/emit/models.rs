@@ -4,6 +4,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::debug::{self, Shown};
+use super::render::Emitted;
+use super::struct_serde;
 use super::types::{doc_attrs, ident, type_tokens};
 use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
@@ -21,9 +23,15 @@ pub fn models_head(doc: &str, imports: TokenStream) -> TokenStream {
 }
 
 /// The definitions of `types`, each with its own impls.
-pub fn type_defs(types: &[&TypeDef]) -> TokenStream {
-    let types = types.iter().map(|t| type_def(t));
-    quote!(#(#types)*)
+pub fn type_defs(types: &[&TypeDef]) -> Emitted {
+    let mut emitted = Emitted::default();
+    for def in types {
+        emitted.tokens(type_def(def));
+        if let TypeKind::Struct(s) = &def.kind {
+            emitted.text(struct_serde::serde_impls(&def.name, s));
+        }
+    }
+    emitted
 }
 
 /// The end of a file of types: the runtime-trait `impls`, then the proof that every type of
@@ -131,8 +139,6 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
         let field = ident(&extra.name);
         quote!(#field: ::std::collections::BTreeMap::new(),)
     });
-    let serialize = serialize_struct(&name, s);
-    let deserialize = deserialize_struct(type_name, s);
     // Without required fields every field has a natural empty value.
     let default = required.is_empty().then(|| quote!(Default,));
     let shown: Vec<Shown> = s
@@ -167,150 +173,12 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
             }
         }
 
-        #serialize
-
-        #deserialize
     }
 }
 
 /// One object: fields in order (an optional one only when set, since absent and null mean
 /// the same for it), then the extra map, which never repeats a key a field wrote. See
 /// `runtime::ser` for why not a derive.
-fn serialize_struct(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let entries = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let wire = &f.wire_name;
-        if f.required {
-            quote!(object.field(#wire, &self.#field);)
-        } else {
-            quote!(object.optional(#wire, &self.#field);)
-        }
-    });
-    let extra = s.extra.as_ref().map(|extra| {
-        let field = ident(&extra.name);
-        let declared = s.fields.iter().map(|f| {
-            let wire = &f.wire_name;
-            if f.required {
-                quote!((#wire, true))
-            } else {
-                let value = ident(&f.name);
-                quote!((#wire, self.#value.is_some()))
-            }
-        });
-        quote!(object.extra(&self.#field, &[#(#declared),*]);)
-    });
-    let body = if s.fields.is_empty() && extra.is_none() {
-        quote!(crate::runtime::ser::Object::new(serializer)?.end())
-    } else {
-        quote! {
-            let mut object = crate::runtime::ser::Object::new(serializer)?;
-            #(#entries)*
-            #extra
-            object.end()
-        }
-    };
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-                #body
-            }
-        }
-    }
-}
-
-/// The struct's slots for `runtime::de::object`, the one map visitor: known keys fill their
-/// slots, unknown keys go to the extra map (or are rejected when the schema forbids them). See
-/// `runtime::de` for why not `#[serde(flatten)]`. Each key's arm is a plain call whose result
-/// is the arm's value, and required fields are checked with `let`-`else`: that shape
-/// type-checks markedly faster than a `?` in every arm. `read` and `finish` are `#[inline]`:
-/// in a release build their instances can land in another codegen unit than the visitor's
-/// loop, and reading then takes 4.5 % more instructions than with a visitor per struct.
-fn deserialize_struct(type_name: &str, s: &Struct) -> TokenStream {
-    let name = ident(type_name);
-    let expecting = format!("a {type_name} object");
-    let slots = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let ty = field_type(&f.ty, f.is_option());
-        quote!(#field: Option<#ty>,)
-    });
-    let extra = s.extra.as_ref().map(|e| ident(&e.name));
-    let extra_slot = s.extra.as_ref().map(|e| {
-        let field = ident(&e.name);
-        let value = type_tokens(&e.value);
-        quote!(#field: ::std::collections::BTreeMap<String, #value>,)
-    });
-    // A lenient struct keeps an optional field's odd value in its extra map (of any JSON).
-    let lenient = s.lenient && s.extra.is_some();
-    let arms = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let wire = &f.wire_name;
-        if lenient && !f.required {
-            quote!(#wire => crate::runtime::de::lenient_field(&mut self.#field, &mut self.#extra, map, #wire),)
-        } else {
-            quote!(#wire => crate::runtime::de::field(&mut self.#field, map, #wire),)
-        }
-    });
-    let fallback_arm = match &extra {
-        Some(extra) => quote!(_ => crate::runtime::de::unknown(&mut self.#extra, key, map),),
-        None => {
-            let known = s.fields.iter().map(|f| &f.wire_name);
-            quote!(other => Err(::serde::de::Error::unknown_field(other, &[#(#known),*])),)
-        }
-    };
-    let required = s.fields.iter().filter(|f| f.required).map(|f| {
-        let field = ident(&f.name);
-        let wire = &f.wire_name;
-        quote! {
-            let Some(#field) = self.#field else {
-                return Err(__E::missing_field(#wire));
-            };
-        }
-    });
-    let finish = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        if f.required {
-            quote!(#field,)
-        } else {
-            quote!(#field: self.#field.flatten(),)
-        }
-    });
-    let extra_finish = extra.as_ref().map(|field| quote!(#field: self.#field,));
-    // An object that takes no keys at all never reads a value.
-    let map = if s.fields.is_empty() && extra.is_none() {
-        quote!(_map)
-    } else {
-        quote!(map)
-    };
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                #[derive(Default)]
-                struct __Slots {
-                    #(#slots)*
-                    #extra_slot
-                }
-                impl<'de> crate::runtime::de::Slots<'de> for __Slots {
-                    type Value = #name;
-                    const EXPECTING: &'static str = #expecting;
-                    #[inline]
-                    fn read<__A: ::serde::de::MapAccess<'de>>(&mut self, key: crate::runtime::de::Key<'de>, #map: &mut __A) -> Result<(), __A::Error> {
-                        match key.as_str() { #(#arms)* #fallback_arm }
-                    }
-                    #[inline]
-                    fn finish<__E: ::serde::de::Error>(self) -> Result<#name, __E> {
-                        #(#required)*
-                        Ok(#name {
-                            #(#finish)*
-                            #extra_finish
-                        })
-                    }
-                }
-                crate::runtime::de::object::<__Slots, __D>(deserializer)
-            }
-        }
-    }
-}
-
 fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
     let name = ident(type_name);
     let fallback = ident(&e.fallback);

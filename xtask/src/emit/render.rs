@@ -5,7 +5,8 @@
 //! pieces, runs of whole items, that are emitted and formatted on their own and joined in
 //! order: the joined text is the text of the file formatted at once. Token streams cannot
 //! move between threads, so each piece is a function that emits its tokens where it is
-//! formatted.
+//! formatted. A piece may also emit items already written as formatted text (a struct's
+//! `Serialize` and `Deserialize`, see `struct_serde.rs`), which go into the file as they are.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,8 +17,56 @@ use super::{format, OutputFile};
 use crate::error::Result;
 use crate::ir::{TypeDef, TypeKind};
 
-/// Emits the tokens of one piece of a file.
-pub type Piece<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+/// Emits one piece of a file.
+pub type Piece<'a> = Box<dyn Fn() -> Emitted + Send + Sync + 'a>;
+
+/// A piece's items in order: tokens to format, and text written formatted.
+#[derive(Default)]
+pub struct Emitted {
+    items: Vec<Items>,
+}
+
+enum Items {
+    Tokens(TokenStream),
+    Text(String),
+}
+
+impl Emitted {
+    pub fn tokens(&mut self, tokens: TokenStream) {
+        match self.items.last_mut() {
+            Some(Items::Tokens(last)) => last.extend(tokens),
+            _ => self.items.push(Items::Tokens(tokens)),
+        }
+    }
+
+    /// Whole items, each from the start of a line, as prettyplease would end them.
+    pub fn text(&mut self, text: String) {
+        match self.items.last_mut() {
+            Some(Items::Text(last)) => last.push_str(&text),
+            _ => self.items.push(Items::Text(text)),
+        }
+    }
+
+    /// The piece's text: its tokens formatted, joined with its text in order.
+    fn format(self, file: &str) -> Result<String> {
+        let mut out = String::new();
+        for items in self.items {
+            match items {
+                Items::Tokens(tokens) => out.push_str(&format::unparse(file, tokens)?),
+                Items::Text(text) => out.push_str(&text),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl From<TokenStream> for Emitted {
+    fn from(tokens: TokenStream) -> Self {
+        let mut emitted = Emitted::default();
+        emitted.tokens(tokens);
+        emitted
+    }
+}
 
 /// One file of a crate, planned but not yet emitted.
 pub struct PlannedFile<'a> {
@@ -50,8 +99,8 @@ impl<'a> PlannedFile<'a> {
         }
     }
 
-    /// Every piece's tokens, unformatted (to time emitting alone).
-    pub fn tokens(&self) -> Vec<TokenStream> {
+    /// Every piece, unformatted (to time emitting alone).
+    pub fn emitted(&self) -> Vec<Emitted> {
         match &self.contents {
             Planned::Text(_) => Vec::new(),
             Planned::Rust { pieces, .. } => pieces.iter().map(|piece| piece()).collect(),
@@ -76,10 +125,7 @@ pub fn render(files: Vec<PlannedFile<'_>>, threads: usize) -> Result<Vec<OutputF
             .map(|piece| (file.path.as_str(), piece))
         })
         .collect();
-    let mut texts = on_threads(&jobs, threads, |(path, piece)| {
-        format::unparse(path, piece())
-    })
-    .into_iter();
+    let mut texts = on_threads(&jobs, threads, |(path, piece)| piece().format(path)).into_iter();
     let mut output = Vec::with_capacity(files.len());
     for file in &files {
         let contents = match &file.contents {

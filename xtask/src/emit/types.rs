@@ -1,6 +1,6 @@
 //! Type references and documentation as tokens.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::ir::TypeRef;
@@ -40,6 +40,42 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
             quote!(Box<#inner>)
         }
     }
+}
+
+/// A type's tokens as prettyplease writes a type: `::std::collections::BTreeMap<String, Vec<i64>>`.
+/// For the types `type_tokens` makes (paths with generic arguments), and for text emitted
+/// without formatting.
+pub fn type_text(tokens: &TokenStream) -> String {
+    let mut text = String::new();
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Ident(ident) => {
+                if text.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    text.push(' ');
+                }
+                text.push_str(&ident.to_string());
+            }
+            TokenTree::Punct(punct) => {
+                text.push(punct.as_char());
+                if punct.as_char() == ',' {
+                    text.push(' ');
+                }
+            }
+            TokenTree::Literal(literal) => text.push_str(&literal.to_string()),
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+                    proc_macro2::Delimiter::Bracket => ("[", "]"),
+                    proc_macro2::Delimiter::Brace => ("{", "}"),
+                    proc_macro2::Delimiter::None => ("", ""),
+                };
+                text.push_str(open);
+                text.push_str(&type_text(&group.stream()));
+                text.push_str(close);
+            }
+        }
+    }
+    text
 }
 
 /// `#[doc]` attributes for a description, rewritten where rustdoc would misread it (HTML
@@ -89,4 +125,26 @@ fn doc_lines(text: Option<&str>, from_document: bool) -> Vec<String> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As prettyplease prints the same tokens.
+    #[test]
+    fn type_text_is_the_formatted_type() {
+        let types = [
+            TypeRef::Map(Box::new(TypeRef::List(Box::new(TypeRef::DateTime)))),
+            TypeRef::ObjectId,
+            TypeRef::Boxed(Box::new(TypeRef::Named("Filter".to_owned()))),
+            TypeRef::Date,
+        ];
+        for ty in types {
+            let tokens = type_tokens(&ty);
+            let file: syn::File = syn::parse2(quote!(type T = #tokens;)).unwrap();
+            let formatted = prettyplease::unparse(&file);
+            assert_eq!(formatted, format!("type T = {};\n", type_text(&tokens)));
+        }
+    }
 }
