@@ -206,10 +206,7 @@ pub struct AssociationSpecWithLabel {
 
 impl AssociationSpecWithLabel {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        category: impl Into<AssociationCategory>,
-        type_id: impl Into<i32>,
-    ) -> Self {
+    pub fn new(category: impl Into<AssociationCategory>, type_id: impl Into<i32>) -> Self {
         Self {
             category: category.into(),
             from_object_type_id: None,
@@ -2436,9 +2433,7 @@ pub struct CollectionResponsePublicAssociationDefinitionUserConfigurationNoPagin
 
 impl CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        results: impl Into<Vec<PublicAssociationDefinitionUserConfiguration>>,
-    ) -> Self {
+    pub fn new(results: impl Into<Vec<PublicAssociationDefinitionUserConfiguration>>) -> Self {
         Self {
             results: results.into(),
             extra: ::std::collections::BTreeMap::new(),
@@ -3648,10 +3643,7 @@ pub struct PublicAssociationDefinitionConfigurationUpdateResult {
 
 impl PublicAssociationDefinitionConfigurationUpdateResult {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        category: impl Into<AssociationCategory>,
-        type_id: impl Into<i32>,
-    ) -> Self {
+    pub fn new(category: impl Into<AssociationCategory>, type_id: impl Into<i32>) -> Self {
         Self {
             category: category.into(),
             type_id: type_id.into(),
@@ -3954,10 +3946,7 @@ pub struct PublicAssociationDefinitionUserConfiguration {
 
 impl PublicAssociationDefinitionUserConfiguration {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        category: impl Into<AssociationCategory>,
-        type_id: impl Into<i32>,
-    ) -> Self {
+    pub fn new(category: impl Into<AssociationCategory>, type_id: impl Into<i32>) -> Self {
         Self {
             category: category.into(),
             label: None,
@@ -4059,10 +4048,7 @@ pub struct PublicAssociationMultiArchive {
 
 impl PublicAssociationMultiArchive {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        from: impl Into<PublicObjectId>,
-        to: impl Into<Vec<PublicObjectId>>,
-    ) -> Self {
+    pub fn new(from: impl Into<PublicObjectId>, to: impl Into<Vec<PublicObjectId>>) -> Self {
         Self {
             from: from.into(),
             to: to.into(),

@@ -185,10 +185,7 @@ pub struct CollectionResponseWithTotalSimplePublicObject {
 
 impl CollectionResponseWithTotalSimplePublicObject {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        results: impl Into<Vec<SimplePublicObject>>,
-        total: impl Into<i32>,
-    ) -> Self {
+    pub fn new(results: impl Into<Vec<SimplePublicObject>>, total: impl Into<i32>) -> Self {
         Self {
             paging: None,
             results: results.into(),
@@ -287,10 +284,7 @@ pub struct Filter {
 
 impl Filter {
     /// A value with the required fields set and every optional field `None`.
-    pub fn new(
-        operator: impl Into<FilterOperator>,
-        property_name: impl Into<String>,
-    ) -> Self {
+    pub fn new(operator: impl Into<FilterOperator>, property_name: impl Into<String>) -> Self {
         Self {
             high_value: None,
             operator: operator.into(),
@@ -857,9 +851,7 @@ pub struct SimplePublicObject {
     /// Property values keyed by property name.
     pub properties: ::std::collections::BTreeMap<String, String>,
     /// Earlier values of properties, keyed by property name.
-    pub properties_with_history: Option<
-        ::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>,
-    >,
+    pub properties_with_history: Option<::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>>,
     /// When the record last changed.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// Link to the record.

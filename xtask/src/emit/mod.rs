@@ -6,6 +6,7 @@
 mod about;
 mod debug;
 mod format;
+mod lines;
 mod manifest;
 mod markdown;
 mod models;
@@ -15,6 +16,7 @@ mod render;
 mod runtime_crate;
 mod share;
 mod struct_serde;
+mod struct_text;
 mod traits;
 mod types;
 

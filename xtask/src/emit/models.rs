@@ -5,9 +5,9 @@ use quote::quote;
 
 use super::debug::{self, Shown};
 use super::render::Emitted;
-use super::struct_serde;
 use super::types::{doc_attrs, ident, type_tokens};
-use crate::ir::{Enum, Struct, TypeDef, TypeKind, TypeRef, Union};
+use super::{struct_serde, struct_text};
+use crate::ir::{Enum, Struct, TypeDef, TypeKind, Union};
 
 /// The start of a file of types (a module's `models.rs`, or `shared.rs`): its doc and lints,
 /// and `imports`. The types and the end follow as pieces of their own (`type_defs`,
@@ -26,9 +26,35 @@ pub fn models_head(doc: &str, imports: TokenStream) -> TokenStream {
 pub fn type_defs(types: &[&TypeDef]) -> Emitted {
     let mut emitted = Emitted::default();
     for def in types {
-        emitted.tokens(type_def(def));
-        if let TypeKind::Struct(s) = &def.kind {
-            emitted.text(struct_serde::serde_impls(&def.name, s));
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let redacting_debug = redacting_debug(&def.name, s);
+                let doc = type_doc(def);
+                emitted.text(struct_text::definition(
+                    &def.name,
+                    &doc,
+                    s,
+                    redacting_debug.is_some(),
+                ));
+                if let Some(debug) = redacting_debug {
+                    emitted.tokens(debug);
+                }
+                emitted.text(struct_text::constructor(&def.name, s));
+                emitted.text(struct_serde::serde_impls(&def.name, s));
+            }
+            TypeKind::Enum(e) => emitted.tokens(enum_def(&def.name, type_doc_attrs(def), e)),
+            TypeKind::Union(u) => {
+                emitted.tokens(union_def(type_doc_attrs(def), &ident(&def.name), u));
+            }
+            TypeKind::Alias(target) => {
+                let docs = type_doc_attrs(def);
+                let name = ident(&def.name);
+                let target = type_tokens(target);
+                emitted.tokens(quote! {
+                    #docs
+                    pub type #name = #target;
+                });
+            }
         }
     }
     emitted
@@ -62,7 +88,8 @@ pub fn send_sync_assertion<'n>(names: impl IntoIterator<Item = &'n str>) -> Toke
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+/// A type's doc: its description, then the schema it comes from.
+fn type_doc(def: &TypeDef) -> String {
     let mut doc = def.doc.clone().unwrap_or_default();
     if let Some(schema) = &def.schema_name {
         if !doc.is_empty() {
@@ -70,77 +97,12 @@ fn type_def(def: &TypeDef) -> TokenStream {
         }
         doc.push_str(&format!("Schema `{schema}`."));
     }
-    let docs = doc_attrs(Some(&doc));
-    let name = ident(&def.name);
-    match &def.kind {
-        TypeKind::Struct(s) => struct_def(&def.name, docs, s),
-        TypeKind::Enum(e) => enum_def(&def.name, docs, e),
-        TypeKind::Union(u) => union_def(docs, &name, u),
-        TypeKind::Alias(target) => {
-            let target = type_tokens(target);
-            quote! {
-                #docs
-                pub type #name = #target;
-            }
-        }
-    }
+    doc
 }
 
-fn field_type(ty: &TypeRef, optional: bool) -> TokenStream {
-    let ty = type_tokens(ty);
-    if optional {
-        quote!(Option<#ty>)
-    } else {
-        ty
-    }
-}
-
-fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
-    let name = ident(type_name);
-    let fields = s.fields.iter().map(|f| {
-        let docs = doc_attrs(f.doc.as_deref());
-        let field = ident(&f.name);
-        let ty = field_type(&f.ty, f.is_option());
-        quote! {
-            #docs
-            pub #field: #ty,
-        }
-    });
-    let extra_field = s.extra.as_ref().map(|extra| {
-        let field = ident(&extra.name);
-        let value = type_tokens(&extra.value);
-        let docs = doc_attrs(Some(if s.lenient {
-            "Properties the schema does not declare, and values of optional properties that do not\n\
-             fit their type, kept so that they survive a round trip."
-        } else {
-            "Properties the schema does not declare, kept so that they survive a round trip."
-        }));
-        quote! {
-            #docs
-            pub #field: ::std::collections::BTreeMap<String, #value>,
-        }
-    });
-
-    let required: Vec<_> = s.fields.iter().filter(|f| f.required).collect();
-    let params = required.iter().map(|f| {
-        let field = ident(&f.name);
-        let ty = field_type(&f.ty, f.is_option());
-        quote!(#field: impl Into<#ty>)
-    });
-    let inits = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        if f.required {
-            quote!(#field: #field.into(),)
-        } else {
-            quote!(#field: None,)
-        }
-    });
-    let extra_init = s.extra.as_ref().map(|extra| {
-        let field = ident(&extra.name);
-        quote!(#field: ::std::collections::BTreeMap::new(),)
-    });
-    // Without required fields every field has a natural empty value.
-    let default = required.is_empty().then(|| quote!(Default,));
+/// The `Debug` of a struct with secret fields, which redacts them; `None` for others, which
+/// derive it.
+fn redacting_debug(type_name: &str, s: &Struct) -> Option<TokenStream> {
     let shown: Vec<Shown> = s
         .fields
         .iter()
@@ -151,34 +113,13 @@ fn struct_def(type_name: &str, docs: TokenStream, s: &Struct) -> TokenStream {
         })
         .collect();
     let extra_name = s.extra.as_ref().map(|e| e.name.as_str());
-    let redacting_debug = debug::redacting_impl(type_name, &shown, extra_name);
-    let derive_debug = redacting_debug.is_none().then(|| quote!(Debug,));
-    quote! {
-        #docs
-        #[derive(Clone, #derive_debug #default PartialEq)]
-        pub struct #name {
-            #(#fields)*
-            #extra_field
-        }
-
-        #redacting_debug
-
-        impl #name {
-            /// A value with the required fields set and every optional field `None`.
-            pub fn new(#(#params),*) -> Self {
-                Self {
-                    #(#inits)*
-                    #extra_init
-                }
-            }
-        }
-
-    }
+    debug::redacting_impl(type_name, &shown, extra_name)
 }
 
-/// One object: fields in order (an optional one only when set, since absent and null mean
-/// the same for it), then the extra map, which never repeats a key a field wrote. See
-/// `runtime::ser` for why not a derive.
+fn type_doc_attrs(def: &TypeDef) -> TokenStream {
+    doc_attrs(Some(&type_doc(def)))
+}
+
 fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
     let name = ident(type_name);
     let fallback = ident(&e.fallback);

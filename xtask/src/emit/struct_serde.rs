@@ -6,22 +6,19 @@
 //! columns, else an argument a line. Generated crates compile it, and the round-trip tests
 //! run it on every model.
 
-use std::fmt::Write;
-
 use proc_macro2::Literal;
 
+use super::lines::Lines;
+use super::struct_text::{field_type, name};
 use super::types::{ident, type_text, type_tokens};
 use crate::ir::{Field, Struct};
-
-/// Lines are kept within this many columns, as rustfmt's default.
-const WIDTH: usize = 100;
 
 /// Both impls of the struct `type_name`, each from the start of a line.
 pub fn serde_impls(type_name: &str, s: &Struct) -> String {
     let mut out = Lines::default();
     serialize(&mut out, type_name, s);
     deserialize(&mut out, type_name, s);
-    out.text
+    out.into_text()
 }
 
 /// One object: fields in order (an optional one only when set, since absent and null mean
@@ -208,88 +205,13 @@ fn read_arms(out: &mut Lines, s: &Struct) {
     out.close("}");
 }
 
-fn name(f: &Field) -> String {
-    ident(&f.name).to_string()
-}
-
 fn wire(f: &Field) -> String {
     Literal::string(&f.wire_name).to_string()
 }
 
-fn field_type(f: &Field) -> String {
-    let ty = type_text(&type_tokens(&f.ty));
-    if f.is_option() {
-        format!("Option<{ty}>")
-    } else {
-        ty
-    }
-}
-
-/// Text written a line at a time, indented four spaces a level.
-#[derive(Default)]
-struct Lines {
-    text: String,
-    depth: usize,
-}
-
-impl Lines {
-    fn line(&mut self, line: &str) {
-        for _ in 0..self.depth {
-            self.text.push_str("    ");
-        }
-        self.text.push_str(line);
-        self.text.push('\n');
-    }
-
-    /// A line that opens a block: the lines after it go one level deeper.
-    fn open(&mut self, line: &str) {
-        self.line(line);
-        self.depth += 1;
-    }
-
-    /// A line that closes a block.
-    fn close(&mut self, line: &str) {
-        self.depth -= 1;
-        self.line(line);
-    }
-
-    /// A line that closes one block and opens the next (`) -> T {`).
-    fn close_open(&mut self, line: &str) {
-        self.depth -= 1;
-        self.open(line);
-    }
-
-    fn fits(&self, line: &str) -> bool {
-        self.depth * 4 + line.len() <= WIDTH
-    }
-
-    /// `head(args)tail` on one line if it fits, else an argument a line.
-    fn call(&mut self, head: &str, args: &[String], tail: &str) {
-        let mut one_line = String::new();
-        write!(one_line, "{head}({}){tail}", args.join(", ")).expect("a String");
-        if self.fits(&one_line) {
-            self.line(&one_line);
-        } else {
-            self.open(&format!("{head}("));
-            for arg in args {
-                self.line(&format!("{arg},"));
-            }
-            self.close(&format!("){tail}"));
-        }
-    }
-
-    /// `open` items `close`, an item a line.
-    fn list(&mut self, open: &str, items: &[String], close: &str) {
-        self.open(open);
-        for item in items {
-            self.line(&format!("{item},"));
-        }
-        self.close(close);
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::lines::WIDTH;
     use super::*;
     use crate::ir::{ExtraField, TypeRef};
 

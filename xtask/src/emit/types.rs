@@ -107,7 +107,7 @@ pub fn inner_doc_markdown(text: &str) -> TokenStream {
 
 /// The lines of a doc comment, each after a space; a description from a document is first
 /// rewritten where rustdoc would misread it.
-fn doc_lines(text: Option<&str>, from_document: bool) -> Vec<String> {
+pub fn doc_lines(text: Option<&str>, from_document: bool) -> Vec<String> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Vec::new();
     };
