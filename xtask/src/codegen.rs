@@ -230,9 +230,9 @@ pub fn run(job: &Job, check: bool) -> Result<Report> {
     }
     check_runtime_dir(job)?;
     let runtime = runtime_plan(job);
-    // Creating a file costs the kernel about as much as formatting a hundred lines here, and
-    // the runtime crate is twenty files whatever the documents: they are staged on a thread
-    // of their own while the documents are generated, and taken back if that fails.
+    // The runtime crate is the same two files whatever the documents (one of them 200 KB):
+    // they are staged on a thread of their own while the documents are generated, and
+    // taken back if that fails.
     let (generated, runtime_staged) = std::thread::scope(|scope| {
         let staging = runtime.as_ref().map(|plan| scope.spawn(|| plan.stage()));
         let generated = crate_plan(job);
