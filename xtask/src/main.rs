@@ -35,8 +35,43 @@ commands:
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Below this many bytes of documents, a run goes without transparent huge pages.
+#[cfg(all(target_os = "linux", not(debug_assertions)))]
+const SMALL_RUN: u64 = 64 * 1024;
+
+/// The bytes of the documents given with `--spec` (`u64::MAX` when there are none, as for
+/// `codegen` on `spec/`, or one cannot be read).
+#[cfg(all(target_os = "linux", not(debug_assertions)))]
+fn specs_size(args: &[String]) -> u64 {
+    let specs: Vec<&String> = args
+        .windows(2)
+        .filter(|pair| pair[0] == "--spec")
+        .map(|pair| &pair[1])
+        .collect();
+    if specs.is_empty() {
+        return u64::MAX;
+    }
+    specs
+        .iter()
+        .try_fold(0u64, |total, spec| {
+            Some(total.saturating_add(std::fs::metadata(spec).ok()?.len()))
+        })
+        .unwrap_or(u64::MAX)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    #[cfg(all(target_os = "linux", not(debug_assertions)))]
+    if specs_size(&args) < SMALL_RUN {
+        // mimalloc asks for transparent huge pages, so each thread's first allocation makes
+        // the kernel clear 2 MiB; a run on small documents allocates less than that in all,
+        // and spent a tenth to a fifth of its time there (BENCHMARKS.md). Larger runs keep
+        // them. This process only; it cannot fail in a way that matters.
+        // SAFETY: `prctl` with these arguments reads and writes no memory of ours.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
+    }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::Usage(message)) => {
