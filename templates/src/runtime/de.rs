@@ -4,7 +4,7 @@
 //! [`Slots`]) instead of `#[serde(flatten)]`: flatten buffers the whole object before typing
 //! it, which is several times slower, while the visitor keeps unknown keys in the struct's
 //! `extra` map as it goes. The visitor lives here rather than in every struct, which makes the
-//! generated crate shorter and quicker to compile (see BENCHMARKS.md).
+//! generated crate shorter and quicker to compile (measured in the generator's BENCHMARKS.md).
 
 use std::collections::BTreeMap;
 use std::fmt;
