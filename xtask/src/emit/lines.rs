@@ -79,6 +79,20 @@ impl Lines {
         }
     }
 
+    /// `head {}tail` without lines, else `head {`, a line a line, `}tail`: a struct's fields
+    /// in a type or a value (each line ends as it must, with its comma).
+    pub fn braced(&mut self, head: &str, lines: &[String], tail: &str) {
+        if lines.is_empty() {
+            self.line(&format!("{head} {{}}{tail}"));
+            return;
+        }
+        self.open(&format!("{head} {{"));
+        for line in lines {
+            self.line(line);
+        }
+        self.close(&format!("}}{tail}"));
+    }
+
     /// `open` items `close`, an item a line.
     pub fn list(&mut self, open: &str, items: &[String], close: &str) {
         self.open(open);

@@ -141,15 +141,7 @@ fn deserialize(out: &mut Lines, type_name: &str, s: &Struct) {
     if let Some(extra) = &s.extra {
         values.push(format!("{0}: self.{0},", ident(&extra.name)));
     }
-    if values.is_empty() {
-        out.line(&format!("Ok({type_name} {{}})"));
-    } else {
-        out.open(&format!("Ok({type_name} {{"));
-        for value in &values {
-            out.line(value);
-        }
-        out.close("})");
-    }
+    out.braced(&format!("Ok({type_name}"), &values, ")");
     out.close("}");
     out.close("}");
     out.line("crate::runtime::de::object::<__Slots, __D>(deserializer)");

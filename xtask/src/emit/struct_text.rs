@@ -79,15 +79,7 @@ pub fn constructor(type_name: &str, s: &Struct) -> String {
             ident(&extra.name)
         ));
     }
-    if inits.is_empty() {
-        out.line("Self {}");
-    } else {
-        out.open("Self {");
-        for init in &inits {
-            out.line(init);
-        }
-        out.close("}");
-    }
+    out.braced("Self", &inits, "");
     out.close("}");
     out.close("}");
     out.into_text()
