@@ -202,3 +202,68 @@ fn a_schema_field_of_the_wrong_shape_is_named() {
         );
     }
 }
+
+/// A document shallow enough to be typed at once first: a wrong value as deep as that allows
+/// is still found quickly, with the same message and pointer as the check one by one gives.
+#[test]
+fn a_wrong_value_in_a_shallow_document_is_found_with_its_pointer() {
+    for levels in 1..=5 {
+        let (schema, inside) = nested(levels, json!("oops"));
+        let document = document(json!({}), json!({"schemas": {"A": schema}}));
+        assert!(
+            super::depth(&document) <= super::TYPED_AT_ONCE_DEPTH,
+            "{levels}"
+        );
+        let error = load(document).unwrap_err();
+        assert_eq!(
+            error,
+            format!("deep.json: #/components/schemas/A{inside}: invalid type: string \"oops\", expected struct Schema")
+        );
+    }
+}
+
+/// What typing at once skips finds nothing in a document typing at once accepts: the
+/// fixtures, `spec/` and, when they are beside the repository, HubSpot's documents.
+#[test]
+fn documents_typed_at_once_pass_the_check_of_each_schema() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut paths = crate::codegen::spec_files(&root.join("tests/fixtures")).unwrap();
+    paths.extend(crate::codegen::spec_files(&root.join("spec")).unwrap());
+    for dir in ["../shared/specs", "../shared/specs/dev"] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            paths.extend(
+                entries
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "json")),
+            );
+        }
+    }
+    let mut typed_at_once = 0;
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        let is_json = path.extension().is_some_and(|x| x == "json");
+        let mut value = super::read_value(&text, "doc", is_json).unwrap();
+        if super::depth(&value) > super::TYPED_AT_ONCE_DEPTH {
+            continue;
+        }
+        if <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&value).is_ok() {
+            typed_at_once += 1;
+            assert_eq!(super::schemas::first_invalid(&mut value), None, "{path:?}");
+        }
+    }
+    assert!(
+        typed_at_once >= 10,
+        "{typed_at_once} of {} documents",
+        paths.len()
+    );
+}
+
+#[test]
+fn depth_counts_mappings_and_sequences() {
+    assert_eq!(super::depth(&json!(1)), 0);
+    assert_eq!(super::depth(&json!({})), 1);
+    assert_eq!(super::depth(&json!({"a": [1, {"b": {}}]})), 4);
+    let (deep, _) = nested(200, json!({}));
+    // Counted no further than one past the limit.
+    assert_eq!(super::depth(&deep), super::TYPED_AT_ONCE_DEPTH + 1);
+}
