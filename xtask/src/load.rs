@@ -3,9 +3,8 @@
 //! Every failure names the file and, where the document is at fault, the JSON pointer of the
 //! offending value. The document is parsed into `serde_json::Value` first (YAML keys such as
 //! `200:` are numbers and become strings here), checked for the few things whose absence
-//! `openapiv3` reports poorly, and typed: at once when it nests no deeper than HubSpot's
-//! documents do, else (or when that fails) after its schemas are checked one by one
-//! (`load/schemas.rs`), and typed again with `serde_path_to_error` so errors carry a path.
+//! `openapiv3` reports poorly, its schemas checked one by one (`load/schemas.rs`), then typed
+//! with `serde_path_to_error` so errors carry a path.
 
 #[cfg(test)]
 mod deep_tests;
@@ -106,25 +105,13 @@ pub fn parse_value(mut value: Value, file: &str) -> Result<Document> {
             ));
         }
     }
-    // A shallow document is typed at once: when that succeeds, as it does for every valid
-    // document, the check of each schema on its own would find nothing (it asks `openapiv3`
-    // of the same schemas), and skipping it saves up to a fifth of a small run. Deeper, a
-    // bad schema would make the whole parse retry at every level above it, exponentially
-    // (see `load/schemas.rs`), so there the schemas are checked first.
-    if depth(&value) <= TYPED_AT_ONCE_DEPTH {
-        if let Ok(api) = OpenAPI::deserialize(&value) {
-            return Ok(Document {
-                file: file.to_owned(),
-                api,
-            });
-        }
-    }
-    // Each schema on its own, bottom-up, in linear time: the first bad one, with its place.
+    // Each schema first, on its own: a bad one deep inside others would make the whole parse
+    // retry at every level above it (see `load/schemas.rs`).
     if let Some((pointer, message)) = schemas::first_invalid(&mut value) {
         return Err(Error::spec(file, &pointer, message));
     }
-    // Typed without tracking where it is, which would cost a third more; only a document
-    // that fails is typed again to say where.
+    // Typed first without tracking where it is, which would cost a third more; only a
+    // document that fails is typed again to say where.
     let typed = OpenAPI::deserialize(&value)
         .or_else(|_| serde_path_to_error::deserialize::<_, OpenAPI>(&value));
     let api = match typed {
@@ -139,33 +126,6 @@ pub fn parse_value(mut value: Value, file: &str) -> Result<Document> {
         file: file.to_owned(),
         api,
     })
-}
-
-/// How deep a document may nest for `parse_value` to type it at once before checking its
-/// schemas one by one. HubSpot's documents nest 8 to 11 deep; at 16, a bad schema sits at most
-/// about six inline schemas deep, which the whole parse retries some 2^6 times at worst.
-const TYPED_AT_ONCE_DEPTH: usize = 16;
-
-/// How many mappings and sequences deep `value` nests (a scalar: 0), counting no further
-/// than one past `TYPED_AT_ONCE_DEPTH`, so a deep document costs no more than a shallow one.
-fn depth(value: &Value) -> usize {
-    fn below(value: &Value, level: usize) -> usize {
-        if level > TYPED_AT_ONCE_DEPTH {
-            return level;
-        }
-        let deepest = |children: &mut dyn Iterator<Item = &Value>| {
-            children
-                .map(|child| below(child, level + 1))
-                .max()
-                .unwrap_or(level + 1)
-        };
-        match value {
-            Value::Object(object) => deepest(&mut object.values()),
-            Value::Array(items) => deepest(&mut items.iter()),
-            _ => level,
-        }
-    }
-    below(value, 0)
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
