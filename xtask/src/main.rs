@@ -67,9 +67,11 @@ fn main() -> ExitCode {
         // the kernel clear 2 MiB; a run on small documents allocates less than that in all,
         // and spent a tenth to a fifth of its time there (BENCHMARKS.md). Larger runs keep
         // them. This process only; it cannot fail in a way that matters.
-        // SAFETY: `prctl` with these arguments reads and writes no memory of ours.
+        // SAFETY: `prctl` with these arguments reads and writes no memory of ours; they are
+        // passed as the `unsigned long`s it reads.
         unsafe {
-            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+            let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
+            libc::prctl(libc::PR_SET_THP_DISABLE, on, unused, unused, unused);
         }
     }
     match run(&args) {

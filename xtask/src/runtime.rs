@@ -140,6 +140,26 @@ mod tests {
             }
         }
         assert!(!copy.contains("#[cfg(test)]"), "test code in the copy");
-        syn::parse_file(copy).expect("the copy is one valid Rust file");
+        let file = syn::parse_file(copy).expect("the copy is one valid Rust file");
+        // A `mod name;` that `build.rs` did not recognise would send the compiler looking for
+        // a file the copy does not have.
+        fn bodiless(items: &[syn::Item]) -> Vec<String> {
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    syn::Item::Mod(module) => Some(match &module.content {
+                        None => vec![module.ident.to_string()],
+                        Some((_, inner)) => bodiless(inner),
+                    }),
+                    _ => None,
+                })
+                .flatten()
+                .collect()
+        }
+        assert_eq!(
+            bodiless(&file.items),
+            Vec::<String>::new(),
+            "modules left as files"
+        );
     }
 }
