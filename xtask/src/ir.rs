@@ -410,6 +410,21 @@ impl Field {
     pub fn is_option(&self) -> bool {
         !self.required || self.nullable
     }
+
+    /// A field as lowering makes one from a plain property: named after `wire`, without
+    /// doc, not nullable, not secret. For tests.
+    #[cfg(test)]
+    pub fn plain(wire: &str, ty: TypeRef, required: bool) -> Field {
+        Field {
+            name: crate::naming::value_name(wire),
+            wire_name: wire.to_owned(),
+            doc: None,
+            ty,
+            required,
+            nullable: false,
+            secret: false,
+        }
+    }
 }
 
 /// The map that keeps properties a struct does not declare.

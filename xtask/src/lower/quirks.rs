@@ -93,37 +93,21 @@ mod tests {
     use super::*;
     use crate::ir::{ExtraField, Field};
 
-    fn field(wire: &str, ty: TypeRef) -> Field {
-        Field {
-            name: wire.to_owned(),
-            wire_name: wire.to_owned(),
-            doc: None,
-            ty,
-            required: true,
-            nullable: false,
-            secret: false,
-        }
-    }
-
     /// `StandardError` as HubSpot publishes it: every property required but `id` and
     /// `subCategory`.
     fn standard_error() -> TypeKind {
         let lists = TypeRef::Map(Box::new(TypeRef::List(Box::new(TypeRef::String))));
-        let mut fields = vec![
-            field("category", TypeRef::String),
-            field("context", lists),
-            field(
-                "errors",
-                TypeRef::List(Box::new(TypeRef::Named("ErrorDetail".into()))),
-            ),
-            field("id", TypeRef::String),
-            field("links", TypeRef::Map(Box::new(TypeRef::String))),
-            field("message", TypeRef::String),
-            field("status", TypeRef::String),
-            field("subCategory", TypeRef::Json),
+        let errors = TypeRef::List(Box::new(TypeRef::Named("ErrorDetail".into())));
+        let fields = vec![
+            Field::plain("category", TypeRef::String, true),
+            Field::plain("context", lists, true),
+            Field::plain("errors", errors, true),
+            Field::plain("id", TypeRef::String, false),
+            Field::plain("links", TypeRef::Map(Box::new(TypeRef::String)), true),
+            Field::plain("message", TypeRef::String, true),
+            Field::plain("status", TypeRef::String, true),
+            Field::plain("subCategory", TypeRef::Json, false),
         ];
-        fields[3].required = false;
-        fields[7].required = false;
         TypeKind::Struct(Struct {
             fields,
             extra: Some(ExtraField {

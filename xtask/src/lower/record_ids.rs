@@ -174,18 +174,6 @@ mod tests {
     use super::*;
     use crate::ir::{ExtraField, TypeKind};
 
-    fn field(wire: &str, ty: TypeRef, required: bool) -> Field {
-        Field {
-            name: crate::naming::value_name(wire),
-            wire_name: wire.to_owned(),
-            doc: None,
-            ty,
-            required,
-            nullable: false,
-            secret: false,
-        }
-    }
-
     fn strukt(fields: Vec<Field>) -> TypeKind {
         TypeKind::Struct(Struct {
             fields,
@@ -244,13 +232,13 @@ mod tests {
         let t = types(vec![
             (
                 "ObjectRef",
-                strukt(vec![field("id", TypeRef::ObjectId, true)]),
+                strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
             ),
             (
                 "Pair",
                 strukt(vec![
-                    field("from", named("ObjectRef"), true),
-                    field("to", named("ObjectRef"), true),
+                    Field::plain("from", named("ObjectRef"), true),
+                    Field::plain("to", named("ObjectRef"), true),
                 ]),
             ),
         ]);
@@ -270,11 +258,14 @@ mod tests {
             (
                 "Labels",
                 strukt(vec![
-                    field("fromObjectId", TypeRef::ObjectId, false),
-                    field("toObjectId", TypeRef::ObjectId, true),
+                    Field::plain("fromObjectId", TypeRef::ObjectId, false),
+                    Field::plain("toObjectId", TypeRef::ObjectId, true),
                 ]),
             ),
-            ("Outer", strukt(vec![field("pair", named("Labels"), false)])),
+            (
+                "Outer",
+                strukt(vec![Field::plain("pair", named("Labels"), false)]),
+            ),
         ]);
         assert_eq!(
             own(&t, "Labels"),
@@ -294,17 +285,20 @@ mod tests {
         let t = types(vec![
             (
                 "ObjectRef",
-                strukt(vec![field("id", TypeRef::ObjectId, true)]),
+                strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
             ),
             (
                 "Many",
                 strukt(vec![
-                    field("label", TypeRef::String, true),
-                    field("to", TypeRef::List(Box::new(named("ObjectRef"))), true),
-                    field("from", named("ObjectRef"), true),
+                    Field::plain("label", TypeRef::String, true),
+                    Field::plain("to", TypeRef::List(Box::new(named("ObjectRef"))), true),
+                    Field::plain("from", named("ObjectRef"), true),
                 ]),
             ),
-            ("Plain", strukt(vec![field("label", TypeRef::String, true)])),
+            (
+                "Plain",
+                strukt(vec![Field::plain("label", TypeRef::String, true)]),
+            ),
         ]);
         assert_eq!(own(&t, "Many"), None);
         assert_eq!(own(&t, "Plain"), None);
@@ -315,18 +309,18 @@ mod tests {
         let t = types(vec![
             (
                 "ObjectRef",
-                strukt(vec![field("id", TypeRef::ObjectId, true)]),
+                strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
             ),
             (
                 "Input",
                 strukt(vec![
-                    field("label", TypeRef::String, true),
-                    field("to", TypeRef::List(Box::new(named("ObjectRef"))), true),
+                    Field::plain("label", TypeRef::String, true),
+                    Field::plain("to", TypeRef::List(Box::new(named("ObjectRef"))), true),
                 ]),
             ),
             (
                 "Unrelated",
-                strukt(vec![field("id", TypeRef::ObjectId, true)]),
+                strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
             ),
         ]);
         let found = structs_with_ids(&t, &[&named("Input")]);
