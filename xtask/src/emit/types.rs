@@ -43,8 +43,8 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
 }
 
 /// A type's tokens as prettyplease writes a type: `::std::collections::BTreeMap<String, Vec<i64>>`.
-/// For the types `type_tokens` makes (paths with generic arguments), and for text emitted
-/// without formatting.
+/// For the types `type_tokens` makes (paths with generic arguments), in text emitted without
+/// formatting.
 pub fn type_text(tokens: &TokenStream) -> String {
     let mut text = String::new();
     for token in tokens.clone() {
@@ -61,17 +61,9 @@ pub fn type_text(tokens: &TokenStream) -> String {
                     text.push(' ');
                 }
             }
-            TokenTree::Literal(literal) => text.push_str(&literal.to_string()),
-            TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    proc_macro2::Delimiter::Parenthesis => ("(", ")"),
-                    proc_macro2::Delimiter::Bracket => ("[", "]"),
-                    proc_macro2::Delimiter::Brace => ("{", "}"),
-                    proc_macro2::Delimiter::None => ("", ""),
-                };
-                text.push_str(open);
-                text.push_str(&type_text(&group.stream()));
-                text.push_str(close);
+            // `type_tokens` makes neither; written as proc-macro2 writes them.
+            other @ (TokenTree::Literal(_) | TokenTree::Group(_)) => {
+                text.push_str(&other.to_string());
             }
         }
     }
