@@ -1,12 +1,13 @@
 //! Several worker processes of one app against the fake HubSpot enforcing 10 requests a
 //! second (an exact sliding window): N = 1, 4 and 16 processes, 100,000 inputs in all,
 //! each process pacing itself (with refused requests not counted in the window, then
-//! counted), then all sharing one budget through Redis (a `redis-server` of its own).
+//! counted), then all sharing one budget through a file, and through Redis (a
+//! `redis-server` of its own).
 //! Prints, for each: the share of the limit's capacity used, 429s per successful request,
 //! inputs failed, and slowest ÷ fastest worker.
 //!
-//! `cargo bench -p tests --bench workers`; after `--`, `independent`, `refused` or `redis`
-//! and values of N pick some of the runs (`-- redis 4 16`).
+//! `cargo bench -p tests --bench workers`; after `--`, `independent`, `refused`, `file` or
+//! `redis` and values of N pick some of the runs (`-- redis 4 16`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -26,6 +27,8 @@ enum Mode {
     Independent,
     /// Each worker paces itself; a refused request counts in the window.
     Refused,
+    /// The workers share one budget in a file.
+    File,
     /// The workers share one budget in Redis.
     Redis,
 }
@@ -35,6 +38,7 @@ impl Mode {
         match self {
             Mode::Independent => "independent",
             Mode::Refused => "refused",
+            Mode::File => "file",
             Mode::Redis => "redis",
         }
     }
@@ -50,7 +54,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let all = [Mode::Independent, Mode::Refused, Mode::Redis];
+    let all = [Mode::Independent, Mode::Refused, Mode::File, Mode::Redis];
     let named: Vec<Mode> = all
         .into_iter()
         .filter(|m| args.iter().any(|a| a == m.name()))
@@ -86,6 +90,10 @@ fn main() {
             server.count_refused_requests(mode == Mode::Refused);
             let key = format!("bench-{n}");
             let per_worker = INPUTS / n as u64;
+            let file = std::env::temp_dir().join(format!(
+                "hubspot-bench-rate-limit-{}-{n}",
+                std::process::id()
+            ));
             let outcomes = workers::run(&workers::Run {
                 exe: Path::new(env!("CARGO_BIN_EXE_worker")),
                 base_url: &server.base_url,
@@ -93,8 +101,10 @@ fn main() {
                 inputs_per_worker: per_worker,
                 batch_size: None,
                 redis: (mode == Mode::Redis).then_some((redis.url.as_str(), key.as_str())),
+                file: (mode == Mode::File).then_some(file.as_path()),
             })
             .unwrap_or_else(|e| panic!("{e}"));
+            let _ = std::fs::remove_file(&file);
             let stats = server.stats();
             let requests = n as u64 * per_worker.div_ceil(BATCH);
             // Those requests at the limit, as fast as the exact window allows: LIMIT at once,

@@ -1,5 +1,5 @@
 //! Several worker processes of one HubSpot app, against the fake HubSpot's exact window:
-//! each pacing itself, and sharing one budget through a real Redis.
+//! each pacing itself, sharing one budget through a file, and through a real Redis.
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,6 +16,14 @@ const INPUTS_PER_WORKER: u64 = 600;
 const BATCH_SIZE: usize = 100;
 
 fn run(server: &FakeHubSpot, redis: Option<(&str, &str)>) -> Vec<Outcome> {
+    run_sharing(server, redis, None)
+}
+
+fn run_sharing(
+    server: &FakeHubSpot,
+    redis: Option<(&str, &str)>,
+    file: Option<&Path>,
+) -> Vec<Outcome> {
     workers::run(&workers::Run {
         exe: Path::new(env!("CARGO_BIN_EXE_worker")),
         base_url: &server.base_url,
@@ -23,6 +31,7 @@ fn run(server: &FakeHubSpot, redis: Option<(&str, &str)>) -> Vec<Outcome> {
         inputs_per_worker: INPUTS_PER_WORKER,
         batch_size: Some(BATCH_SIZE),
         redis,
+        file,
     })
     .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -77,6 +86,65 @@ fn workers_sharing_a_redis_budget_are_never_refused() {
     assert_eq!(
         stats.requests,
         WORKERS * INPUTS_PER_WORKER as usize / BATCH_SIZE
+    );
+}
+
+/// A budget file of its own, removed when dropped.
+struct BudgetFile(std::path::PathBuf);
+
+impl BudgetFile {
+    fn new(name: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("hubspot-rate-limit-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        BudgetFile(path)
+    }
+}
+
+impl Drop for BudgetFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn workers_sharing_a_budget_file_are_never_refused() {
+    let file = BudgetFile::new("workers");
+    let server = FakeHubSpot::start();
+    server.rate_limit(5, Duration::from_millis(250));
+    let outcomes = run_sharing(&server, None, Some(&file.0));
+    assert_every_input_created_once(&server, &outcomes);
+    let stats = server.stats();
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+    // The workers kept their budget there, with the limit HubSpot reported.
+    let budget = std::fs::read_to_string(&file.0).unwrap();
+    assert!(budget.contains("\nlimit 5 250000\n"), "{budget}");
+    assert_eq!(
+        stats.requests,
+        WORKERS * INPUTS_PER_WORKER as usize / BATCH_SIZE
+    );
+}
+
+#[tokio::test]
+async fn an_unusable_budget_file_leaves_requests_to_local_pacing_with_a_warning() {
+    let captured = CapturedLogs::start(tracing::Level::WARN);
+    let server = FakeHubSpot::start();
+    server.rate_limit(4, Duration::from_millis(200));
+    // A directory cannot be opened as a file.
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(&server.base_url)
+        .shared_rate_limit_file(std::env::temp_dir())
+        .build()
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), labels_through(&client, 8))
+        .await
+        .expect("not held up by the file");
+    assert_eq!(server.stats().rate_limited, 0);
+    let logs = captured.text();
+    assert!(
+        logs.contains("rate limit file unavailable: pacing this client on its own"),
+        "{logs}"
     );
 }
 

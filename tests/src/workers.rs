@@ -18,6 +18,8 @@ pub struct Run<'a> {
     pub batch_size: Option<usize>,
     /// A Redis URL and key to share the rate limit through.
     pub redis: Option<(&'a str, &'a str)>,
+    /// A file to share the rate limit through.
+    pub file: Option<&'a Path>,
 }
 
 /// What one worker reported.
@@ -58,6 +60,9 @@ pub fn run(run: &Run) -> Result<Vec<Outcome>, String> {
             command
                 .env("WORKER_REDIS", url)
                 .env("WORKER_REDIS_KEY", key);
+        }
+        if let Some(file) = run.file {
+            command.env("WORKER_RATE_LIMIT_FILE", file);
         }
         let child = command
             .spawn()

@@ -1,6 +1,7 @@
 //! The async HTTP client: authentication, retries, rate limits, errors.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,6 +104,7 @@ pub struct ClientBuilder {
     adapt_to_headers: bool,
     #[cfg(feature = "redis")]
     shared_rate_limit: Option<SharedRateLimit>,
+    rate_limit_file: Option<PathBuf>,
     batch_size: usize,
     batch_concurrency: usize,
 }
@@ -120,6 +122,7 @@ impl Default for ClientBuilder {
             adapt_to_headers: true,
             #[cfg(feature = "redis")]
             shared_rate_limit: None,
+            rate_limit_file: None,
             batch_size: MAX_BATCH_SIZE,
             batch_concurrency: 4,
         }
@@ -206,6 +209,18 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares one rate-limit budget, through a file, with every client on this machine (in
+    /// any process) configured with the same file: together they stay under the app's
+    /// limit, as HubSpot reports it (and under [`rate_limit`](Self::rate_limit)), with no
+    /// server to run. The file is created if missing; every worker must be able to read and
+    /// write it. Workers on several machines share a budget through Redis instead (cargo
+    /// feature `redis`). If the file cannot be used, requests go on under local pacing,
+    /// with a warning.
+    pub fn shared_rate_limit_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.rate_limit_file = Some(path.into());
+        self
+    }
+
     /// Inputs per batch request, at most (and by default) 1,000.
     pub fn batch_size(mut self, size: usize) -> Self {
         self.batch_size = size.clamp(1, MAX_BATCH_SIZE);
@@ -259,12 +274,26 @@ impl ClientBuilder {
         let ceiling = self
             .rate_limit
             .map(|(max, interval)| Window { max, interval });
+        // A send its client never reports as answered counts until the longest attempt
+        // would have ended.
+        let lease = self.timeout + self.connect_timeout;
         #[cfg(feature = "redis")]
         if let Some(shared) = &self.shared_rate_limit {
-            // A send its client never reports as answered counts until the longest attempt
-            // would have ended.
-            let lease = self.timeout + self.connect_timeout;
+            if self.rate_limit_file.is_some() {
+                return Err(Error::Config(
+                    "the rate limit is shared through both Redis and a file: choose one".to_owned(),
+                ));
+            }
             let limiter = Limiter::shared(shared.clone(), ceiling, self.adapt_to_headers, lease)?;
+            return Ok(Some(limiter));
+        }
+        if let Some(path) = &self.rate_limit_file {
+            if path.as_os_str().is_empty() {
+                return Err(Error::Config(
+                    "shared rate limit file: the path is empty".to_owned(),
+                ));
+            }
+            let limiter = Limiter::file(path.clone(), ceiling, self.adapt_to_headers, lease);
             return Ok(Some(limiter));
         }
         Ok((ceiling.is_some() || self.adapt_to_headers)

@@ -3,8 +3,8 @@
 //!
 //! Configured by environment: `HUBSPOT_TOKEN` and `HUBSPOT_BASE_URL` (the fake HubSpot),
 //! `WORKER_FIRST` and `WORKER_INPUTS` (source ids `FIRST..FIRST+INPUTS`), optionally
-//! `WORKER_BATCH_SIZE`, and `WORKER_REDIS` with `WORKER_REDIS_KEY` to share the rate limit
-//! through Redis. It waits for a line on standard input before it starts, so that all
+//! `WORKER_BATCH_SIZE`, `WORKER_REDIS` with `WORKER_REDIS_KEY` to share the rate limit
+//! through Redis, or `WORKER_RATE_LIMIT_FILE` to share it through a file. It waits for a line on standard input before it starts, so that all
 //! workers start together, and prints one JSON line: `succeeded`, `failed` (the source ids
 //! named in failures), `reasons` (the first few failure reasons) and `elapsed_ms`.
 
@@ -41,6 +41,9 @@ async fn run() -> Result<serde_json::Value, String> {
     if let Some(url) = var("WORKER_REDIS")? {
         let key = var("WORKER_REDIS_KEY")?.ok_or("set WORKER_REDIS_KEY with WORKER_REDIS")?;
         builder = builder.shared_rate_limit(hubspot_associations::SharedRateLimit::new(url, key));
+    }
+    if let Some(path) = var("WORKER_RATE_LIMIT_FILE")? {
+        builder = builder.shared_rate_limit_file(path);
     }
     let client = builder.build().map_err(|e| e.to_string())?;
     let pairs: Vec<_> = (first..first + inputs)

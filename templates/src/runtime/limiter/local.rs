@@ -418,7 +418,6 @@ impl LocalLimiter {
 
     /// Takes in the limit an answer reports, without adapting places (the answer was to a
     /// send another limiter counted).
-    #[cfg(any(feature = "redis", test))]
     pub(super) fn learn(&self, headers: &RateLimitHeaders) {
         let changed = {
             let mut state = lock(&self.shared.state);

@@ -6,11 +6,13 @@
 //! (the send counts from then on), and tells the limiter about each 429 of the rolling
 //! window.
 //!
-//! Two implementations sit behind that interface: `local.rs` paces each client on its own,
-//! adapting its part of the app's budget to what HubSpot reports (the default); `redis.rs`
-//! (cargo feature `redis`) shares one budget through Redis among every client using the
-//! same key, on any number of machines.
+//! Three implementations sit behind that interface: `local.rs` paces each client on its own,
+//! adapting its part of the app's budget to what HubSpot reports (the default); `file.rs`
+//! shares one budget through a file among every client on one machine that names it; and
+//! `redis.rs` (cargo feature `redis`) shares one budget through Redis among every client
+//! using the same key, on any number of machines.
 
+mod file;
 mod local;
 #[cfg(feature = "redis")]
 mod redis;
@@ -73,6 +75,7 @@ pub struct Limiter {
 #[derive(Debug)]
 enum Kind {
     Local(local::LocalLimiter),
+    File(std::sync::Arc<file::FileLimiter>),
     #[cfg(feature = "redis")]
     Shared(std::sync::Arc<redis::RedisLimiter>),
 }
@@ -91,6 +94,7 @@ impl Permit {
     pub async fn answered(self, headers: &RateLimitHeaders) {
         match self.kind {
             PermitKind::Local(permit) => permit.answered(headers),
+            PermitKind::File(permit) => permit.report(headers).await,
             #[cfg(feature = "redis")]
             PermitKind::Shared(permit) => permit.report(headers).await,
         }
@@ -100,6 +104,7 @@ impl Permit {
 #[derive(Debug)]
 enum PermitKind {
     Local(local::LocalPermit),
+    File(file::FilePermit),
     #[cfg(feature = "redis")]
     Shared(redis::SharedPermit),
 }
@@ -112,6 +117,21 @@ impl Limiter {
     pub fn local(ceiling: Option<Window>, adaptive: bool) -> Self {
         Limiter {
             kind: Kind::Local(local::LocalLimiter::new(ceiling, adaptive)),
+        }
+    }
+
+    /// Shares one budget with every client on this machine using the same file; paces
+    /// locally while the file cannot be used. `lease` is how long a send counts at most when
+    /// its client never reports its answer (it died).
+    pub fn file(
+        path: std::path::PathBuf,
+        ceiling: Option<Window>,
+        adaptive: bool,
+        lease: Duration,
+    ) -> Self {
+        let limiter = file::FileLimiter::new(path, ceiling, adaptive, lease);
+        Limiter {
+            kind: Kind::File(std::sync::Arc::new(limiter)),
         }
     }
 
@@ -136,6 +156,7 @@ impl Limiter {
     pub async fn acquire(&self) -> Permit {
         let kind = match &self.kind {
             Kind::Local(local) => PermitKind::Local(local.acquire().await),
+            Kind::File(file) => file.acquire().await,
             #[cfg(feature = "redis")]
             Kind::Shared(shared) => shared.acquire().await,
         };
@@ -146,6 +167,7 @@ impl Limiter {
     pub fn rate_limited(&self) {
         match &self.kind {
             Kind::Local(local) => local.rate_limited(),
+            Kind::File(file) => file.rate_limited(),
             #[cfg(feature = "redis")]
             Kind::Shared(shared) => shared.rate_limited(),
         }
@@ -155,6 +177,7 @@ impl Limiter {
     pub fn limit(&self) -> Option<Window> {
         match &self.kind {
             Kind::Local(local) => local.limit(),
+            Kind::File(file) => file.limit(),
             #[cfg(feature = "redis")]
             Kind::Shared(shared) => shared.limit(),
         }
