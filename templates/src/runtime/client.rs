@@ -276,7 +276,7 @@ impl ClientBuilder {
             .map(|(max, interval)| Window { max, interval });
         // A send its client never reports as answered counts until the longest attempt
         // would have ended.
-        let lease = self.timeout + self.connect_timeout;
+        let lease = self.timeout.saturating_add(self.connect_timeout);
         #[cfg(feature = "redis")]
         if let Some(shared) = &self.shared_rate_limit {
             if self.rate_limit_file.is_some() {

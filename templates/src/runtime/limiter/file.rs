@@ -26,7 +26,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
 
 use super::local::{LocalLimiter, LocalPermit};
-use super::{PermitKind, RateLimitHeaders, Window};
+use super::{PermitKind, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
 
 /// How long the file is left alone after it failed.
 const RETRY_FILE_AFTER: Duration = Duration::from_secs(5);
@@ -41,8 +41,8 @@ const LOCK_RETRY: Duration = Duration::from_millis(1);
 /// flight (at the start, before any answer): short, as an answer frees it at once.
 const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(5);
 
-/// How long sends are kept while no limit is known.
-const UNKNOWN_LIMIT_HORIZON: Duration = Duration::from_secs(60);
+/// Sends are kept this long at least, whatever the windows.
+const MIN_HORIZON: Duration = Duration::from_secs(60);
 
 /// The first line of a budget file.
 const HEADER: &str = "hubspot-rate-limit 1";
@@ -78,15 +78,16 @@ impl std::fmt::Debug for FileLimiter {
 /// What the file holds: the limit learnt from HubSpot, and the sends that count, each with
 /// when it counts from (in microseconds since the Unix epoch; a send in flight counts from
 /// the end of its lease).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Budget {
     limit: Option<Window>,
     sends: Vec<(u64, u128)>,
 }
 
 impl Budget {
-    /// Reads a budget; `None` when the text is something else, which is left alone. A line
-    /// that does not read (a write cut short) is dropped: at most one send is lost.
+    /// Reads a budget; `None` when the text is something else, which is left alone. Lines
+    /// that do not read are dropped: a write cut short leaves the new lines it wrote, then
+    /// what remains of the old ones (see `read_change_write`).
     fn parse(text: &str) -> Option<Budget> {
         let mut lines = text.lines();
         match lines.next() {
@@ -99,10 +100,10 @@ impl Budget {
             let fields: Vec<&str> = line.split(' ').collect();
             match fields[..] {
                 ["limit", max, interval] => {
-                    if let (Ok(max @ 1..), Ok(interval)) = (max.parse(), interval.parse()) {
+                    if let (Ok(max @ 1..), Ok(interval @ 1..)) = (max.parse(), interval.parse()) {
                         budget.limit = Some(Window {
                             max,
-                            interval: Duration::from_micros(interval),
+                            interval: Duration::from_micros(interval).min(MAX_LEARNT_INTERVAL),
                         });
                     }
                 }
@@ -138,19 +139,21 @@ impl Budget {
         member: u128,
     ) -> Result<(), Duration> {
         let windows: Vec<Window> = ceiling.into_iter().chain(self.limit).collect();
-        // Only sends within the longest window count; while no limit is known, the file keeps
-        // a minute of them, so that a limit learnt later counts them.
+        // A minute at least, as Redis keeps: another client's ceiling may span longer than
+        // this one's windows, and a limit learnt later counts the sends before it.
         let horizon = windows
             .iter()
             .map(|w| w.interval)
-            .max()
-            .unwrap_or(UNKNOWN_LIMIT_HORIZON);
+            .fold(MIN_HORIZON, Duration::max);
         let oldest = now.saturating_sub(micros(horizon));
-        // A send counting from later than any lease could last is from a clock that went
-        // back: dropped, rather than holding its place for that long.
+        self.sends.retain(|(from, _)| *from > oldest);
+        // A send counting from later than this client's lease could last is another
+        // client's with a longer lease, or from a clock that went back: it counts, but not
+        // past this lease, rather than holding its place for longer.
         let latest = now.saturating_add(micros(lease));
-        self.sends
-            .retain(|(from, _)| *from > oldest && *from <= latest);
+        for (from, _) in &mut self.sends {
+            *from = (*from).min(latest);
+        }
         let mut wait = Duration::ZERO;
         if windows.is_empty() && self.sends.iter().any(|(from, _)| *from > now) {
             wait = IN_FLIGHT_RECHECK;
@@ -175,7 +178,7 @@ impl Budget {
                 // In flight: its answer frees it, so look again soon.
                 (window.interval / window.max).min(IN_FLIGHT_RECHECK)
             } else {
-                Duration::from_micros(*leaving + span - now)
+                Duration::from_micros(leaving.saturating_add(span).saturating_sub(now))
             };
             wait = wait.max(this);
         }
@@ -221,6 +224,11 @@ impl FileLimiter {
         adaptive: bool,
         lease: Duration,
     ) -> Self {
+        // A ceiling of no requests would admit none: one, as local pacing takes it.
+        let ceiling = ceiling.map(|w| Window {
+            max: w.max.max(1),
+            interval: w.interval,
+        });
         FileLimiter {
             path,
             lease,
@@ -239,12 +247,12 @@ impl FileLimiter {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Runs `change` on the budget while holding the file's lock, and writes it back.
+    /// Runs `change` on the budget while holding the file's lock, and writes it back if it
+    /// changed.
     fn with_budget<T>(&self, change: impl FnOnce(&mut Budget) -> T) -> Result<T, Unusable> {
         let mut link = self.link();
         if link.file.is_none() {
-            let file = open(&self.path).map_err(Unusable::Failed)?;
-            link.file = Some(file);
+            link.file = Some(open(&self.path).map_err(Unusable::Failed)?);
         }
         let file = link.file.as_mut().expect("opened above");
         match file.try_lock() {
@@ -252,11 +260,14 @@ impl FileLimiter {
             Err(TryLockError::WouldBlock) => return Err(Unusable::Busy),
             Err(TryLockError::Error(e)) => return Err(Unusable::Failed(e)),
         }
-        let changed = read_change_write(file, change);
-        let unlocked = file.unlock();
-        let value = changed.map_err(Unusable::Failed)?;
-        unlocked.map_err(Unusable::Failed)?;
-        Ok(value)
+        let locked = Locked(file);
+        if !same_file(locked.0, &self.path) {
+            // Deleted or replaced since it was opened: the others use the file at the path.
+            drop(locked);
+            link.file = None;
+            return Err(Unusable::Busy);
+        }
+        read_change_write(locked.0, change).map_err(Unusable::Failed)
     }
 
     /// `change` on the budget, waiting for the lock up to [`LOCK_TIMEOUT`]; `None` (with a
@@ -345,15 +356,24 @@ impl FileLimiter {
 
 /// Opens (creating if needed) the budget file for reading and writing.
 fn open(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
+    let file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
-        .open(path)
+        .open(path)?;
+    // A pipe would block the reader, and a device is no place for a budget.
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
+    }
+    Ok(file)
 }
 
-fn read_change_write<T>(file: &mut File, change: impl FnOnce(&mut Budget) -> T) -> io::Result<T> {
+fn read_change_write<T>(file: &File, change: impl FnOnce(&mut Budget) -> T) -> io::Result<T> {
+    let mut file = file;
     let mut bytes = Vec::new();
     file.seek(SeekFrom::Start(0))?;
     file.read_to_end(&mut bytes)?;
@@ -366,12 +386,42 @@ fn read_change_write<T>(file: &mut File, change: impl FnOnce(&mut Budget) -> T) 
     };
     let text = std::str::from_utf8(&bytes).map_err(|_| not_a_budget())?;
     let mut budget = Budget::parse(text).ok_or_else(not_a_budget)?;
+    let before = budget.clone();
     let value = change(&mut budget);
-    let written = budget.write();
-    file.seek(SeekFrom::Start(0))?;
-    file.set_len(0)?;
-    file.write_all(written.as_bytes())?;
+    if budget != before {
+        // Written over the old text, then cut to length: a write cut short (the process
+        // killed, the disk full) leaves a budget whose first lines are new, not an empty file.
+        let written = budget.write();
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(written.as_bytes())?;
+        file.set_len(written.len() as u64)?;
+    }
     Ok(value)
+}
+
+/// The file's lock, let go however its holder ends (a panic included).
+struct Locked<'a>(&'a File);
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Whether `file` is still the file at `path` (neither deleted nor replaced).
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// Elsewhere a file in use cannot be deleted or replaced.
+#[cfg(not(unix))]
+fn same_file(_: &File, _: &Path) -> bool {
+    true
 }
 
 /// A send admitted through the file; dropping it unanswered reports it as answered then.
@@ -519,14 +569,116 @@ mod tests {
     }
 
     #[test]
-    fn sends_from_a_clock_that_went_back_are_dropped() {
+    fn a_send_beyond_this_clients_lease_counts_until_the_lease_ends() {
+        // Another client's, with a longer lease, or from a clock that went back.
         let lease = Duration::from_secs(5);
+        let now = 1_000_000;
         let mut budget = Budget {
             limit: Some(window(1, 1000)),
             sends: vec![(u64::MAX / 2, 1)],
         };
-        assert_eq!(budget.admit(1_000_000, None, lease, 2), Ok(()));
-        assert_eq!(budget.sends.len(), 1);
+        assert_eq!(budget.admit(now, None, lease, 2), Err(IN_FLIGHT_RECHECK));
+        assert_eq!(budget.sends, [(now + 5_000_000, 1)]);
+        // It counts from the end of the lease, for a whole interval.
+        assert!(budget.admit(now + 5_999_999, None, lease, 2).is_err());
+        assert_eq!(budget.admit(now + 6_000_000, None, lease, 2), Ok(()));
+    }
+
+    #[test]
+    fn a_write_cut_short_leaves_the_lines_it_wrote() {
+        // New text written over old, then the process ended before the file was cut to
+        // length: the new lines, then what was left of the old ones.
+        let text = "hubspot-rate-limit 1\nlimit 10 1000000\nsend 5 a\n0000 3f\nsend 7 b\n";
+        assert_eq!(
+            Budget::parse(text),
+            Some(Budget {
+                limit: Some(window(10, 1000)),
+                sends: vec![(5, 10), (7, 11)]
+            })
+        );
+        // A limit of no requests, or over no time, is no limit.
+        assert_eq!(
+            Budget::parse("hubspot-rate-limit 1\nlimit 10 0\n").map(|b| b.limit),
+            Some(None)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_ceiling_of_no_requests_lets_one_through_at_a_time() {
+        let file = TempFile::new("zero");
+        let limiter = Arc::new(FileLimiter::new(
+            file.0.clone(),
+            Some(window(0, 100)),
+            true,
+            Duration::from_secs(5),
+        ));
+        let start = std::time::Instant::now();
+        for _ in 0..2 {
+            match limiter.acquire().await {
+                PermitKind::File(permit) => permit.report(&headers(10, 1000)).await,
+                other => panic!("not through the file: {other:?}"),
+            }
+        }
+        assert!(start.elapsed() >= Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn a_permit_dropped_unanswered_counts_from_then() {
+        let file = TempFile::new("dropped");
+        let limiter = Arc::new(FileLimiter::new(
+            file.0.clone(),
+            None,
+            true,
+            Duration::from_secs(30),
+        ));
+        let permit = limiter.acquire().await;
+        let dropped = now_micros();
+        drop(permit);
+        let budget = Budget::parse(&std::fs::read_to_string(&file.0).unwrap()).unwrap();
+        let [(from, _)] = budget.sends[..] else {
+            panic!("{budget:?}")
+        };
+        assert!(
+            from >= dropped && from < dropped + 1_000_000,
+            "{from} {dropped}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_file_deleted_under_a_client_is_made_again() {
+        let file = TempFile::new("deleted");
+        let limiter = Arc::new(FileLimiter::new(
+            file.0.clone(),
+            None,
+            true,
+            Duration::from_secs(5),
+        ));
+        for _ in 0..2 {
+            match limiter.acquire().await {
+                PermitKind::File(permit) => permit.report(&headers(10, 1000)).await,
+                other => panic!("not through the file: {other:?}"),
+            }
+            std::fs::remove_file(&file.0).unwrap();
+        }
+        // The second send went to a new file at the path, which others would open too.
+        let _third = limiter.acquire().await;
+        let budget = Budget::parse(&std::fs::read_to_string(&file.0).unwrap()).unwrap();
+        assert_eq!(budget.sends.len(), 1, "{budget:?}");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_device_is_no_budget_file() {
+        let limiter = Arc::new(FileLimiter::new(
+            PathBuf::from("/dev/null"),
+            None,
+            true,
+            Duration::from_secs(5),
+        ));
+        let permit = tokio::time::timeout(Duration::from_secs(1), limiter.acquire())
+            .await
+            .expect("not held up");
+        assert!(matches!(permit, PermitKind::Local(_)), "{permit:?}");
     }
 
     #[tokio::test]
@@ -573,8 +725,7 @@ mod tests {
         }
         let budget = Budget::parse(&std::fs::read_to_string(&file.0).unwrap()).unwrap();
         assert_eq!(budget.limit, Some(window(3, 250)));
-        // Only what the last admission still counted, and the sends after it.
-        assert!(budget.sends.len() <= 4, "{budget:?}");
+        assert_eq!(budget.sends.len(), 9);
     }
 
     #[tokio::test]

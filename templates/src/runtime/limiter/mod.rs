@@ -81,7 +81,8 @@ enum Kind {
 }
 
 /// A counted send. Dropping it unanswered (the request failed, or was abandoned) makes the
-/// send count from that moment on.
+/// send count from that moment on (in a shared budget that cannot be reached at once, until
+/// its lease ends).
 #[derive(Debug)]
 pub struct Permit {
     kind: PermitKind,
