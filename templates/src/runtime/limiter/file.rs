@@ -26,20 +26,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
 
 use super::local::{LocalLimiter, LocalPermit};
-use super::{PermitKind, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
-
-/// How long the file is left alone after it failed.
-const RETRY_FILE_AFTER: Duration = Duration::from_secs(5);
+use super::{
+    micros, PermitKind, RateLimitHeaders, Window, IN_FLIGHT_RECHECK, MAX_LEARNT_INTERVAL,
+    RETRY_SHARED_AFTER,
+};
 
 /// How long to wait for another client to let go of the file's lock before pacing locally.
 const LOCK_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Between two tries of a held lock: clients hold it for a few microseconds.
 const LOCK_RETRY: Duration = Duration::from_millis(1);
-
-/// The longest wait between two looks at a window whose next place to free is still in
-/// flight (at the start, before any answer): short, as an answer frees it at once.
-const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(5);
 
 /// Sends are kept this long at least, whatever the windows.
 const MIN_HORIZON: Duration = Duration::from_secs(60);
@@ -200,10 +196,6 @@ impl Budget {
     }
 }
 
-fn micros(duration: Duration) -> u64 {
-    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
-}
-
 fn now_micros() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -308,11 +300,11 @@ impl FileLimiter {
     fn went_away(&self, reason: &str) {
         let mut link = self.link();
         link.file = None;
-        link.down_until = Some(Instant::now() + RETRY_FILE_AFTER);
+        link.down_until = Some(Instant::now() + RETRY_SHARED_AFTER);
         tracing::warn!(
             path = %self.path.display(),
             reason,
-            retry_in_s = RETRY_FILE_AFTER.as_secs(),
+            retry_in_s = RETRY_SHARED_AFTER.as_secs(),
             "rate limit file unavailable: pacing this client on its own"
         );
     }
@@ -664,6 +656,26 @@ mod tests {
         let _third = limiter.acquire().await;
         let budget = Budget::parse(&std::fs::read_to_string(&file.0).unwrap()).unwrap();
         assert_eq!(budget.sends.len(), 1, "{budget:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_file_that_failed_is_tried_again_after_a_while() {
+        let dir = TempFile::new("later");
+        let limiter = Arc::new(FileLimiter::new(
+            dir.0.join("budget"),
+            None,
+            false,
+            Duration::from_secs(5),
+        ));
+        // Its directory is not there yet: paced locally.
+        assert!(matches!(limiter.acquire().await, PermitKind::Local(_)));
+        std::fs::create_dir(&dir.0).unwrap();
+        // Left alone for a while, then used again.
+        tokio::time::advance(RETRY_SHARED_AFTER - Duration::from_millis(1)).await;
+        assert!(matches!(limiter.acquire().await, PermitKind::Local(_)));
+        tokio::time::advance(Duration::from_millis(1)).await;
+        assert!(matches!(limiter.acquire().await, PermitKind::File(_)));
+        std::fs::remove_dir_all(&dir.0).unwrap();
     }
 
     #[cfg(unix)]

@@ -32,6 +32,19 @@ pub use redis::SharedRateLimit;
 /// The longest interval taken from HubSpot's headers: a larger one would stall the client.
 pub const MAX_LEARNT_INTERVAL: Duration = Duration::from_secs(60);
 
+/// For a shared budget, the longest wait between two looks at a window whose next place to
+/// free is still in flight (at the start, before any answer): short, as an answer frees it
+/// at once.
+const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(5);
+
+/// How long a shared budget that failed is left alone, its client pacing itself meanwhile.
+const RETRY_SHARED_AFTER: Duration = Duration::from_secs(5);
+
+/// A shared budget's time unit.
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
 /// What one answer said about the rate limit (`X-HubSpot-RateLimit-Max`,
 /// `-Interval-Milliseconds` and `-Remaining`); each is `None` when not sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -90,8 +103,8 @@ pub struct Permit {
 
 impl Permit {
     /// The answer's headers arrived, saying this about the limit: the send counts from now.
-    /// A shared permit's report has reached Redis (or timed out) when this returns, so it
-    /// is not lost if the process ends right after.
+    /// A shared permit's report has reached its budget (Redis or the file; or timed out)
+    /// when this returns, so it is not lost if the process ends right after.
     pub async fn answered(self, headers: &RateLimitHeaders) {
         match self.kind {
             PermitKind::Local(permit) => permit.answered(headers),

@@ -23,7 +23,9 @@ use redis::{AsyncConnectionConfig, Script};
 use tokio::time::Instant;
 
 use super::local::{LocalLimiter, LocalPermit};
-use super::{Error, PermitKind, RateLimitHeaders, Window};
+use super::{
+    micros, Error, PermitKind, RateLimitHeaders, Window, IN_FLIGHT_RECHECK, RETRY_SHARED_AFTER,
+};
 
 /// Where the shared budget lives: a Redis URL (`redis://host:port/db`) and a key that every
 /// client of one HubSpot app uses.
@@ -60,13 +62,6 @@ impl fmt::Debug for SharedRateLimit {
             .finish_non_exhaustive()
     }
 }
-
-/// How long Redis is left alone after it failed.
-const RETRY_REDIS_AFTER: Duration = Duration::from_secs(5);
-
-/// The longest wait between two looks at a window whose next place to free is still in
-/// flight (at the start, before any answer): short, as an answer frees it at once.
-const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(5);
 
 /// Sends are members of a sorted set (`{key}:sends`) scored by when they count from, in
 /// microseconds; a send in flight is scored at the end of its lease. The limit learnt from
@@ -224,10 +219,6 @@ fn release(
     }
 }
 
-fn micros(duration: Duration) -> u64 {
-    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
-}
-
 impl RedisLimiter {
     pub(super) fn new(
         config: SharedRateLimit,
@@ -294,11 +285,11 @@ impl RedisLimiter {
 
     fn went_away(&self, link: &mut Link, reason: &str) {
         link.connection = None;
-        link.down_until = Some(Instant::now() + RETRY_REDIS_AFTER);
+        link.down_until = Some(Instant::now() + RETRY_SHARED_AFTER);
         tracing::warn!(
             key = %self.sends_key,
             reason,
-            retry_in_s = RETRY_REDIS_AFTER.as_secs(),
+            retry_in_s = RETRY_SHARED_AFTER.as_secs(),
             "Redis rate limit unavailable: pacing this client on its own"
         );
     }
