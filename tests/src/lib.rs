@@ -6,6 +6,7 @@
 mod readme {}
 
 pub mod fake_hubspot;
+pub mod proxy;
 pub mod redis_server;
 pub mod repeated_keys;
 pub mod resettable;
@@ -15,6 +16,13 @@ pub mod upload_server;
 pub mod workers;
 
 use std::path::PathBuf;
+
+/// Says that `test` did not run and why, where `cargo test` shows it: libtest keeps what a
+/// passing test prints with `eprintln!` to itself, but not what it writes to the handle.
+pub fn skipped(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
+}
 
 /// The repository root.
 pub fn workspace_root() -> PathBuf {

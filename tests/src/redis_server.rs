@@ -1,11 +1,17 @@
 //! A `redis-server` of the test's own on 127.0.0.1: a free port, a temporary directory,
 //! nothing saved to disk, killed when dropped.
+//!
+//! A machine without `redis-server` skips the tests that need one, saying so, unless
+//! `HUBSPOT_TEST_REQUIRE_REDIS=1` (as `.ci/run` sets) makes that a failure.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Set to `1` where a missing `redis-server` must fail the tests that need it (CI).
+pub const REQUIRE_REDIS: &str = "HUBSPOT_TEST_REQUIRE_REDIS";
 
 pub struct RedisServer {
     /// `redis://127.0.0.1:PORT`.
@@ -14,15 +20,50 @@ pub struct RedisServer {
     dir: PathBuf,
 }
 
+/// Why no server was started.
+#[derive(Debug)]
+pub enum StartError {
+    /// `redis-server` is not on `PATH`.
+    NotInstalled,
+    /// It is, but did not come up.
+    Failed(String),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::NotInstalled => {
+                f.write_str("redis-server not found on PATH; install it to run this test")
+            }
+            StartError::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
 impl RedisServer {
-    /// Starts one, or fails with what is missing: `.ci/run` installs `redis-server`.
-    pub fn start() -> Result<RedisServer, String> {
+    /// A server for `test`; or, when `redis-server` is not installed and
+    /// [`REQUIRE_REDIS`] is not `1`, `None` after saying that `test` skipped and why.
+    /// Panics when the server is required but missing, or installed but does not start.
+    pub fn for_test(test: &str) -> Option<RedisServer> {
+        match RedisServer::start() {
+            Ok(server) => Some(server),
+            Err(StartError::NotInstalled) if !required() => {
+                crate::skipped(test, &StartError::NotInstalled.to_string());
+                None
+            }
+            Err(error) => panic!("{test}: {error}"),
+        }
+    }
+
+    /// Starts one, or says what is missing.
+    pub fn start() -> Result<RedisServer, StartError> {
         let port = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free port on 127.0.0.1: {e}"))?
+            .map_err(|e| StartError::Failed(format!("no free port on 127.0.0.1: {e}")))?
             .port();
         let dir = std::env::temp_dir().join(format!("hubspot-redis-{}-{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| StartError::Failed(format!("{}: {e}", dir.display())))?;
         let child = Command::new("redis-server")
             .args([
                 "--bind",
@@ -38,9 +79,11 @@ impl RedisServer {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| {
-                format!(
-                    "cannot start redis-server ({e}): install it (`apt-get install redis-server`)"
-                )
+                let _ = std::fs::remove_dir_all(&dir);
+                match e.kind() {
+                    std::io::ErrorKind::NotFound => StartError::NotInstalled,
+                    _ => StartError::Failed(format!("cannot start redis-server: {e}")),
+                }
             })?;
         let mut server = RedisServer {
             url: format!("redis://127.0.0.1:{port}"),
@@ -50,15 +93,24 @@ impl RedisServer {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !ping(port) {
             if let Ok(Some(status)) = server.child.try_wait() {
-                return Err(format!("redis-server exited at start: {status}"));
+                return Err(StartError::Failed(format!(
+                    "redis-server exited at start: {status}"
+                )));
             }
             if Instant::now() > deadline {
-                return Err(format!("redis-server on port {port} does not answer PING"));
+                return Err(StartError::Failed(format!(
+                    "redis-server on port {port} does not answer PING"
+                )));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         Ok(server)
     }
+}
+
+/// Whether [`REQUIRE_REDIS`] says a missing server is a failure.
+fn required() -> bool {
+    std::env::var(REQUIRE_REDIS).is_ok_and(|value| value == "1")
 }
 
 fn ping(port: u16) -> bool {
