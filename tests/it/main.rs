@@ -8,6 +8,7 @@ mod client;
 mod diff;
 mod examples;
 mod fixtures;
+mod http_client;
 mod live_quirks;
 mod logs;
 mod many_apis;

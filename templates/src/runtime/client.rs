@@ -107,6 +107,21 @@ pub struct ClientBuilder {
     rate_limit_file: Option<PathBuf>,
     batch_size: usize,
     batch_concurrency: usize,
+    http: HttpSettings,
+}
+
+/// The user's `reqwest::ClientBuilder`, if one was given. Its `Debug` shows no settings: a
+/// proxy's URL may carry a password.
+#[derive(Default)]
+struct HttpSettings(Option<reqwest::ClientBuilder>);
+
+impl fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            Some(_) => "reqwest::ClientBuilder { .. }",
+            None => "default",
+        })
+    }
 }
 
 impl Default for ClientBuilder {
@@ -125,6 +140,7 @@ impl Default for ClientBuilder {
             rate_limit_file: None,
             batch_size: MAX_BATCH_SIZE,
             batch_concurrency: 4,
+            http: HttpSettings::default(),
         }
     }
 }
@@ -233,6 +249,33 @@ impl ClientBuilder {
         self
     }
 
+    /// The HTTP client to build on, configured as your network needs: a proxy
+    /// (`reqwest::Proxy`), private root certificates, a DNS resolver, TLS and connection-pool
+    /// settings. The runtime's own `reqwest` is re-exported as `runtime::reqwest`, so the
+    /// builder comes from the same version:
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use hubspot_runtime::{reqwest, Client};
+    ///
+    /// let http = reqwest::Client::builder().proxy(reqwest::Proxy::all("http://proxy.internal:3128")?);
+    /// let client = Client::builder().token("pat-...").http_client(http).build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// What the client guarantees holds whatever the builder says: [`build`](Self::build)
+    /// turns redirects off (so the token and request bodies go nowhere but the base URL's
+    /// origin) and sets this builder's [`timeout`](Self::timeout),
+    /// [`connect_timeout`](Self::connect_timeout) and [`user_agent`](Self::user_agent)
+    /// over the builder's own. That is why it takes a builder rather than a built
+    /// `reqwest::Client`, whose redirect policy cannot be changed: to share connections
+    /// among HubSpot APIs, share the [`Client`] (clones share everything).
+    pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
+        self.http = HttpSettings(Some(http));
+        self
+    }
+
     /// Checks the token (if one was set), user agent and base URL, and builds the client. An
     /// error says what is wrong without showing the token.
     pub fn build(self) -> Result<Client, Error> {
@@ -247,7 +290,10 @@ impl ClientBuilder {
         }
         let user_agent = check_user_agent(&self.user_agent)?;
         check_base_url(&self.base_url)?;
-        let http = reqwest::Client::builder()
+        let http = self
+            .http
+            .0
+            .unwrap_or_default()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(user_agent)

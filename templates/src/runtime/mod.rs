@@ -47,5 +47,8 @@ pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE}
 pub use limiter::SharedRateLimit;
 #[cfg(feature = "client")]
 pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
+/// The `reqwest` the client is built on, for [`ClientBuilder::http_client`].
+#[cfg(feature = "client")]
+pub use reqwest;
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
