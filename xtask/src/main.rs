@@ -1,29 +1,60 @@
-//! `cargo xtask` — project automation. Run `cargo xtask help` for the commands.
+//! `cargo xtask` — project automation. Run `cargo xtask --help` for the commands.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use xtask::codegen::{self, Job};
 use xtask::error::Error;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// Generates the HubSpot client crate from OpenAPI documents, and compares documents.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  codegen            generate `generated/` from every document under `spec/`
-  codegen --check    change nothing; fail, naming each stale file, if `generated/` is out of date
-  codegen --spec FILE [--spec FILE ...] --out DIR [--package NAME] [--runtime DIR2] [--strict]
-                     generate a standalone crate in DIR from the given documents (YAML or JSON):
-                     a module per version, and, for documents of several APIs (told apart by
-                     `info.title`, or `x-rust-api` on `info`), a module per API and version;
-                     the runtime crate it depends on goes to DIR/runtime, or to DIR2, which
-                     several generated crates can share (one runtime, one `Client` type);
-                     the package is named NAME (`--name` says the same), or after DIR;
-                     with --strict, warnings about the documents are errors (always so for
-                     `spec/`)
-  diff OLD NEW       list the operations and types a spec update adds, removes and changes;
-                     OLD and NEW are documents or directories of documents
-  help               show this message";
+#[derive(Subcommand)]
+enum Command {
+    /// Generate `generated/` from every document under `spec/`, or a crate of its own from
+    /// the documents given with `--spec`.
+    Codegen(CodegenArgs),
+    /// List the operations and types a spec update adds, removes and changes.
+    Diff {
+        /// The documents before: a document or a directory of documents.
+        old: PathBuf,
+        /// The documents after: a document or a directory of documents.
+        new: PathBuf,
+    },
+}
+
+#[derive(Args)]
+#[command(after_help = "\
+Documents (YAML or JSON) of several APIs, told apart by `info.title` or `x-rust-api` on `info`,
+make one crate with a module per API and version; documents of one API, a module per version.")]
+struct CodegenArgs {
+    /// Change nothing; fail, naming each stale file, if the output is out of date.
+    #[arg(long)]
+    check: bool,
+    /// Make warnings about the documents errors (always so for `spec/`).
+    #[arg(long)]
+    strict: bool,
+    /// A document to generate from, instead of `spec/` (repeat for several).
+    #[arg(long, value_name = "FILE", requires = "out")]
+    spec: Vec<PathBuf>,
+    /// The directory of the crate generated from the `--spec` documents.
+    #[arg(long, value_name = "DIR", requires = "spec")]
+    out: Option<PathBuf>,
+    /// The generated package's name (by default, named after DIR).
+    #[arg(long, visible_alias = "name", value_name = "NAME", requires = "out",
+          value_parser = checked_package_name)]
+    package: Option<String>,
+    /// Where the runtime crate goes (by default DIR/runtime); several generated crates can
+    /// share one, and so one `Client` type.
+    #[arg(long, value_name = "DIR2", requires = "out")]
+    runtime: Option<PathBuf>,
+}
 
 // syn and prettyplease allocate a node for nearly every token they read and print, and free
 // them all again: with the system's allocator that is a quarter of a run. Only the binary
@@ -42,12 +73,7 @@ const SMALL_RUN: u64 = 64 * 1024;
 /// The bytes of the documents given with `--spec` (`u64::MAX` when there are none, as for
 /// `codegen` on `spec/`, or one cannot be read).
 #[cfg(all(target_os = "linux", not(debug_assertions)))]
-fn specs_size(args: &[String]) -> u64 {
-    let specs: Vec<&String> = args
-        .windows(2)
-        .filter(|pair| pair[0] == "--spec")
-        .map(|pair| &pair[1])
-        .collect();
+fn specs_size(specs: &[PathBuf]) -> u64 {
     if specs.is_empty() {
         return u64::MAX;
     }
@@ -60,26 +86,36 @@ fn specs_size(args: &[String]) -> u64 {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Usage errors, `--help` and `--version` end here, the way every clap program does
+    // (exit code 2 for a usage error).
+    let cli = Cli::parse();
     #[cfg(all(target_os = "linux", not(debug_assertions)))]
-    if specs_size(&args) < SMALL_RUN {
-        // mimalloc asks for transparent huge pages, so each thread's first allocation makes
-        // the kernel clear 2 MiB; a run on small documents allocates less than that in all,
-        // and spent a tenth to a fifth of its time there (BENCHMARKS.md). Larger runs keep
-        // them. This process only; it cannot fail in a way that matters.
-        // SAFETY: `prctl` with these arguments reads and writes no memory of ours; they are
-        // passed as the `unsigned long`s it reads.
-        unsafe {
-            let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
-            libc::prctl(libc::PR_SET_THP_DISABLE, on, unused, unused, unused);
+    if let Command::Codegen(args) = &cli.command {
+        if specs_size(&args.spec) < SMALL_RUN {
+            // mimalloc asks for transparent huge pages, so each thread's first allocation
+            // makes the kernel clear 2 MiB; a run on small documents allocates less than
+            // that in all, and spent a tenth to a fifth of its time there (BENCHMARKS.md).
+            // Larger runs keep them. This process only; it cannot fail in a way that
+            // matters.
+            // SAFETY: `prctl` with these arguments reads and writes no memory of ours;
+            // they are passed as the `unsigned long`s it reads.
+            unsafe {
+                let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
+                libc::prctl(libc::PR_SET_THP_DISABLE, on, unused, unused, unused);
+            }
         }
     }
-    match run(&args) {
+    let result = match cli.command {
+        Command::Codegen(args) => codegen_command(args),
+        Command::Diff { old, new } => diff_command(&old, &new),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::Usage(message)) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+        // What only the run itself can find out about its arguments (a directory the
+        // runtime cannot go to, no workspace here): reported as clap reports usage errors.
+        Err(Error::Usage(message)) => Cli::command()
+            .error(clap::error::ErrorKind::ValueValidation, message)
+            .exit(),
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
@@ -87,54 +123,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<(), Error> {
-    match args.first().map(String::as_str) {
-        Some("codegen") => codegen_command(&args[1..]),
-        Some("diff") => diff_command(&args[1..]),
-        Some("help" | "--help" | "-h") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        Some(other) => Err(Error::Usage(format!("unknown command `{other}`"))),
-        None => Err(Error::Usage("missing command".to_owned())),
-    }
-}
-
-fn codegen_command(args: &[String]) -> Result<(), Error> {
-    let mut check = false;
-    let mut strict = false;
-    let mut specs = Vec::new();
-    let mut out = None;
-    let mut name = None;
-    let mut runtime = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| Error::Usage(format!("`{flag}` needs a value")))
-        };
-        match arg.as_str() {
-            "--check" => check = true,
-            "--strict" => strict = true,
-            "--spec" => specs.push(PathBuf::from(value("--spec")?)),
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--package" | "--name" => name = Some(value(arg)?),
-            "--runtime" => runtime = Some(PathBuf::from(value("--runtime")?)),
-            other => return Err(Error::Usage(format!("unknown option `{other}`"))),
-        }
-    }
-    let job = match (specs.is_empty(), out) {
-        (true, None) if name.is_none() && runtime.is_none() => {
-            codegen::default_job(&codegen::workspace_root()?)?
-        }
-        (false, Some(out)) => custom_job(specs, out, name, runtime, strict)?,
-        _ => {
-            return Err(Error::Usage(
-                "`--spec` and `--out` go together, and `--package` and `--runtime` need them"
-                    .to_owned(),
-            ))
-        }
+fn codegen_command(args: CodegenArgs) -> Result<(), Error> {
+    let CodegenArgs {
+        check,
+        strict,
+        spec,
+        out,
+        package,
+        runtime,
+    } = args;
+    let job = match out {
+        Some(out) => custom_job(spec, out, package, runtime, strict)?,
+        None => codegen::default_job(&codegen::workspace_root()?)?,
     };
     let report = codegen::run(&job, check)?;
     // One write for the whole report: standard error is not buffered.
@@ -157,12 +157,9 @@ fn codegen_command(args: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-fn diff_command(args: &[String]) -> Result<(), Error> {
-    let [old, new] = args else {
-        return Err(Error::Usage("`diff` takes two paths: OLD NEW".to_owned()));
-    };
+fn diff_command(old: &std::path::Path, new: &std::path::Path) -> Result<(), Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-    let side = |path: &String| -> Result<xtask::ir::Api, Error> {
+    let side = |path: &std::path::Path| -> Result<xtask::ir::Api, Error> {
         let path = cwd.join(path);
         let files = if path.is_dir() {
             codegen::spec_files(&path)?
@@ -189,7 +186,7 @@ fn custom_job(
 ) -> Result<Job, Error> {
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let package = match name {
-        Some(name) => checked_package_name(name)?,
+        Some(name) => name,
         None => {
             let dir = out
                 .file_name()
@@ -220,20 +217,20 @@ fn custom_job(
 }
 
 /// A name cargo accepts for a package, and not the runtime's, which the crate depends on.
-fn checked_package_name(name: String) -> Result<String, Error> {
+fn checked_package_name(name: &str) -> Result<String, String> {
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid {
-        return Err(Error::Usage(format!(
+        return Err(format!(
             "`{name}` is not a package name: use ASCII letters, digits, `-` and `_`, starting with a letter"
-        )));
+        ));
     }
     if name == xtask::runtime::package() {
-        return Err(Error::Usage(format!(
+        return Err(format!(
             "`{name}` is the runtime crate's name; the generated crate needs another"
-        )));
+        ));
     }
-    Ok(name)
+    Ok(name.to_owned())
 }

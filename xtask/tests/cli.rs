@@ -115,11 +115,57 @@ fn usage_errors_exit_with_2() {
     ] {
         let output = xtask(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&output.stderr).contains("usage: cargo xtask"),
-            "{args:?}"
-        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("Usage: cargo xtask"), "{args:?}: {stderr}");
     }
+}
+
+/// A misspelt flag is named, with the flag that was meant, as Rust tools do.
+#[test]
+fn a_misspelt_flag_gets_a_suggestion() {
+    let output = xtask(&["codegen", "--sepc", "x.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: unexpected argument '--sepc' found")
+            && stderr.contains("a similar argument exists: '--spec'"),
+        "{stderr}"
+    );
+}
+
+/// `--help` of each command lists what the README says it takes; `--version` answers.
+#[test]
+fn every_command_has_help_and_the_tool_a_version() {
+    let help = |args: &[&str]| {
+        let output = xtask(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    assert!(top.contains("codegen") && top.contains("diff"), "{top}");
+    let codegen = help(&["codegen", "--help"]);
+    for flag in [
+        "--check",
+        "--strict",
+        "--spec <FILE>",
+        "--out <DIR>",
+        "--package <NAME>",
+        "--name",
+        "--runtime <DIR2>",
+    ] {
+        assert!(codegen.contains(flag), "{flag} in {codegen}");
+    }
+    let diff = help(&["diff", "--help"]);
+    assert!(
+        diff.contains("Usage: cargo xtask diff <OLD> <NEW>"),
+        "{diff}"
+    );
+    let version = help(&["--version"]);
+    assert_eq!(
+        version.trim(),
+        format!("cargo xtask {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
