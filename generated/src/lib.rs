@@ -30,7 +30,7 @@ pub use runtime::{Error, ObjectId, Outcome, Request};
 pub use runtime::{BatchReport, Client, ClientBuilder, RetryPolicy};
 
 #[cfg(feature = "redis")]
-pub use runtime::SharedRateLimit;
+pub use runtime::RedisRateLimit;
 
 #[cfg(feature = "v2026_03")]
 pub mod v2026_03;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::logs::CapturedLogs;
 use hubspot_associations::runtime::RetryPolicy;
-use hubspot_associations::{v4, Client, SharedRateLimit};
+use hubspot_associations::{v4, Client, RedisRateLimit};
 use tests::fake_hubspot::{FakeHubSpot, Fault, TOKEN};
 use tests::redis_server::RedisServer;
 use tests::workers::{self, Outcome};
@@ -137,7 +137,7 @@ async fn an_unusable_budget_file_leaves_requests_to_local_pacing_with_a_warning(
     let client = Client::builder()
         .token(TOKEN)
         .base_url(&server.base_url)
-        .shared_rate_limit_file(std::env::temp_dir())
+        .rate_limit_file(std::env::temp_dir())
         .build()
         .unwrap();
     tokio::time::timeout(Duration::from_secs(10), labels_through(&client, 8))
@@ -164,7 +164,7 @@ async fn a_limit_already_in_redis_lets_a_new_client_start_at_full_speed() {
         Client::builder()
             .token(TOKEN)
             .base_url(&server.base_url)
-            .shared_rate_limit(SharedRateLimit::new(&redis.url, "hubspot-test-app"))
+            .redis_rate_limit(RedisRateLimit::new(&redis.url, "hubspot-test-app"))
             .build()
             .unwrap()
     };
@@ -215,8 +215,8 @@ async fn without_redis_requests_go_on_under_local_pacing_with_a_warning() {
             .token(TOKEN)
             .base_url(&server.base_url)
             .retry(RetryPolicy::never())
-            .shared_rate_limit(
-                SharedRateLimit::new(url, "hubspot-test-app").timeout(Duration::from_millis(200)),
+            .redis_rate_limit(
+                RedisRateLimit::new(url, "hubspot-test-app").timeout(Duration::from_millis(200)),
             )
             .build()
             .unwrap();
@@ -237,7 +237,7 @@ async fn without_redis_requests_go_on_under_local_pacing_with_a_warning() {
 fn a_bad_redis_url_is_a_configuration_error() {
     let error = Client::builder()
         .token(TOKEN)
-        .shared_rate_limit(SharedRateLimit::new("http://nowhere", "app"))
+        .redis_rate_limit(RedisRateLimit::new("http://nowhere", "app"))
         .build()
         .unwrap_err();
     assert!(error.to_string().contains("not a Redis URL"), "{error}");

@@ -15,14 +15,9 @@ pub mod semantic;
 pub mod upload_server;
 pub mod workers;
 
-use std::path::PathBuf;
+pub use redis_server::skipped;
 
-/// Says that `test` did not run and why, where `cargo test` shows it: libtest keeps what a
-/// passing test prints with `eprintln!` to itself, but not what it writes to the handle.
-pub fn skipped(test: &str, why: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
-}
+use std::path::PathBuf;
 
 /// The repository root.
 pub fn workspace_root() -> PathBuf {

@@ -3,6 +3,8 @@
 //!
 //! A machine without `redis-server` skips the tests that need one, saying so, unless
 //! `HUBSPOT_TEST_REQUIRE_REDIS=1` (as `.ci/run` sets) makes that a failure.
+//!
+//! The runtime's unit tests include this file too (`#[path]`), so it needs only `std`.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -48,7 +50,7 @@ impl RedisServer {
         match RedisServer::start() {
             Ok(server) => Some(server),
             Err(StartError::NotInstalled) if !required() => {
-                crate::skipped(test, &StartError::NotInstalled.to_string());
+                skipped(test, &StartError::NotInstalled.to_string());
                 None
             }
             Err(error) => panic!("{test}: {error}"),
@@ -106,6 +108,12 @@ impl RedisServer {
         }
         Ok(server)
     }
+}
+
+/// Says that `test` did not run and why, where `cargo test` shows it: libtest keeps what a
+/// passing test prints with `eprintln!` to itself, but not what it writes to the handle.
+pub fn skipped(test: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
 }
 
 /// Whether [`REQUIRE_REDIS`] says a missing server is a failure.

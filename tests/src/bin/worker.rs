@@ -40,10 +40,10 @@ async fn run() -> Result<serde_json::Value, String> {
     }
     if let Some(url) = var("WORKER_REDIS")? {
         let key = var("WORKER_REDIS_KEY")?.ok_or("set WORKER_REDIS_KEY with WORKER_REDIS")?;
-        builder = builder.shared_rate_limit(hubspot_associations::SharedRateLimit::new(url, key));
+        builder = builder.redis_rate_limit(hubspot_associations::RedisRateLimit::new(url, key));
     }
     if let Some(path) = var("WORKER_RATE_LIMIT_FILE")? {
-        builder = builder.shared_rate_limit_file(path);
+        builder = builder.rate_limit_file(path);
     }
     let client = builder.build().map_err(|e| e.to_string())?;
     let pairs: Vec<_> = (first..first + inputs)

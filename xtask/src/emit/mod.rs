@@ -284,7 +284,7 @@ fn lib_rs(api: &Api, shared: &share::Shared) -> TokenStream {
         #[cfg(feature = "client")]
         pub use runtime::{BatchReport, Client, ClientBuilder, RetryPolicy};
         #[cfg(feature = "redis")]
-        pub use runtime::SharedRateLimit;
+        pub use runtime::RedisRateLimit;
 
         #(#modules)*
     }

@@ -6,19 +6,20 @@
 //! (the send counts from then on), and tells the limiter about each 429 of the rolling
 //! window.
 //!
-//! Three implementations sit behind that interface: `local.rs` paces each client on its own,
-//! adapting its part of the app's budget to what HubSpot reports (the default); `file.rs`
-//! shares one budget through a file among every client on one machine that names it; and
-//! `redis.rs` (cargo feature `redis`) shares one budget through Redis among every client
-//! using the same key, on any number of machines.
+//! Two kinds sit behind that interface: `local.rs` paces each client on its own, adapting
+//! its part of the app's budget to what HubSpot reports (the default); `shared.rs` keeps one
+//! budget for every client that names the same store, a file on one machine (`file.rs`) or
+//! a Redis key on any number (`redis.rs`, cargo feature `redis`).
 
 mod file;
 mod local;
 #[cfg(feature = "redis")]
 mod redis;
+mod shared;
 #[cfg(test)]
 mod simulation;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 #[cfg(feature = "redis")]
@@ -27,23 +28,10 @@ use super::response::{header_u64, ResponseHeaders};
 
 pub use local::Window;
 #[cfg(feature = "redis")]
-pub use redis::SharedRateLimit;
+pub use redis::RedisRateLimit;
 
 /// The longest interval taken from HubSpot's headers: a larger one would stall the client.
 pub const MAX_LEARNT_INTERVAL: Duration = Duration::from_secs(60);
-
-/// For a shared budget, the longest wait between two looks at a window whose next place to
-/// free is still in flight (at the start, before any answer): short, as an answer frees it
-/// at once.
-const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(5);
-
-/// How long a shared budget that failed is left alone, its client pacing itself meanwhile.
-const RETRY_SHARED_AFTER: Duration = Duration::from_secs(5);
-
-/// A shared budget's time unit.
-fn micros(duration: Duration) -> u64 {
-    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
-}
 
 /// What one answer said about the rate limit (`X-HubSpot-RateLimit-Max`,
 /// `-Interval-Milliseconds` and `-Remaining`); each is `None` when not sent.
@@ -88,9 +76,7 @@ pub struct Limiter {
 #[derive(Debug)]
 enum Kind {
     Local(local::LocalLimiter),
-    File(std::sync::Arc<file::FileLimiter>),
-    #[cfg(feature = "redis")]
-    Shared(std::sync::Arc<redis::RedisLimiter>),
+    Shared(Arc<shared::SharedBudget>),
 }
 
 /// A counted send. Dropping it unanswered (the request failed, or was abandoned) makes the
@@ -101,26 +87,22 @@ pub struct Permit {
     kind: PermitKind,
 }
 
-impl Permit {
-    /// The answer's headers arrived, saying this about the limit: the send counts from now.
-    /// A shared permit's report has reached its budget (Redis or the file; or timed out)
-    /// when this returns, so it is not lost if the process ends right after.
-    pub async fn answered(self, headers: &RateLimitHeaders) {
-        match self.kind {
-            PermitKind::Local(permit) => permit.answered(headers),
-            PermitKind::File(permit) => permit.report(headers).await,
-            #[cfg(feature = "redis")]
-            PermitKind::Shared(permit) => permit.report(headers).await,
-        }
-    }
-}
-
 #[derive(Debug)]
 enum PermitKind {
     Local(local::LocalPermit),
-    File(file::FilePermit),
-    #[cfg(feature = "redis")]
-    Shared(redis::SharedPermit),
+    Shared(shared::SharedPermit),
+}
+
+impl Permit {
+    /// The answer's headers arrived, saying this about the limit: the send counts from now.
+    /// A shared permit's report has reached its store (or timed out) when this returns, so
+    /// it is not lost if the process ends right after.
+    pub async fn answered(self, headers: &RateLimitHeaders) {
+        match self.kind {
+            PermitKind::Local(permit) => permit.answered(headers),
+            PermitKind::Shared(permit) => permit.report(headers).await,
+        }
+    }
 }
 
 impl Limiter {
@@ -143,26 +125,33 @@ impl Limiter {
         adaptive: bool,
         lease: Duration,
     ) -> Self {
-        let limiter = file::FileLimiter::new(path, ceiling, adaptive, lease);
-        Limiter {
-            kind: Kind::File(std::sync::Arc::new(limiter)),
-        }
+        let store = Box::new(file::FileStore::new(path));
+        Limiter::shared(store, ceiling, adaptive, lease)
     }
 
     /// Shares one budget with every client using the same Redis and key; paces locally
-    /// while Redis cannot be reached. `lease` is how long a send counts at most when its
-    /// client never reports its answer (it died).
+    /// while Redis cannot be reached. `lease` is as for [`file`](Self::file).
     #[cfg(feature = "redis")]
-    pub fn shared(
-        config: SharedRateLimit,
+    pub fn redis(
+        config: RedisRateLimit,
         ceiling: Option<Window>,
         adaptive: bool,
         lease: Duration,
     ) -> Result<Self, Error> {
-        let limiter = redis::RedisLimiter::new(config, ceiling, adaptive, lease)?;
-        Ok(Limiter {
-            kind: Kind::Shared(std::sync::Arc::new(limiter)),
-        })
+        let store = Box::new(redis::RedisStore::new(config)?);
+        Ok(Limiter::shared(store, ceiling, adaptive, lease))
+    }
+
+    fn shared(
+        store: Box<dyn shared::Store>,
+        ceiling: Option<Window>,
+        adaptive: bool,
+        lease: Duration,
+    ) -> Self {
+        let budget = shared::SharedBudget::new(store, ceiling, adaptive, lease);
+        Limiter {
+            kind: Kind::Shared(Arc::new(budget)),
+        }
     }
 
     /// Waits until a request may be sent, and counts it as in flight until the permit is
@@ -170,9 +159,7 @@ impl Limiter {
     pub async fn acquire(&self) -> Permit {
         let kind = match &self.kind {
             Kind::Local(local) => PermitKind::Local(local.acquire().await),
-            Kind::File(file) => file.acquire().await,
-            #[cfg(feature = "redis")]
-            Kind::Shared(shared) => shared.acquire().await,
+            Kind::Shared(budget) => budget.acquire().await,
         };
         Permit { kind }
     }
@@ -181,9 +168,7 @@ impl Limiter {
     pub fn rate_limited(&self) {
         match &self.kind {
             Kind::Local(local) => local.rate_limited(),
-            Kind::File(file) => file.rate_limited(),
-            #[cfg(feature = "redis")]
-            Kind::Shared(shared) => shared.rate_limited(),
+            Kind::Shared(budget) => budget.rate_limited(),
         }
     }
 
@@ -191,9 +176,7 @@ impl Limiter {
     pub fn limit(&self) -> Option<Window> {
         match &self.kind {
             Kind::Local(local) => local.limit(),
-            Kind::File(file) => file.limit(),
-            #[cfg(feature = "redis")]
-            Kind::Shared(shared) => shared.limit(),
+            Kind::Shared(budget) => budget.limit(),
         }
     }
 }

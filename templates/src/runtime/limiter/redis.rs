@@ -1,44 +1,36 @@
-//! One budget shared through Redis by every client that uses the same key, on any number of
-//! machines: each send is admitted by one atomic Lua script, so no two clients can take the
-//! same place. The budget is the limit HubSpot reports (any client that learns it from an
-//! answer's headers writes it for all) under the ceiling each client was configured with.
+//! The store of a budget shared through Redis by every client that uses the same key, on
+//! any number of machines (see `shared.rs` for the rule and the engine around it): one
+//! atomic Lua script admits each send and reports each answer, so no two clients take the
+//! same place. Times are Redis's own clock, so the machines' clocks do not matter.
 //!
-//! As in the local limiter, a send counts from when it is admitted until its client reports
-//! the answer, and then for a whole interval from that moment; times are Redis's own clock,
-//! so the machines' clocks do not matter. A send whose client never reports (it died) counts
-//! until its lease ends. Until a limit is known, one send at a time goes out, across all
-//! clients.
-//!
-//! Redis never fails a request: when it cannot be reached or does not answer within the
-//! timeout, the client paces itself locally (see `local.rs`) with a warning, and tries Redis
-//! again a few seconds later.
+//! Redis unreachable, or slower than the timeout, makes the store unavailable, and the
+//! client paces itself meanwhile.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, Script};
-use tokio::time::Instant;
 
-use super::local::{LocalLimiter, LocalPermit};
-use super::{
-    micros, Error, PermitKind, RateLimitHeaders, Window, IN_FLIGHT_RECHECK, RETRY_SHARED_AFTER,
+use super::super::error::Error;
+use super::shared::{
+    micros, Admission, Admit, Member, Store, StoreFuture, Unavailable, IN_FLIGHT_RECHECK,
+    MIN_HORIZON,
 };
+use super::Window;
 
 /// Where the shared budget lives: a Redis URL (`redis://host:port/db`) and a key that every
 /// client of one HubSpot app uses.
 #[derive(Clone)]
-pub struct SharedRateLimit {
+pub struct RedisRateLimit {
     url: String,
     key: String,
     timeout: Duration,
 }
 
-impl SharedRateLimit {
+impl RedisRateLimit {
     pub fn new(url: impl Into<String>, key: impl Into<String>) -> Self {
-        SharedRateLimit {
+        RedisRateLimit {
             url: url.into(),
             key: key.into(),
             timeout: Duration::from_millis(500),
@@ -53,10 +45,10 @@ impl SharedRateLimit {
     }
 }
 
-impl fmt::Debug for SharedRateLimit {
+impl fmt::Debug for RedisRateLimit {
     // The URL may carry a password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SharedRateLimit")
+        f.debug_struct("RedisRateLimit")
             .field("key", &self.key)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -66,36 +58,51 @@ impl fmt::Debug for SharedRateLimit {
 /// Sends are members of a sorted set (`{key}:sends`) scored by when they count from, in
 /// microseconds; a send in flight is scored at the end of its lease. The limit learnt from
 /// HubSpot is a hash (`{key}:limit`), written by the report of each answer that carries it,
-/// in the same call, so no admission in between misses it. Returns `{1, 0}` when admitted,
-/// else `{0, wait_us}`.
+/// in the same call, so no admission in between misses it. The rule is `shared.rs`'s, as
+/// `file.rs`'s `Budget::admit` writes it; `shared.rs`'s tests hold the two to the same cases.
+///
+/// `ARGV[1]` is the operation, `ARGV[2]` a fixed time (tests) or empty for Redis's clock,
+/// `ARGV[3]` the member. `release`: the limit learnt (`max`, `interval`; 0 for none).
+/// `admit`: the ceiling (`max`, `interval`; 0 for none), the lease and the recheck delay.
+/// Returns `{1, 0}` when admitted, else `{0, wait_us}`.
 const SCRIPT: &str = r#"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now
+if ARGV[2] ~= '' then
+  now = tonumber(ARGV[2])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
 local function num(x) return string.format('%.0f', x) end
-local sends, limit, op = KEYS[1], KEYS[2], ARGV[1]
+local sends, limit, op, member = KEYS[1], KEYS[2], ARGV[1], ARGV[3]
 if op == 'release' then
-  redis.call('ZADD', sends, 'XX', num(now), ARGV[2])
-  if tonumber(ARGV[3]) > 0 and tonumber(ARGV[4]) > 0 then
-    redis.call('HSET', limit, 'max', ARGV[3], 'interval', ARGV[4])
+  redis.call('ZADD', sends, 'XX', num(now), member)
+  if tonumber(ARGV[4]) > 0 and tonumber(ARGV[5]) > 0 then
+    redis.call('HSET', limit, 'max', ARGV[4], 'interval', ARGV[5])
     redis.call('PEXPIRE', limit, 86400000)
   end
   return {1, 0}
 end
 local windows = {}
-local cmax, cint, lease = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local cmax, cint, lease, recheck = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 if cmax > 0 then windows[#windows + 1] = {cmax, cint} end
 local learnt = redis.call('HMGET', limit, 'max', 'interval')
 if learnt[1] and learnt[2] then
   windows[#windows + 1] = {tonumber(learnt[1]), tonumber(learnt[2])}
 end
-local horizon = 60000000
+local horizon = tonumber(ARGV[8])
 for _, w in ipairs(windows) do
   if w[2] > horizon then horizon = w[2] end
 end
 redis.call('ZREMRANGEBYSCORE', sends, '-inf', num(now - horizon))
+-- No send counts past this client's lease (another's longer one, a clock gone back).
+local latest = now + lease
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', sends, '(' .. num(latest), '+inf')) do
+  redis.call('ZADD', sends, 'XX', num(latest), m)
+end
 local wait = 0
 if #windows == 0 then
-  if redis.call('ZCOUNT', sends, '(' .. num(now), '+inf') > 0 then wait = tonumber(ARGV[6]) end
+  if redis.call('ZCOUNT', sends, '(' .. num(now), '+inf') > 0 then wait = recheck end
 end
 for _, w in ipairs(windows) do
   local max, span = w[1], w[2]
@@ -105,127 +112,38 @@ for _, w in ipairs(windows) do
     local leaving = redis.call('ZRANGEBYSCORE', sends, from, '+inf', 'WITHSCORES', 'LIMIT', count - max, 1)
     local at = tonumber(leaving[2])
     local this = at + span - now
-    if at > now then this = math.min(math.floor(span / max), tonumber(ARGV[6])) end
+    if at > now then this = math.min(math.floor(span / max), recheck) end
     if this > wait then wait = this end
   end
 end
 if wait > 0 then return {0, math.max(1000, math.floor(wait))} end
-redis.call('ZADD', sends, num(now + lease), ARGV[2])
+redis.call('ZADD', sends, num(latest), member)
 redis.call('PEXPIRE', sends, math.floor((horizon + lease) / 1000) + 1000)
 return {1, 0}
 "#;
 
-pub(super) struct RedisLimiter {
+/// A Redis key's budget, over one multiplexed connection made when first needed and again
+/// after a failure.
+pub(super) struct RedisStore {
     client: redis::Client,
     script: Script,
+    key: String,
     sends_key: String,
     limit_key: String,
     timeout: Duration,
-    lease: Duration,
-    ceiling: Option<Window>,
-    adaptive: bool,
-    /// Paces while Redis is away, and keeps the limit learnt from headers.
-    local: LocalLimiter,
-    link: tokio::sync::Mutex<Link>,
-    /// Members are unique across clients: a random prefix and a counter.
-    member_prefix: u64,
-    next_member: AtomicU64,
+    connection: tokio::sync::Mutex<Option<MultiplexedConnection>>,
 }
 
-#[derive(Default)]
-struct Link {
-    connection: Option<MultiplexedConnection>,
-    down_until: Option<Instant>,
-}
-
-impl fmt::Debug for RedisLimiter {
+impl fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisLimiter")
-            .field("key", &self.sends_key)
-            .field("ceiling", &self.ceiling)
+        f.debug_struct("RedisStore")
+            .field("key", &self.key)
             .finish_non_exhaustive()
     }
 }
 
-/// A send admitted by Redis; dropping it unanswered reports it as answered then.
-pub(super) struct SharedPermit {
-    member: String,
-    limiter: Arc<RedisLimiter>,
-    connection: MultiplexedConnection,
-}
-
-impl fmt::Debug for SharedPermit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SharedPermit")
-            .field("member", &self.member)
-            .finish_non_exhaustive()
-    }
-}
-
-impl SharedPermit {
-    /// Tells Redis the send was answered, so it counts from now, and writes the limit the
-    /// answer reports for every client.
-    pub(super) async fn report(mut self, headers: &RateLimitHeaders) {
-        let member = std::mem::take(&mut self.member);
-        self.limiter.local.learn(headers);
-        let learnt = headers.window().filter(|_| self.limiter.adaptive);
-        release(&self.limiter, member, learnt, self.connection.clone()).await;
-    }
-}
-
-impl Drop for SharedPermit {
-    fn drop(&mut self) {
-        if self.member.is_empty() {
-            return; // Reported already.
-        }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            // No runtime to report on: the send counts until its lease ends.
-            return;
-        };
-        let member = std::mem::take(&mut self.member);
-        runtime.spawn(release(
-            &self.limiter,
-            member,
-            None,
-            self.connection.clone(),
-        ));
-    }
-}
-
-fn release(
-    limiter: &Arc<RedisLimiter>,
-    member: String,
-    learnt: Option<Window>,
-    mut connection: MultiplexedConnection,
-) -> impl std::future::Future<Output = ()> + Send + 'static {
-    let limiter = limiter.clone();
-    async move {
-        let (max, interval) = learnt.map_or((0, 0), |w| (w.max, micros(w.interval)));
-        let mut call = limiter.script.prepare_invoke();
-        call.key(&limiter.sends_key)
-            .key(&limiter.limit_key)
-            .arg("release")
-            .arg(member)
-            .arg(max)
-            .arg(interval);
-        let released = tokio::time::timeout(
-            limiter.timeout,
-            call.invoke_async::<(i64, i64)>(&mut connection),
-        )
-        .await;
-        if !matches!(released, Ok(Ok(_))) {
-            tracing::debug!(key = %limiter.sends_key, "could not report an answer to Redis; the send counts until its lease ends");
-        }
-    }
-}
-
-impl RedisLimiter {
-    pub(super) fn new(
-        config: SharedRateLimit,
-        ceiling: Option<Window>,
-        adaptive: bool,
-        lease: Duration,
-    ) -> Result<Self, Error> {
+impl RedisStore {
+    pub(super) fn new(config: RedisRateLimit) -> Result<Self, Error> {
         let client = redis::Client::open(config.url.as_str())
             .map_err(|e| Error::Config(format!("shared rate limit: not a Redis URL: {e}")))?;
         if config.key.is_empty() {
@@ -233,30 +151,22 @@ impl RedisLimiter {
                 "shared rate limit: the Redis key is empty".to_owned(),
             ));
         }
-        Ok(RedisLimiter {
+        Ok(RedisStore {
             client,
             script: Script::new(SCRIPT),
             sends_key: format!("{}:sends", config.key),
             limit_key: format!("{}:limit", config.key),
+            key: config.key,
             timeout: config.timeout,
-            lease,
-            ceiling,
-            adaptive,
-            local: LocalLimiter::new(ceiling, adaptive),
-            link: tokio::sync::Mutex::new(Link::default()),
-            member_prefix: fastrand::u64(..),
-            next_member: AtomicU64::new(0),
+            connection: tokio::sync::Mutex::new(None),
         })
     }
 
-    /// The connection, connecting if needed; `None` while Redis is away.
-    async fn connection(&self) -> Option<MultiplexedConnection> {
-        let mut link = self.link.lock().await;
-        if let Some(connection) = &link.connection {
-            return Some(connection.clone());
-        }
-        if link.down_until.is_some_and(|until| Instant::now() < until) {
-            return None;
+    /// The connection, connecting first if there is none.
+    async fn connection(&self) -> Result<MultiplexedConnection, Unavailable> {
+        let mut slot = self.connection.lock().await;
+        if let Some(connection) = &*slot {
+            return Ok(connection.clone());
         }
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(self.timeout))
@@ -266,103 +176,85 @@ impl RedisLimiter {
             .get_multiplexed_async_connection_with_config(&config);
         match tokio::time::timeout(self.timeout, connecting).await {
             Ok(Ok(connection)) => {
-                if link.down_until.take().is_some() {
-                    tracing::info!(key = %self.sends_key, "Redis is back: sharing the rate limit again");
-                }
-                link.connection = Some(connection.clone());
-                Some(connection)
+                *slot = Some(connection.clone());
+                Ok(connection)
             }
-            Ok(Err(e)) => {
-                self.went_away(&mut link, &e.to_string());
-                None
-            }
-            Err(_) => {
-                self.went_away(&mut link, "no connection within the timeout");
-                None
-            }
+            Ok(Err(e)) => Err(Unavailable(e.to_string())),
+            Err(_) => Err(Unavailable("no connection within the timeout".to_owned())),
         }
     }
 
-    fn went_away(&self, link: &mut Link, reason: &str) {
-        link.connection = None;
-        link.down_until = Some(Instant::now() + RETRY_SHARED_AFTER);
-        tracing::warn!(
-            key = %self.sends_key,
-            reason,
-            retry_in_s = RETRY_SHARED_AFTER.as_secs(),
-            "Redis rate limit unavailable: pacing this client on its own"
-        );
-    }
-
-    async fn fail(&self, reason: &str) {
-        let mut link = self.link.lock().await;
-        if link.connection.is_some() {
-            self.went_away(&mut link, reason);
+    /// Runs the script with `args` after the operation and time; a failure drops the
+    /// connection, so the next use connects again.
+    async fn call(
+        &self,
+        operation: &str,
+        at: Option<u64>,
+        args: &[String],
+    ) -> Result<(i64, i64), Unavailable> {
+        let mut connection = self.connection().await?;
+        let mut call = self.script.prepare_invoke();
+        call.key(&self.sends_key)
+            .key(&self.limit_key)
+            .arg(operation)
+            .arg(at.map_or_else(String::new, |at| at.to_string()));
+        for arg in args {
+            call.arg(arg);
         }
+        let answer = tokio::time::timeout(
+            self.timeout,
+            call.invoke_async::<(i64, i64)>(&mut connection),
+        )
+        .await;
+        let failure = match answer {
+            Ok(Ok(answer)) => return Ok(answer),
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "no answer within the timeout".to_owned(),
+        };
+        *self.connection.lock().await = None;
+        Err(Unavailable(failure))
+    }
+}
+
+impl Store for RedisStore {
+    fn kind(&self) -> &'static str {
+        "Redis rate limit"
     }
 
-    fn member(&self) -> String {
-        let n = self.next_member.fetch_add(1, Ordering::Relaxed);
-        format!("{:016x}-{n}", self.member_prefix)
+    fn place(&self) -> String {
+        self.key.clone()
     }
 
-    pub(super) async fn acquire(self: &Arc<Self>) -> PermitKind {
-        let (ceiling_max, ceiling_interval) =
-            self.ceiling.map_or((0, 0), |w| (w.max, micros(w.interval)));
-        loop {
-            let Some(mut connection) = self.connection().await else {
-                return self.local_permit().await;
-            };
-            let member = self.member();
-            let mut call = self.script.prepare_invoke();
-            call.key(&self.sends_key)
-                .key(&self.limit_key)
-                .arg("acquire")
-                .arg(&member)
-                .arg(ceiling_max)
-                .arg(ceiling_interval)
-                .arg(micros(self.lease))
-                .arg(micros(IN_FLIGHT_RECHECK));
-            let answer = tokio::time::timeout(
-                self.timeout,
-                call.invoke_async::<(i64, i64)>(&mut connection),
-            )
-            .await;
-            match answer {
-                Ok(Ok((1, _))) => {
-                    return PermitKind::Shared(SharedPermit {
-                        member,
-                        limiter: self.clone(),
-                        connection,
-                    })
-                }
-                Ok(Ok((_, wait))) => {
-                    let wait = Duration::from_micros(u64::try_from(wait).unwrap_or(1000));
-                    tokio::time::sleep(wait).await;
-                }
-                Ok(Err(e)) => {
-                    self.fail(&e.to_string()).await;
-                    return self.local_permit().await;
-                }
-                Err(_) => {
-                    self.fail("no answer within the timeout").await;
-                    return self.local_permit().await;
-                }
+    fn admit(&self, send: Admit) -> StoreFuture<'_, Admission> {
+        Box::pin(async move {
+            let (max, interval) = send.ceiling.map_or((0, 0), |w| (w.max, micros(w.interval)));
+            let args = [
+                format!("{:x}", send.member),
+                max.to_string(),
+                interval.to_string(),
+                micros(send.lease).to_string(),
+                micros(IN_FLIGHT_RECHECK).to_string(),
+                micros(MIN_HORIZON).to_string(),
+            ];
+            match self.call("admit", send.at, &args).await? {
+                (1, _) => Ok(Admission::Admitted),
+                (_, wait) => Ok(Admission::Wait(Duration::from_micros(
+                    u64::try_from(wait).unwrap_or(1000),
+                ))),
             }
-        }
+        })
     }
 
-    async fn local_permit(&self) -> PermitKind {
-        let permit: LocalPermit = self.local.acquire().await;
-        PermitKind::Local(permit)
-    }
-
-    pub(super) fn rate_limited(&self) {
-        // Only local pacing adapts; the shared budget is HubSpot's own limit.
-        self.local.rate_limited();
-    }
-
-    pub(super) fn limit(&self) -> Option<Window> {
-        self.local.limit()
+    fn release(
+        &self,
+        member: Member,
+        learnt: Option<Window>,
+        at: Option<u64>,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let (max, interval) = learnt.map_or((0, 0), |w| (w.max, micros(w.interval)));
+            let args = [format!("{member:x}"), max.to_string(), interval.to_string()];
+            self.call("release", at, &args).await.map(|_| ())
+        })
     }
 }
