@@ -7,11 +7,18 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use syn::spanned::Spanned;
+
+#[path = "src/runtime/for_tests.rs"]
+mod for_tests;
+use for_tests::for_tests;
+
 fn main() {
     let manifest_dir =
         PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let templates = manifest_dir.join("../templates");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/runtime/for_tests.rs");
     println!("cargo:rerun-if-changed=../templates/Cargo.toml");
     println!("cargo:rerun-if-changed=../templates/src");
 
@@ -44,40 +51,56 @@ fn main() {
     std::fs::write(target.join("runtime_sources.rs"), out).expect("OUT_DIR is writable");
 }
 
-/// Where a copy of `source` ends without its unit tests (`#[cfg(test)] mod tests` at the end),
-/// trailing blank space left out; `None` when it has none.
-fn kept_length(source: &str) -> Option<usize> {
-    let tests = source.find("\n#[cfg(test)]\nmod tests {")?;
-    Some(source[..tests].trim_end().len())
-}
-
-/// `file` without its unit tests or modules for tests, each `mod name;` in it replaced by `mod name { ... }`
+/// `file` without its items for tests (`#[cfg(test)]`, also `#[cfg(all(test, ...))]`: unit
+/// tests and modules only they use), each `mod name;` in it replaced by `mod name { ... }`
 /// holding that module's file, the same way down, after a comment naming the file. A copy
 /// of the runtime is then two files to write, not one per module: on a small document, most
-/// of what writing a crate costs is creating files.
+/// of what writing a crate costs is creating files. The file is parsed with `syn`, and the
+/// text between the items it changes is kept as written, comments included.
 fn amalgamate(templates: &Path, file: &Path, out: &mut String) {
     let source =
         std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    let kept = &source[..kept_length(&source).unwrap_or(source.len())];
+    let parsed = syn::parse_file(&source).unwrap_or_else(|e| {
+        let at = e.span().start();
+        panic!("{}:{}:{}: {e}", file.display(), at.line, at.column + 1)
+    });
     // A module's children live beside `lib.rs` or `mod.rs`, else in a directory of its name.
     let children = match file.file_name().and_then(|n| n.to_str()) {
         Some("lib.rs" | "mod.rs") => file.parent().expect("in a directory").to_owned(),
         _ => file.with_extension(""),
     };
-    for line in kept.trim_end().lines() {
-        let Some((head, name)) = module_declaration(line) else {
-            out.push_str(line);
+    let mut kept = 0;
+    for item in &parsed.items {
+        let range = item.span().byte_range();
+        if for_tests(item) {
+            // Gone, with the blank space before it.
+            out.push_str(source[kept..range.start].trim_end());
             out.push('\n');
-            continue;
-        };
-        // A module for tests only goes, with its attribute, as the unit tests do.
-        if out.ends_with("#[cfg(test)]\n") {
-            out.truncate(out.len() - "#[cfg(test)]\n".len());
+            kept = range.end;
             continue;
         }
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some(semicolon) = module.semi else {
+            assert!(
+                !has_file_modules(module),
+                "{}: `mod {}` holds `mod name;`: only top-level declarations are read",
+                file.display(),
+                module.ident
+            );
+            continue;
+        };
+        assert!(
+            !module.attrs.iter().any(|a| a.path().is_ident("path")),
+            "{}: `#[path]` on `mod {}` is for test modules only",
+            file.display(),
+            module.ident
+        );
+        let name = module.ident.to_string();
         let child = [
             children.join(format!("{name}.rs")),
-            children.join(name).join("mod.rs"),
+            children.join(&name).join("mod.rs"),
         ]
         .into_iter()
         .find(|path| path.is_file())
@@ -87,20 +110,27 @@ fn amalgamate(templates: &Path, file: &Path, out: &mut String) {
             .expect("under templates/")
             .to_string_lossy()
             .replace('\\', "/");
-        writeln!(out, "{head} {{\n// templates/{shown}").expect("a String");
+        // Everything up to the `;` as written (attributes, visibility, `mod name`).
+        out.push_str(&source[kept..semicolon.span.byte_range().start]);
+        writeln!(out, " {{\n// templates/{shown}").expect("a String");
         amalgamate(templates, &child, out);
-        out.push_str("}\n");
+        out.push('}');
+        kept = range.end;
     }
+    out.push_str(&source[kept..]);
+    // Ending where its last kept item ends.
+    out.truncate(out.trim_end().len());
+    out.push('\n');
 }
 
-/// `pub mod name;` -> (`pub mod name`, `name`): a declaration of a module in its own file.
-fn module_declaration(line: &str) -> Option<(&str, &str)> {
-    let head = line.trim_end().strip_suffix(';')?;
-    let (before, name) = head.rsplit_once(' ')?;
-    let visibility = before.trim_start().strip_suffix("mod")?.trim_end();
-    let plain = visibility.is_empty() || visibility == "pub" || visibility.starts_with("pub(");
-    let identifier = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    (plain && identifier && !name.is_empty()).then_some((head, name))
+/// Whether an inline module declares modules in files of their own (anywhere inside).
+fn has_file_modules(module: &syn::ItemMod) -> bool {
+    module.content.as_ref().is_some_and(|(_, items)| {
+        items.iter().any(|item| match item {
+            syn::Item::Mod(inner) => inner.semi.is_some() || has_file_modules(inner),
+            _ => false,
+        })
+    })
 }
 
 fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -8,11 +8,11 @@ use std::time::Duration;
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use tokio::time::Instant;
 
-use super::error::{Error, Retry};
+use super::error::{Error, InvalidRequest, Retry};
 #[cfg(feature = "redis")]
-use super::limiter::SharedRateLimit;
+use super::limiter::RedisRateLimit;
 use super::limiter::{Limiter, Permit, RateLimitHeaders, Window};
-use super::request::{Auth, InvalidRequest, Method, Request};
+use super::request::{Auth, Method, Request};
 use super::response::{after_transport_failure, Reach};
 use super::retry::RetryPolicy;
 use super::secrets::SecretValues;
@@ -103,7 +103,7 @@ pub struct ClientBuilder {
     rate_limit: Option<(u32, Duration)>,
     adapt_to_headers: bool,
     #[cfg(feature = "redis")]
-    shared_rate_limit: Option<SharedRateLimit>,
+    redis_rate_limit: Option<RedisRateLimit>,
     rate_limit_file: Option<PathBuf>,
     batch_size: usize,
     batch_concurrency: usize,
@@ -136,7 +136,7 @@ impl Default for ClientBuilder {
             rate_limit: None,
             adapt_to_headers: true,
             #[cfg(feature = "redis")]
-            shared_rate_limit: None,
+            redis_rate_limit: None,
             rate_limit_file: None,
             batch_size: MAX_BATCH_SIZE,
             batch_concurrency: 4,
@@ -220,8 +220,8 @@ impl ClientBuilder {
     /// Redis cannot be reached or is slow, requests go on under local pacing, with a
     /// warning.
     #[cfg(feature = "redis")]
-    pub fn shared_rate_limit(mut self, shared: SharedRateLimit) -> Self {
-        self.shared_rate_limit = Some(shared);
+    pub fn redis_rate_limit(mut self, redis: RedisRateLimit) -> Self {
+        self.redis_rate_limit = Some(redis);
         self
     }
 
@@ -232,7 +232,7 @@ impl ClientBuilder {
     /// write it. Workers on several machines share a budget through Redis instead (cargo
     /// feature `redis`). If the file cannot be used, requests go on under local pacing,
     /// with a warning.
-    pub fn shared_rate_limit_file(mut self, path: impl Into<PathBuf>) -> Self {
+    pub fn rate_limit_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.rate_limit_file = Some(path.into());
         self
     }
@@ -324,13 +324,13 @@ impl ClientBuilder {
         // would have ended.
         let lease = self.timeout.saturating_add(self.connect_timeout);
         #[cfg(feature = "redis")]
-        if let Some(shared) = &self.shared_rate_limit {
+        if let Some(redis) = &self.redis_rate_limit {
             if self.rate_limit_file.is_some() {
                 return Err(Error::Config(
                     "the rate limit is shared through both Redis and a file: choose one".to_owned(),
                 ));
             }
-            let limiter = Limiter::shared(shared.clone(), ceiling, self.adapt_to_headers, lease)?;
+            let limiter = Limiter::redis(redis.clone(), ceiling, self.adapt_to_headers, lease)?;
             return Ok(Some(limiter));
         }
         if let Some(path) = &self.rate_limit_file {

@@ -8,7 +8,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::request::InvalidRequest;
 use super::secrets::{SecretValues, REDACTED};
 
 /// Which of HubSpot's rate limits was hit.
@@ -150,6 +149,22 @@ pub enum Retry {
     /// deadline rather than by attempts.
     RateLimit,
 }
+
+/// A request that cannot be sent as built: an empty or dot-only path parameter, or a body
+/// that cannot be made (JSON that does not serialise, a form that is not an object).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidRequest {
+    pub operation: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: invalid request: {}", self.operation, self.message)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
 
 #[derive(Debug)]
 #[non_exhaustive]

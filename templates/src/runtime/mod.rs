@@ -3,39 +3,47 @@
 //! Generated models and request functions call into this module instead of repeating the
 //! same logic in every type. The HTTP client is behind the `client` feature.
 
-mod body;
-pub mod de;
-mod error;
-mod form;
-mod model;
-mod multipart;
-mod object_id;
-mod request;
-mod response;
-mod secrets;
-pub mod ser;
-
-#[cfg(feature = "client")]
-mod attribution;
+// Listed so that each module uses only those below it (a test in the generator checks this):
+// no module depends, even indirectly, on one that depends on it.
 #[cfg(feature = "client")]
 mod batch;
 #[cfg(feature = "client")]
+mod paging;
+#[cfg(feature = "client")]
 mod client;
+#[cfg(feature = "client")]
+mod attribution;
 #[cfg(feature = "client")]
 mod limiter;
 #[cfg(feature = "client")]
-mod paging;
+mod transfer;
 #[cfg(feature = "client")]
 mod retry;
-#[cfg(feature = "client")]
-mod transfer;
 
-pub use body::{Content, RequestBody};
-pub use error::{ApiError, BodySummary, Error, Expected, RateLimitPolicy, RateLimited, Retry};
+pub mod decode;
+mod request;
+mod body;
+mod multipart;
+mod content;
+mod response;
+mod error;
+mod secrets;
+mod form;
+mod percent;
+mod model;
+mod object_id;
+pub mod de;
+pub mod ser;
+
+pub use body::RequestBody;
+pub use content::Content;
+pub use error::{
+    ApiError, BodySummary, Error, Expected, InvalidRequest, RateLimitPolicy, RateLimited, Retry,
+};
 pub use model::{BatchOutput, ContinueFrom, ObjectIds, OwnId, Page, PagedResult};
 pub use multipart::{FilePart, Multipart, Part};
 pub use object_id::ObjectId;
-pub use request::{decode, Auth, Decode, InvalidRequest, Method, Outcome, Request, Rfc3339};
+pub use request::{Auth, Decode, Method, Outcome, Request, Rfc3339};
 pub use response::ResponseHeaders;
 pub use secrets::{Redacted, RedactedValues, REDACTED};
 
@@ -44,7 +52,7 @@ pub use batch::{BatchFailure, BatchReport, FailureReason};
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE};
 #[cfg(feature = "redis")]
-pub use limiter::SharedRateLimit;
+pub use limiter::RedisRateLimit;
 #[cfg(feature = "client")]
 pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL};
 /// The `reqwest` the client is built on, for [`ClientBuilder::http_client`].

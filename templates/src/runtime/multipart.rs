@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::body::{Content, Segment};
+use super::content::{Content, Segment};
 
 /// A file to upload: its bytes (from memory, a file or a stream), and the file name and
 /// content type to send with them.

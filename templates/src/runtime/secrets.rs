@@ -53,7 +53,7 @@ impl SecretValues {
         let mut form = String::new();
         super::form::encode_component(value, &mut form);
         let mut url = String::new();
-        super::request::encode_segment(value, &mut url);
+        super::percent::encode_segment(value, &mut url);
         let json = serde_json::to_string(value).unwrap_or_default();
         let json = json.trim_matches('"').to_owned();
         for spelling in [value.to_owned(), json, form, url] {

@@ -9,7 +9,8 @@ use bytes::Bytes;
 use futures_util::stream::{self, StreamExt};
 use tokio::io::AsyncReadExt;
 
-use super::body::{ByteStream, RequestBody, Segment, StreamSlot};
+use super::body::RequestBody;
+use super::content::{ByteStream, Segment, StreamSlot};
 
 /// How a body is sent, decided once per send.
 pub(crate) enum Plan<'r> {
@@ -120,7 +121,7 @@ fn file_chunks(file: tokio::fs::File, size: u64, name: String) -> ByteStream {
 
 #[cfg(test)]
 mod tests {
-    use super::super::body::Content;
+    use super::super::content::Content;
     use super::super::multipart::{FilePart, Multipart};
     use super::*;
 
