@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::crate_version::{set_manifest_version, CrateVersion};
 use crate::emit::{self, CrateOptions};
 use crate::error::{Error, Result, Warning};
 pub use crate::files::display_name;
@@ -30,6 +31,9 @@ pub struct Job {
     /// Warnings are errors: nothing is written if the documents need a looser type or
     /// leave something out. Always so for `spec/`.
     pub strict: bool,
+    /// The crate's version, when something says (`spec/crate.toml` for `generated/`);
+    /// otherwise the manifest keeps the version every generated crate starts at.
+    pub version: Option<semver::Version>,
 }
 
 /// Where the runtime crate of a job is.
@@ -71,6 +75,7 @@ impl Job {
             registry: None,
             root,
             strict: false,
+            version: None,
         }
     }
 }
@@ -103,7 +108,8 @@ pub fn find_workspace(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The default job: every document under `spec/` into `generated/`.
+/// The default job: every document under `spec/` into `generated/`, at the version
+/// `spec/crate.toml` gives.
 pub fn default_job(root: &Path) -> Result<Job> {
     let spec_dir = root.join("spec");
     let specs = spec_files(&spec_dir)?;
@@ -132,6 +138,7 @@ pub fn default_job(root: &Path) -> Result<Job> {
         registry: Some(root.join("tests/it/models.rs")),
         root: root.to_owned(),
         strict: true,
+        version: CrateVersion::read(root)?.map(|read| read.version),
     })
 }
 
@@ -182,7 +189,14 @@ fn crate_plan(job: &Job) -> Result<(Plan, Vec<Warning>)> {
     let files = emit::emit_crate(&api, &job.options, &runtime_path)?;
     let mut plan = Plan::new(&job.root);
     for file in files {
-        plan.add(job.out_dir.join(&file.path), file.contents);
+        let path = job.out_dir.join(&file.path);
+        let contents = match &job.version {
+            Some(version) if file.path == "Cargo.toml" => {
+                set_manifest_version(&file.contents, version, &display_name(&job.root, &path))?
+            }
+            _ => file.contents,
+        };
+        plan.add(path, contents);
     }
     plan.own_dir(job.out_dir.join("src"));
     if let Some(registry) = &job.registry {

@@ -4,6 +4,7 @@
 //! [`codegen`] runs them in order. See ARCHITECTURE.md for the map.
 
 pub mod codegen;
+pub mod crate_version;
 pub mod diff;
 pub mod emit;
 pub mod error;
