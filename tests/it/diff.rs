@@ -131,3 +131,270 @@ fn diff_names_a_change_in_the_use_of_the_token() {
         "{report}"
     );
 }
+
+/// A small API to change one thing at a time: an operation that reads a thing (a path
+/// parameter and an optional query parameter), one that creates one from an input struct, a
+/// struct only answers hold, and an enum.
+const THINGS: &str = "\
+openapi: 3.0.3
+info: {title: Things, version: v1}
+paths:
+  /things/{thingId}:
+    get:
+      x-rust-name: read_thing
+      summary: Read a thing
+      description: Reads one thing.
+      parameters:
+        - {name: thingId, in: path, required: true, schema: {type: string}}
+        - {name: archived, in: query, schema: {type: boolean}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+  /things/{thingId}/parts/{partId}:
+    delete:
+      x-rust-name: delete_part
+      parameters:
+        - {name: thingId, in: path, required: true, schema: {type: string}}
+        - {name: partId, in: path, required: true, schema: {type: string}}
+      responses:
+        '204': {description: gone}
+  /things:
+    post:
+      x-rust-name: create_thing
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/ThingInput'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+components:
+  schemas:
+    Thing:
+      description: A thing.
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, description: Its id.}
+        kind: {$ref: '#/components/schemas/Kind'}
+    ThingInput:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+    Kind:
+      type: string
+      enum: [SMALL, LARGE]
+";
+
+/// `THINGS` with `from` replaced by `to`, lowered.
+fn things(from: &str, to: &str) -> xtask::ir::Api {
+    assert!(THINGS.contains(from), "{from:?} is not in the document");
+    let text = THINGS.replacen(from, to, 1);
+    let doc = xtask::load::parse_str(&text, "things.yaml", false).unwrap();
+    xtask::lower::lower_versions(&[doc]).unwrap().0
+}
+
+/// Each edit of `THINGS`: what the report says of it, with its class, and the verdict.
+fn classed(cases: &[(&str, &str, &str)], class: xtask::diff::Class) {
+    let old = things("", "");
+    for (from, to, expected) in cases {
+        let report = xtask::diff::diff(&old, &things(from, to));
+        let text = report.to_string();
+        assert!(
+            text.contains(&format!("{expected} [{class}]")),
+            "{from:?} -> {to:?}: missing {expected:?} [{class}] in\n{text}"
+        );
+        assert_eq!(
+            report.verdict().class(),
+            Some(class),
+            "{from:?} -> {to:?}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn removals_renames_new_requirements_and_new_types_are_breaking() {
+    use xtask::diff::Class;
+    classed(
+        &[
+            // An operation removed, or renamed.
+            (
+                "      x-rust-name: delete_part\n",
+                "      x-rust-name: remove_part\n",
+                "    - delete_part: DELETE /things/{thingId}/parts/{partId}",
+            ),
+            // A type removed (here by its name changing).
+            ("    Kind:\n", "    Category:\n", "    - Kind: enum, 2 values"),
+            // A field removed, or its type changed.
+            (
+                "        id: {type: string, description: Its id.}\n",
+                "",
+                "field `id` removed",
+            ),
+            (
+                "        id: {type: string, description: Its id.}",
+                "        id: {type: integer, description: Its id.}",
+                "field `id`: ObjectId -> i64",
+            ),
+            // An enum narrowed.
+            ("enum: [SMALL, LARGE]", "enum: [SMALL]", "value `LARGE` removed"),
+            // A parameter's, body's or response's type changed.
+            (
+                "{name: archived, in: query, schema: {type: boolean}}",
+                "{name: archived, in: query, schema: {type: string}}",
+                "parameter `archived`: bool -> String",
+            ),
+            (
+                "{application/json: {schema: {$ref: '#/components/schemas/ThingInput'}}}",
+                "{application/json: {schema: {type: array, items: {type: string}}}}",
+                "body: ThingInput -> Vec<String>",
+            ),
+            (
+                "        '204': {description: gone}",
+                "        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}",
+                "response: () -> Thing",
+            ),
+            // A required field in a struct users build, a required parameter.
+            (
+                "      required: [name]\n      properties:\n",
+                "      required: [name, size]\n      properties:\n        size: {type: integer, format: int32}\n",
+                "field `size` added (i32, required)",
+            ),
+            (
+                "{name: archived, in: query, schema: {type: boolean}}",
+                "{name: archived, in: query, schema: {type: boolean}}\n        - {name: owner, in: query, required: true, schema: {type: string}}",
+                "parameter `owner` added (query, required, String)",
+            ),
+            // Path parameters renamed, or swapped.
+            (
+                "  /things/{thingId}/parts/{partId}:\n    delete:\n      x-rust-name: delete_part\n      parameters:\n        - {name: thingId, in: path, required: true, schema: {type: string}}\n",
+                "  /things/{id}/parts/{partId}:\n    delete:\n      x-rust-name: delete_part\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n",
+                "parameter `thing_id` removed",
+            ),
+            (
+                "  /things/{thingId}/parts/{partId}:",
+                "  /things/{partId}/parts/{thingId}:",
+                "arguments reordered: (thing_id, part_id) -> (part_id, thing_id)",
+            ),
+            // A first optional query parameter: the function takes a query struct.
+            (
+                "  /things:\n    post:\n      x-rust-name: create_thing\n",
+                "  /things:\n    post:\n      x-rust-name: create_thing\n      parameters:\n        - {name: dryRun, in: query, schema: {type: boolean}}\n",
+                "now takes its optional query parameters as `CreateThingQuery`",
+            ),
+        ],
+        Class::Breaking,
+    );
+}
+
+#[test]
+fn additions_of_what_no_code_can_rely_on_being_absent_are_compatible() {
+    use xtask::diff::Class;
+    classed(
+        &[
+            // An operation and a type.
+            (
+                "components:\n",
+                "  /widgets:\n    get:\n      x-rust-name: list_widgets\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Widget'}}}}\ncomponents:\n",
+                "    + list_widgets: GET /widgets",
+            ),
+            (
+                "    Kind:\n",
+                "    Widget:\n      type: object\n      properties:\n        id: {type: string}\n    Kind:\n",
+                "    + Widget: struct, 1 fields",
+            ),
+            // An optional field, an enum value, an optional query parameter.
+            (
+                "      properties:\n        name: {type: string}\n",
+                "      properties:\n        name: {type: string}\n        note: {type: string}\n",
+                "field `note` added (String)",
+            ),
+            ("enum: [SMALL, LARGE]", "enum: [SMALL, LARGE, HUGE]", "value `HUGE` added"),
+            (
+                "{name: archived, in: query, schema: {type: boolean}}",
+                "{name: archived, in: query, schema: {type: boolean}}\n        - {name: limit, in: query, schema: {type: integer, format: int32}}",
+                "parameter `limit` added (query, i32)",
+            ),
+            // A required field of a struct only answers hold.
+            (
+                "      required: [id]\n      properties:\n",
+                "      required: [id, size]\n      properties:\n        size: {type: integer, format: int32}\n",
+                "field `size` added (i32, required; only in answers)",
+            ),
+        ],
+        Class::Addition,
+    );
+}
+
+#[test]
+fn changed_descriptions_are_documentation_only() {
+    use xtask::diff::Class;
+    classed(
+        &[
+            (
+                "description: Reads one thing.",
+                "description: Reads a thing by id.",
+                "description changed",
+            ),
+            (
+                "summary: Read a thing",
+                "summary: Read one thing",
+                "summary changed",
+            ),
+            (
+                "description: A thing.",
+                "description: Something.",
+                "description changed",
+            ),
+            (
+                "description: Its id.",
+                "description: The id.",
+                "field `id`: description changed",
+            ),
+        ],
+        Class::Documentation,
+    );
+}
+
+/// The verdict closes the report; `--format markdown` writes the same changes as a
+/// changelog section, a list per class.
+#[test]
+fn the_report_ends_in_the_verdict_and_reads_as_a_changelog() {
+    let old = things("", "");
+    let new = things(
+        "enum: [SMALL, LARGE]\n",
+        "enum: [SMALL, LARGE, HUGE]\n    Extra:\n      type: object\n      properties:\n        list: {type: array, items: {type: string}}\n",
+    );
+    let new = {
+        let mut new = new;
+        new.modules[0]
+            .operations
+            .retain(|op| op.name != "delete_part");
+        new.modules[0].types.get_mut("Thing").unwrap().doc = Some("Changed.".to_owned());
+        new
+    };
+    let report = xtask::diff::diff(&old, &new);
+    let text = report.to_string();
+    assert!(
+        text.ends_with(
+            "verdict: breaking (1 breaking, 2 compatible additions, 1 documentation-only): \
+             bump 0.x.y to 0.(x+1).0 (minor), 1.x.y to 2.0.0 (major)\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        xtask::diff::changelog_section(&report, "Unreleased", None),
+        "## Unreleased\n\n\
+         Compared: `v1 (v1) -> v1 (v1)`.\n\n\
+         ### Breaking\n\n\
+         - Removed operation `delete_part`: `DELETE /things/{thingId}/parts/{partId}`\n\n\
+         ### Added\n\n\
+         - New type `Extra`: struct, 1 fields\n\
+         - `Kind`: value `HUGE` added\n\n\
+         ### Documentation\n\n\
+         - `Thing`: description changed\n"
+    );
+    let same = xtask::diff::diff(&old, &old);
+    assert_eq!(same.verdict().class(), None);
+    assert!(same
+        .to_string()
+        .ends_with("verdict: no changes: no version bump\n"));
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use xtask::codegen::{self, Job};
 use xtask::error::Error;
 
@@ -20,14 +20,34 @@ enum Command {
     /// Generate `generated/` from every document under `spec/`, or a crate of its own from
     /// the documents given with `--spec`.
     Codegen(CodegenArgs),
-    /// List the operations and types a spec update adds, removes and changes.
-    Diff {
-        /// The documents before: a document or a directory of documents.
-        old: PathBuf,
-        /// The documents after: a document or a directory of documents.
-        new: PathBuf,
-    },
+    /// List the operations and types a spec update adds, removes and changes, each classed as
+    /// breaking, compatible addition or documentation-only, and the version bump that implies.
+    Diff(DiffArgs),
 }
+
+#[derive(Args)]
+#[command(override_usage = "cargo xtask diff <OLD> <NEW> [OPTIONS]")]
+struct DiffArgs {
+    /// The documents before: a document or a directory of documents.
+    old: PathBuf,
+    /// The documents after: a document or a directory of documents.
+    new: PathBuf,
+    /// `text`: each change with its class, and the verdict; `markdown`: a changelog section
+    /// (the verdict goes to standard error).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit with code 1 when any change is breaking (for CI).
+    #[arg(long)]
+    fail_on_breaking: bool,
+}
+
+/// How `diff` writes its report.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Markdown,
+}
+
 
 #[derive(Args)]
 #[command(after_help = "\
@@ -107,7 +127,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Codegen(args) => codegen_command(args),
-        Command::Diff { old, new } => diff_command(&old, &new),
+        Command::Diff(args) => diff_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -157,7 +177,24 @@ fn codegen_command(args: CodegenArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn diff_command(old: &std::path::Path, new: &std::path::Path) -> Result<(), Error> {
+/// Ends a run that failed for a reason the generator's `Error` does not describe (a verdict
+/// that fails the build) as any failed run ends:
+/// `error: ...` on standard error and exit code 1.
+fn fail(message: impl std::fmt::Display) -> ! {
+    use std::io::Write;
+    // `exit` runs no destructors: what was printed must be out first.
+    let _ = std::io::stdout().flush();
+    eprintln!("error: {message}");
+    std::process::exit(1)
+}
+
+fn diff_command(args: DiffArgs) -> Result<(), Error> {
+    let DiffArgs {
+        old,
+        new,
+        format,
+        fail_on_breaking,
+    } = args;
     let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
     let side = |path: &std::path::Path| -> Result<xtask::ir::Api, Error> {
         let path = cwd.join(path);
@@ -172,8 +209,25 @@ fn diff_command(old: &std::path::Path, new: &std::path::Path) -> Result<(), Erro
             .collect::<Result<Vec<_>, _>>()?;
         Ok(xtask::lower::lower_versions(&docs)?.0)
     };
-    let report = xtask::diff::diff(&side(old)?, &side(new)?);
-    print!("{report}");
+    let report = xtask::diff::diff(&side(&old)?, &side(&new)?);
+    let verdict = report.verdict();
+    match format {
+        Format::Text => print!("{report}"),
+        Format::Markdown => {
+            print!(
+                "{}",
+                xtask::diff::changelog_section(&report, "Unreleased", None)
+            );
+            eprintln!("{verdict}");
+        }
+    }
+    if fail_on_breaking && verdict.is_breaking() {
+        fail(format_args!(
+            "{} breaking change{} (--fail-on-breaking)",
+            verdict.breaking,
+            if verdict.breaking == 1 { "" } else { "s" }
+        ));
+    }
     Ok(())
 }
 

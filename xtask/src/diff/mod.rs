@@ -1,0 +1,710 @@
+//! `cargo xtask diff OLD NEW`: what a spec update does to the generated code, and what that
+//! means for the crate's version.
+//!
+//! Both sides are lowered to the intermediate model and compared by Rust name, which is what
+//! user code sees: operations and types added, removed, and changed (fields, parameters,
+//! bodies, responses, enum values, descriptions). Each change is classed by what it does to
+//! code written against the old side (`Class`: breaking, compatible addition,
+//! documentation-only), and the report ends in the version bump that implies (`Verdict`).
+//! `markdown.rs` writes the same report as a changelog section.
+
+mod class;
+mod markdown;
+mod uses;
+
+use std::collections::BTreeSet;
+use std::fmt::{self, Write};
+
+pub use class::{Bump, Class, Verdict};
+pub use markdown::changelog_section;
+use uses::Uses;
+
+use crate::ir::{
+    Api, Auth, Body, BodyKind, Module, Operation, ParamLocation, Part, PartKind, ResponseBody,
+    TypeDef, TypeKind, TypeRef,
+};
+
+/// Differences between two sides, as report lines.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Section {
+    /// `old module -> new module`.
+    pub title: String,
+    /// The Rust path of the module compared: the new side's, or the old side's when the new
+    /// side has none.
+    pub module: String,
+    pub operations: Vec<Change>,
+    pub types: Vec<Change>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A name and what it is (`GET /path`, `struct, 3 fields`): a compatible addition.
+    Added(String, String),
+    /// A name and what it was: breaking.
+    Removed(String, String),
+    /// A name and each thing that changed about it, each with its own class.
+    Changed(String, Vec<Detail>),
+}
+
+/// One thing that changed about an operation or a type.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// What changed, in the report's words (`field `x` removed`).
+    pub text: String,
+    pub class: Class,
+}
+
+impl Detail {
+    fn new(class: Class, text: impl Into<String>) -> Detail {
+        Detail {
+            text: text.into(),
+            class,
+        }
+    }
+
+    fn breaking(text: impl Into<String>) -> Detail {
+        Detail::new(Class::Breaking, text)
+    }
+
+    fn addition(text: impl Into<String>) -> Detail {
+        Detail::new(Class::Addition, text)
+    }
+
+    fn documentation(text: impl Into<String>) -> Detail {
+        Detail::new(Class::Documentation, text)
+    }
+}
+
+impl Change {
+    /// The Rust name of the operation or type.
+    pub fn name(&self) -> &str {
+        match self {
+            Change::Added(name, _) | Change::Removed(name, _) | Change::Changed(name, _) => name,
+        }
+    }
+
+    /// The class of each change this stands for: one for an addition or removal, one per
+    /// detail otherwise.
+    pub fn classes(&self) -> Vec<Class> {
+        match self {
+            Change::Added(..) => vec![Class::Addition],
+            Change::Removed(..) => vec![Class::Breaking],
+            Change::Changed(_, details) => details.iter().map(|d| d.class).collect(),
+        }
+    }
+}
+
+impl Report {
+    pub fn is_empty(&self) -> bool {
+        self.sections
+            .iter()
+            .all(|s| s.operations.is_empty() && s.types.is_empty())
+    }
+
+    /// How many changes of each class the report holds.
+    pub fn verdict(&self) -> Verdict {
+        let mut verdict = Verdict::default();
+        for section in &self.sections {
+            for change in section.operations.iter().chain(&section.types) {
+                for class in change.classes() {
+                    verdict.count(class);
+                }
+            }
+        }
+        verdict
+    }
+}
+
+/// Compares two sides. With one version on each side those two are compared; otherwise
+/// versions are matched by module name.
+pub fn diff(old: &Api, new: &Api) -> Report {
+    let mut report = Report::default();
+    if let ([old], [new]) = (old.modules.as_slice(), new.modules.as_slice()) {
+        report.sections.push(diff_modules(old, new));
+        return report;
+    }
+    let paths: BTreeSet<String> = old
+        .modules
+        .iter()
+        .chain(&new.modules)
+        .map(Module::path)
+        .collect();
+    for path in paths {
+        let find = |api: &'_ Api| api.modules.iter().find(|m| m.path() == path).cloned();
+        let empty = |like: &Module| Module {
+            api: like.api.clone(),
+            name: like.name.clone(),
+            version: String::new(),
+            sources: Vec::new(),
+            about: Vec::new(),
+            types: Default::default(),
+            operations: Vec::new(),
+            record_ids: Default::default(),
+        };
+        match (find(old), find(new)) {
+            (Some(o), Some(n)) => report.sections.push(diff_modules(&o, &n)),
+            (Some(o), None) => report.sections.push(diff_modules(&o, &empty(&o))),
+            (None, Some(n)) => report.sections.push(diff_modules(&empty(&n), &n)),
+            (None, None) => {}
+        }
+    }
+    report
+}
+
+fn diff_modules(old: &Module, new: &Module) -> Section {
+    let title = format!("{} -> {}", label(old), label(new));
+    let mut operations = Vec::new();
+    let names: BTreeSet<&str> = old
+        .operations
+        .iter()
+        .chain(&new.operations)
+        .map(|o| o.name.as_str())
+        .collect();
+    for name in names {
+        let find = |m: &'_ Module| m.operations.iter().find(|o| o.name == name).cloned();
+        match (find(old), find(new)) {
+            (Some(o), Some(n)) => {
+                let changes = operation_changes(&o, &n);
+                if !changes.is_empty() {
+                    operations.push(Change::Changed(name.to_owned(), changes));
+                }
+            }
+            (Some(o), None) => operations.push(Change::Removed(name.to_owned(), endpoint(&o))),
+            (None, Some(n)) => operations.push(Change::Added(name.to_owned(), endpoint(&n))),
+            (None, None) => {}
+        }
+    }
+    let (old_uses, new_uses) = (Uses::of(old), Uses::of(new));
+    let mut types = Vec::new();
+    let names: BTreeSet<&String> = old.types.keys().chain(new.types.keys()).collect();
+    for name in names {
+        match (old.types.get(name), new.types.get(name)) {
+            (Some(o), Some(n)) => {
+                let built = old_uses.built(name) || new_uses.built(name);
+                let changes = type_changes(o, n, built);
+                if !changes.is_empty() {
+                    types.push(Change::Changed(name.clone(), changes));
+                }
+            }
+            (Some(o), None) => types.push(Change::Removed(name.clone(), kind(o))),
+            (None, Some(n)) => types.push(Change::Added(name.clone(), kind(n))),
+            (None, None) => {}
+        }
+    }
+    let module = if new.version.is_empty() { old } else { new }.path();
+    Section {
+        title,
+        module,
+        operations,
+        types,
+    }
+}
+
+fn label(m: &Module) -> String {
+    if m.version.is_empty() {
+        "(none)".to_owned()
+    } else {
+        format!("{} ({})", m.version, m.path())
+    }
+}
+
+fn endpoint(op: &Operation) -> String {
+    format!("{} {}", op.method.as_str(), op.path)
+}
+
+fn kind(t: &TypeDef) -> String {
+    match &t.kind {
+        TypeKind::Struct(s) => format!("struct, {} fields", s.fields.len()),
+        TypeKind::Enum(e) => format!("enum, {} values", e.variants.len()),
+        TypeKind::Union(u) => format!("one of {} types", u.variants.len()),
+        TypeKind::Alias(target) => format!("= {}", rust(target)),
+    }
+}
+
+/// A type reference as it reads in Rust.
+pub fn rust(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Boolean => "bool".to_owned(),
+        TypeRef::I32 => "i32".to_owned(),
+        TypeRef::I64 => "i64".to_owned(),
+        TypeRef::F32 => "f32".to_owned(),
+        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::DateTime => "DateTime<Utc>".to_owned(),
+        TypeRef::Date => "NaiveDate".to_owned(),
+        TypeRef::ObjectId => "ObjectId".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::List(inner) => format!("Vec<{}>", rust(inner)),
+        TypeRef::Map(inner) => format!("Map<String, {}>", rust(inner)),
+        TypeRef::Boxed(inner) => rust(inner),
+    }
+}
+
+/// A request body as the function takes it, and how it is sent when that is not JSON.
+fn request_body(body: Option<&Body>) -> String {
+    let Some(body) = body else {
+        return "()".to_owned();
+    };
+    match &body.kind {
+        BodyKind::Json(ty) => rust(ty),
+        BodyKind::Form(ty) => format!("{} as a form", rust(ty)),
+        BodyKind::Multipart(form) => match &form.struct_name {
+            Some(name) => format!("{name} as multipart"),
+            None => "Multipart".to_owned(),
+        },
+        BodyKind::Text => format!("text ({})", body.media_type),
+        BodyKind::Binary => format!("bytes ({})", body.media_type),
+    }
+}
+
+/// A success body as the function returns it.
+fn response_body(body: Option<&ResponseBody>) -> String {
+    match body {
+        None => "()".to_owned(),
+        Some(ResponseBody::Json(ty)) => rust(ty),
+        Some(ResponseBody::Text { .. }) => "String".to_owned(),
+        Some(ResponseBody::Binary { .. }) => "Vec<u8>".to_owned(),
+    }
+}
+
+/// The path without version segments, so `/crm/v4/associations/...` and
+/// `/crm/associations/2026-03/...` compare equal.
+fn path_shape(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !crate::naming::is_version(s))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A description, without surrounding blanks; none when empty.
+fn trimmed(description: &Option<String>) -> Option<&str> {
+    description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+}
+
+/// Whether a text (`description`, `summary`) changed: `Some` with the words for it, `None`
+/// when it did not.
+fn described(what: &str, old: &Option<String>, new: &Option<String>) -> Option<String> {
+    match (trimmed(old), trimmed(new)) {
+        (a, b) if a == b => None,
+        (None, Some(_)) => Some(format!("{what} added")),
+        (Some(_), None) => Some(format!("{what} removed")),
+        _ => Some(format!("{what} changed")),
+    }
+}
+
+fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
+    let mut changes = Vec::new();
+    if old.method != new.method || path_shape(&old.path) != path_shape(&new.path) {
+        changes.push(Detail::breaking(format!(
+            "endpoint: {} -> {}",
+            endpoint(old),
+            endpoint(new)
+        )));
+    }
+    param_changes(old, new, &mut changes);
+    match (&old.query_struct, &new.query_struct) {
+        (None, Some(query)) => changes.push(Detail::breaking(format!(
+            "now takes its optional query parameters as `{query}`"
+        ))),
+        (Some(query), None) => changes.push(Detail::breaking(format!("no longer takes `{query}`"))),
+        (Some(a), Some(b)) if a != b => {
+            changes.push(Detail::breaking(format!("query struct: {a} -> {b}")))
+        }
+        _ => {}
+    }
+    let (old_body, new_body) = (
+        request_body(old.body.as_ref()),
+        request_body(new.body.as_ref()),
+    );
+    if old_body != new_body {
+        changes.push(Detail::breaking(format!("body: {old_body} -> {new_body}")));
+    } else if let (Some(a), Some(b)) = (&old.body, &new.body) {
+        if a.required != b.required {
+            changes.push(Detail::breaking(if b.required {
+                "body is now required"
+            } else {
+                "body is now optional"
+            }));
+        }
+        if let (BodyKind::Multipart(a), BodyKind::Multipart(b)) = (&a.kind, &b.kind) {
+            part_changes(&a.parts, &b.parts, &mut changes);
+        }
+    }
+    let (old_ok, new_ok) = (
+        response_body(old.ok.as_ref()),
+        response_body(new.ok.as_ref()),
+    );
+    if old_ok != new_ok {
+        changes.push(Detail::breaking(format!("response: {old_ok} -> {new_ok}")));
+    }
+    // A 207 makes the function return `Outcome`: any change of it changes the return type.
+    match (&old.partial, &new.partial) {
+        (Some(_), None) => {
+            changes.push(Detail::breaking("no longer answers 207 (partial success)"))
+        }
+        (None, Some(p)) => changes.push(Detail::breaking(format!(
+            "may answer 207 (partial success) with {}",
+            rust(p)
+        ))),
+        (Some(o), Some(n)) if o != n => changes.push(Detail::breaking(format!(
+            "207 response: {} -> {}",
+            rust(o),
+            rust(n)
+        ))),
+        _ => {}
+    }
+    if old.idempotent != new.idempotent {
+        // Fewer retries surface errors that callers did not see before.
+        let class = if new.idempotent {
+            Class::Addition
+        } else {
+            Class::Breaking
+        };
+        changes.push(Detail::new(
+            class,
+            format!(
+                "retried after ambiguous failures: {} -> {}",
+                old.idempotent, new.idempotent
+            ),
+        ));
+    }
+    if old.auth != new.auth {
+        // Requiring the token fails a client without one; not requiring it fails no one.
+        let class = if new.auth == Auth::Required {
+            Class::Breaking
+        } else {
+            Class::Addition
+        };
+        changes.push(Detail::new(
+            class,
+            format!(
+                "access token: {} -> {}",
+                token_use(old.auth),
+                token_use(new.auth)
+            ),
+        ));
+    }
+    if let Some(words) = described("summary", &old.summary, &new.summary) {
+        changes.push(Detail::documentation(words));
+    }
+    if let Some(words) = described("description", &old.doc, &new.doc) {
+        changes.push(Detail::documentation(words));
+    }
+    changes
+}
+
+/// Parameters by name, then the order of the function's arguments.
+fn param_changes(old: &Operation, new: &Operation, changes: &mut Vec<Detail>) {
+    let param = |op: &Operation, name: &str| op.params.iter().find(|p| p.name == name).cloned();
+    let names: BTreeSet<&str> = old
+        .params
+        .iter()
+        .chain(&new.params)
+        .map(|p| p.name.as_str())
+        .collect();
+    for name in names {
+        match (param(old, name), param(new, name)) {
+            (Some(_), None) => {
+                changes.push(Detail::breaking(format!("parameter `{name}` removed")))
+            }
+            (None, Some(p)) => {
+                // An optional query parameter is a field of the query struct; any other is
+                // an argument of the function.
+                let class = if p.location == ParamLocation::Query && !p.required {
+                    Class::Addition
+                } else {
+                    Class::Breaking
+                };
+                changes.push(Detail::new(
+                    class,
+                    format!(
+                        "parameter `{name}` added ({}{}, {})",
+                        if p.location == ParamLocation::Path {
+                            "path"
+                        } else {
+                            "query"
+                        },
+                        if p.required { ", required" } else { "" },
+                        rust(&p.ty)
+                    ),
+                ));
+            }
+            (Some(o), Some(n)) => {
+                if o.ty != n.ty {
+                    changes.push(Detail::breaking(format!(
+                        "parameter `{name}`: {} -> {}",
+                        rust(&o.ty),
+                        rust(&n.ty)
+                    )));
+                }
+                if o.required != n.required {
+                    changes.push(Detail::breaking(format!(
+                        "parameter `{name}` is {}",
+                        if n.required {
+                            "now required"
+                        } else {
+                            "now optional"
+                        }
+                    )));
+                }
+                if let Some(words) = described("description", &o.doc, &n.doc) {
+                    changes.push(Detail::documentation(format!(
+                        "parameter `{name}`: {words}"
+                    )));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    // Path and required query parameters are the function's arguments, in this order.
+    let arguments = |op: &Operation| -> Vec<String> {
+        op.params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path || p.required)
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    let (a, b) = (arguments(old), arguments(new));
+    let sorted = |mut names: Vec<String>| {
+        names.sort();
+        names
+    };
+    if a != b && sorted(a.clone()) == sorted(b.clone()) {
+        changes.push(Detail::breaking(format!(
+            "arguments reordered: ({}) -> ({})",
+            a.join(", "),
+            b.join(", ")
+        )));
+    }
+}
+
+/// A multipart part as its field holds it.
+fn part_kind(kind: &PartKind) -> String {
+    match kind {
+        PartKind::File => "file".to_owned(),
+        PartKind::Files => "files".to_owned(),
+        PartKind::Text(ty) => rust(ty),
+        PartKind::Json(ty) => format!("{} as JSON", rust(ty)),
+    }
+}
+
+/// The parts of a multipart body, fields of the struct the function takes.
+fn part_changes(old: &[Part], new: &[Part], changes: &mut Vec<Detail>) {
+    let part = |parts: &[Part], wire: &str| parts.iter().find(|p| p.wire_name == wire).cloned();
+    let wires: BTreeSet<&str> = old
+        .iter()
+        .chain(new)
+        .map(|p| p.wire_name.as_str())
+        .collect();
+    // A list of files is empty when not given: it is optional whatever the document says.
+    let required = |p: &Part| p.required && p.kind != PartKind::Files;
+    for wire in wires {
+        match (part(old, wire), part(new, wire)) {
+            (Some(_), None) => changes.push(Detail::breaking(format!("part `{wire}` removed"))),
+            (None, Some(p)) => changes.push(Detail::new(
+                if required(&p) {
+                    Class::Breaking
+                } else {
+                    Class::Addition
+                },
+                format!(
+                    "part `{wire}` added ({}{})",
+                    part_kind(&p.kind),
+                    if required(&p) { ", required" } else { "" }
+                ),
+            )),
+            (Some(a), Some(b)) => {
+                if a.kind != b.kind {
+                    changes.push(Detail::breaking(format!(
+                        "part `{wire}`: {} -> {}",
+                        part_kind(&a.kind),
+                        part_kind(&b.kind)
+                    )));
+                }
+                if required(&a) != required(&b) {
+                    changes.push(Detail::breaking(format!(
+                        "part `{wire}` is {}",
+                        if required(&b) {
+                            "now required"
+                        } else {
+                            "now optional"
+                        }
+                    )));
+                }
+                if let Some(words) = described("description", &a.doc, &b.doc) {
+                    changes.push(Detail::documentation(format!("part `{wire}`: {words}")));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// How an operation uses the access token, in the report's words.
+fn token_use(auth: Auth) -> &'static str {
+    match auth {
+        Auth::Required => "required",
+        Auth::Optional => "sent if the client has one",
+        Auth::Anonymous => "never sent",
+    }
+}
+
+/// What changed about a type; `built` says whether user code builds its values (it goes into
+/// requests), so that a new required field breaks its constructor.
+fn type_changes(old: &TypeDef, new: &TypeDef, built: bool) -> Vec<Detail> {
+    let mut changes = Vec::new();
+    match (&old.kind, &new.kind) {
+        (TypeKind::Struct(o), TypeKind::Struct(n)) => {
+            let field = |s: &crate::ir::Struct, wire: &str| {
+                s.fields.iter().find(|f| f.wire_name == wire).cloned()
+            };
+            let wires: BTreeSet<&str> = o
+                .fields
+                .iter()
+                .chain(&n.fields)
+                .map(|f| f.wire_name.as_str())
+                .collect();
+            for wire in wires {
+                match (field(o, wire), field(n, wire)) {
+                    (Some(_), None) => {
+                        changes.push(Detail::breaking(format!("field `{wire}` removed")))
+                    }
+                    (None, Some(f)) => {
+                        // `new` takes the required fields; an optional one is set afterwards.
+                        let class = if f.required && built {
+                            Class::Breaking
+                        } else {
+                            Class::Addition
+                        };
+                        changes.push(Detail::new(
+                            class,
+                            format!(
+                                "field `{wire}` added ({}{})",
+                                rust(&f.ty),
+                                match (f.required, built) {
+                                    (false, _) => "",
+                                    (true, true) => ", required",
+                                    (true, false) => ", required; only in answers",
+                                }
+                            ),
+                        ));
+                    }
+                    (Some(a), Some(b)) => {
+                        if a.ty != b.ty {
+                            changes.push(Detail::breaking(format!(
+                                "field `{wire}`: {} -> {}",
+                                rust(&a.ty),
+                                rust(&b.ty)
+                            )));
+                        }
+                        if a.is_option() != b.is_option() {
+                            changes.push(Detail::breaking(format!(
+                                "field `{wire}` is {}",
+                                if b.is_option() {
+                                    "now optional"
+                                } else {
+                                    "now required"
+                                }
+                            )));
+                        } else if a.required != b.required && built {
+                            // Both `Option`s (one nullable), but `new` takes required fields.
+                            changes.push(Detail::breaking(format!(
+                                "field `{wire}` is {} by `new`",
+                                if b.required {
+                                    "now taken"
+                                } else {
+                                    "no longer taken"
+                                }
+                            )));
+                        }
+                        if let Some(words) = described("description", &a.doc, &b.doc) {
+                            changes.push(Detail::documentation(format!("field `{wire}`: {words}")));
+                        }
+                    }
+                    (None, None) => {}
+                }
+            }
+            if o.extra.is_some() != n.extra.is_some() {
+                changes.push(if n.extra.is_some() {
+                    Detail::addition("now keeps undeclared properties")
+                } else {
+                    Detail::breaking("now rejects undeclared properties")
+                });
+            }
+        }
+        (TypeKind::Enum(o), TypeKind::Enum(n)) => {
+            let values = |e: &crate::ir::Enum| {
+                e.variants
+                    .iter()
+                    .map(|v| v.wire.clone())
+                    .collect::<BTreeSet<_>>()
+            };
+            let (a, b) = (values(o), values(n));
+            for added in b.difference(&a) {
+                changes.push(Detail::addition(format!("value `{added}` added")));
+            }
+            for removed in a.difference(&b) {
+                changes.push(Detail::breaking(format!("value `{removed}` removed")));
+            }
+        }
+        (o, n) if o != n => {
+            changes.push(Detail::breaking(format!("{} -> {}", kind(old), kind(new))))
+        }
+        _ => {}
+    }
+    if let Some(words) = described("description", &old.doc, &new.doc) {
+        changes.push(Detail::documentation(words));
+    }
+    changes
+}
+
+impl fmt::Display for Report {
+    /// Each section's changes, a class after each addition, removal and detail, then the
+    /// verdict.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for section in &self.sections {
+            writeln!(f, "{}", section.title)?;
+            for (heading, changes) in [
+                ("operations", &section.operations),
+                ("types", &section.types),
+            ] {
+                let count = |pick: fn(&Change) -> bool| changes.iter().filter(|c| pick(c)).count();
+                writeln!(
+                    f,
+                    "  {heading}: {} added, {} removed, {} changed",
+                    count(|c| matches!(c, Change::Added(..))),
+                    count(|c| matches!(c, Change::Removed(..))),
+                    count(|c| matches!(c, Change::Changed(..)))
+                )?;
+                for change in changes {
+                    let mut line = String::new();
+                    match change {
+                        Change::Added(name, what) => {
+                            write!(line, "    + {name}: {what} [{}]", Class::Addition)?
+                        }
+                        Change::Removed(name, what) => {
+                            write!(line, "    - {name}: {what} [{}]", Class::Breaking)?
+                        }
+                        Change::Changed(name, details) => {
+                            write!(line, "    ~ {name}")?;
+                            for detail in details {
+                                write!(line, "\n        {} [{}]", detail.text, detail.class)?;
+                            }
+                        }
+                    }
+                    writeln!(f, "{line}")?;
+                }
+            }
+        }
+        writeln!(f, "{}", self.verdict())
+    }
+}
