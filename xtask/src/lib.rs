@@ -14,4 +14,5 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod runtime;
+pub mod update_spec;
 pub mod write;

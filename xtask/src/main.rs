@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use xtask::codegen::{self, Job};
 use xtask::error::Error;
+use xtask::update_spec::{self, UpdateError};
 
 /// Generates the HubSpot client crate from OpenAPI documents, and compares documents.
 #[derive(Parser)]
@@ -23,6 +24,9 @@ enum Command {
     /// List the operations and types a spec update adds, removes and changes, each classed as
     /// breaking, compatible addition or documentation-only, and the version bump that implies.
     Diff(DiffArgs),
+    /// Take a new version of the APIs in `spec/` from a checkout of HubSpot's public spec
+    /// collection, regenerate `generated/`, and say what the update changes.
+    UpdateSpec(UpdateSpecArgs),
 }
 
 #[derive(Args)]
@@ -48,6 +52,28 @@ enum Format {
     Markdown,
 }
 
+#[derive(Args)]
+#[command(after_help = "\
+The collection is laid out as PublicApiSpecs/<Group>/<Api>/Rollouts/<id>/<version>/<file>.json;
+its documents are matched to those of spec/ by `info.title`. The new version goes to
+spec/<version>/, the crate is regenerated, and the newest version spec/ had is compared with it.
+Unless --no-bump, spec/crate.toml's version is raised as that verdict says (at least as for an
+addition: the crate gains a module) and the changes go to the top of generated/CHANGELOG.md.")]
+struct UpdateSpecArgs {
+    /// A checkout of HubSpot's public spec collection (HubSpot/HubSpot-public-api-spec-collection).
+    #[arg(long, value_name = "DIR")]
+    from: PathBuf,
+    /// The version to take (`2026-09`, `v4`, `2026-09-beta`); by default the newest one that is
+    /// not a pre-release.
+    #[arg(long, value_name = "V")]
+    version: Option<String>,
+    /// Say what would be taken, written and bumped, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Leave the crate's version (spec/crate.toml) and generated/CHANGELOG.md as they are.
+    #[arg(long)]
+    no_bump: bool,
+}
 
 #[derive(Args)]
 #[command(after_help = "\
@@ -128,6 +154,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen_command(args),
         Command::Diff(args) => diff_command(args),
+        Command::UpdateSpec(args) => update_spec_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -178,7 +205,7 @@ fn codegen_command(args: CodegenArgs) -> Result<(), Error> {
 }
 
 /// Ends a run that failed for a reason the generator's `Error` does not describe (a verdict
-/// that fails the build) as any failed run ends:
+/// that fails the build, an update the collection cannot supply) as any failed run ends:
 /// `error: ...` on standard error and exit code 1.
 fn fail(message: impl std::fmt::Display) -> ! {
     use std::io::Write;
@@ -229,6 +256,30 @@ fn diff_command(args: DiffArgs) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+fn update_spec_command(args: UpdateSpecArgs) -> Result<(), Error> {
+    let UpdateSpecArgs {
+        from,
+        version,
+        dry_run,
+        no_bump,
+    } = args;
+    let root = codegen::workspace_root()?;
+    let options = update_spec::Options {
+        from,
+        version,
+        dry_run,
+        bump: !no_bump,
+    };
+    match update_spec::run(&root, &options) {
+        Ok(outcome) => {
+            print!("{outcome}");
+            Ok(())
+        }
+        Err(UpdateError::Generator(error)) => Err(error),
+        Err(error @ UpdateError::At { .. }) => fail(error),
+    }
 }
 
 fn custom_job(
