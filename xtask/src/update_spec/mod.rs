@@ -145,147 +145,37 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, UpdateError> {
     let roles = roles(&spec_docs);
     let entries = collection::entries(&options.from)?;
     let documents = options.from.join(collection::DOCUMENTS);
-    // Each document of the collection that fills a role, by role.
-    let mut filled: Vec<Vec<&collection::Entry>> = vec![Vec::new(); roles.len()];
-    for entry in &entries {
-        if let Some(role) = best_role(&roles, &entry.title) {
-            filled[role].push(entry);
-        }
-    }
-    let apis: BTreeSet<&str> = roles.iter().map(|r| r.api).collect();
-    let mut available: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (role, entries) in roles.iter().zip(&filled) {
-        let versions = available.entry(role.api).or_default();
-        versions.extend(entries.iter().map(|e| e.version.as_str()));
-    }
-    if available.values().all(BTreeSet::is_empty) {
-        let titles: Vec<String> = roles
-            .iter()
-            .map(|r| r.old.doc.api.info.title.clone())
-            .collect();
-        return Err(UpdateError::at(
-            &documents,
-            format!(
-                "no document of {} (titled like {})",
-                apis.iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                titles.join(", ")
-            ),
-        ));
-    }
-    let in_order = |versions: &BTreeSet<&str>| {
-        let mut versions: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
-        versions.sort_by_key(|v| VersionOrder::of(v));
-        versions
-    };
-    let api_versions: Vec<ApiVersions> = apis
+    let filled = fill(&roles, &entries);
+    let apis = versions(&spec_docs, &roles, &filled, &documents)?;
+    let all: BTreeSet<&str> = apis
         .iter()
-        .map(|api| ApiVersions {
-            api: api.to_string(),
-            available: in_order(&available[api]),
-            newest_in_spec: newest(spec_docs.iter().filter(|d| d.api == *api)).unwrap_or_default(),
-        })
+        .flat_map(|a| a.available.iter().map(String::as_str))
         .collect();
-    let all: BTreeSet<&str> = available.values().flatten().copied().collect();
-    let version = choose_version(options.version.as_deref(), &all, &documents, &api_versions)?;
-
-    let spec_dir = root.join("spec");
-    let target = spec_dir.join(&version);
-    let taken = spec_docs
-        .iter()
-        .find(|d| d.doc.api.info.version.trim() == version);
-    if target.exists() || taken.is_some() {
-        let at = taken.map_or(format!("spec/{version}"), |d| d.doc.file.clone());
+    let version = choose_version(options.version.as_deref(), &all, &documents, &apis)?;
+    if let Some(present) = present(&spec_docs, root, &version) {
         return Err(UpdateError::at(
-            at,
+            present,
             format!("version {version} is in spec/ already; edit its documents, or remove them to take it again"),
         ));
     }
-
-    let mut notes = Vec::new();
-    let mut new_docs: Vec<NewDoc> = Vec::new();
-    for (role, entries) in roles.iter().zip(&filled) {
-        let at_version: Vec<&collection::Entry> = entries
-            .iter()
-            .copied()
-            .filter(|e| e.version == version)
-            .collect();
-        let Some(entry) = latest(&at_version)? else {
-            if available[role.api].contains(version.as_str()) {
-                notes.push(format!(
-                    "{version} has no document titled like {} ({}): spec/{version}/ has no {}",
-                    role.old.doc.api.info.title, role.old.doc.file, role.old.file_name
-                ));
-            }
-            continue;
-        };
-        new_docs.push(new_document(
-            root,
-            &options.from,
-            role,
-            entry,
-            &version,
-            &mut notes,
-        )?);
-    }
+    let (new_docs, mut notes) = take(root, &options.from, &roles, &filled, &version)?;
     for api in &apis {
-        if !available[api].contains(version.as_str()) {
-            notes.push(format!("`{api}` has no version {version}: left as it is"));
+        if !api.available.contains(&version) {
+            notes.push(format!(
+                "`{}` has no version {version}: left as it is",
+                api.api
+            ));
         }
     }
-
-    let report = verdict(&spec_docs, &api_versions, &new_docs)?;
+    let report = verdict(&spec_docs, &apis, &new_docs)?;
     let read_version = CrateVersion::read(root)?;
-    let current = read_version
-        .as_ref()
-        .map_or(FIRST_VERSION, |read| read.version.clone());
-    // The crate gains the new version's module whatever the comparison says: at least an
-    // addition.
-    let class = report
-        .verdict()
-        .class()
-        .map_or(Class::Addition, |class| class.max(Class::Addition));
-    let next = Bump::for_class(class, &current).apply(&current);
-    let (crate_version, changelog) = if options.bump {
-        let modules: Vec<String> = new_docs
-            .iter()
-            .map(|d| d.api.as_str())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .map(|api| module_path(api, &version, apis.len() > 1))
-            .collect();
-        let intro = format!(
-            "Adds HubSpot's API version {version} as {}. What changed since the newest version \
-             before it:",
-            modules.join(", ")
-        );
-        let section = diff::changelog_section(&report, &next.to_string(), Some(&intro));
-        (Some((current.clone(), next.clone())), Some(section))
-    } else {
-        (None, None)
-    };
-
-    // Everything generated in memory, with the new documents where they will be: nothing is
-    // written unless the crate generates.
-    let staging = Staging::new(&new_docs)?;
-    let mut job = codegen::default_job(root)?;
-    job.specs.extend(
-        new_docs
-            .iter()
-            .zip(&staging.paths)
-            .map(|(doc, staged)| (staged.clone(), doc.display.clone())),
-    );
-    if options.bump {
-        job.version = Some(next.clone());
-    }
-    let planned = codegen::plan(&job);
-    drop(staging);
-    planned?;
+    let release = options
+        .bump
+        .then(|| release(read_version.as_ref(), &report, &apis, &new_docs, &version));
+    check_generation(root, &new_docs, release.as_ref())?;
 
     let mut outcome = Outcome {
-        apis: api_versions,
+        apis,
         version: version.clone(),
         documents: new_docs
             .iter()
@@ -293,30 +183,212 @@ pub fn run(root: &Path, options: &Options) -> Result<Outcome, UpdateError> {
             .collect(),
         notes,
         report,
-        crate_version,
-        changelog,
+        crate_version: release
+            .as_ref()
+            .map(|r| (r.current.clone(), r.next.clone())),
+        changelog: release.as_ref().map(|r| r.section.clone()),
         generated: Vec::new(),
         dry_run: options.dry_run,
     };
-    if options.dry_run {
-        return Ok(outcome);
+    if !options.dry_run {
+        let target = root.join("spec").join(&version);
+        outcome.generated = write_and_generate(
+            root,
+            &target,
+            &new_docs,
+            release.as_ref(),
+            read_version.as_ref(),
+        )?;
     }
+    Ok(outcome)
+}
 
-    let mut written = Written::default();
-    let result = write_all(
-        root,
-        &target,
-        &new_docs,
-        &outcome,
-        read_version.as_ref(),
-        &mut written,
-    )
-    .and_then(|()| Ok(codegen::run(&codegen::default_job(root)?, false)?));
-    match result {
-        Ok(report) => {
-            outcome.generated = report.changed;
-            Ok(outcome)
+/// The documents of the collection that fill each role, by role.
+fn fill<'e>(roles: &[Role], entries: &'e [collection::Entry]) -> Vec<Vec<&'e collection::Entry>> {
+    let mut filled = vec![Vec::new(); roles.len()];
+    for entry in entries {
+        if let Some(role) = best_role(roles, &entry.title) {
+            filled[role].push(entry);
         }
+    }
+    filled
+}
+
+/// Each API of `spec/` with the versions the collection has of it; an error when the
+/// collection has no document of any.
+fn versions(
+    spec_docs: &[SpecDoc],
+    roles: &[Role],
+    filled: &[Vec<&collection::Entry>],
+    documents: &Path,
+) -> Result<Vec<ApiVersions>, UpdateError> {
+    let mut available: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (role, entries) in roles.iter().zip(filled) {
+        let versions = available.entry(role.api).or_default();
+        versions.extend(entries.iter().map(|e| e.version.as_str()));
+    }
+    if available.values().all(BTreeSet::is_empty) {
+        let apis: Vec<String> = available.keys().map(|a| format!("`{a}`")).collect();
+        let titles: Vec<&str> = roles
+            .iter()
+            .map(|r| r.old.doc.api.info.title.as_str())
+            .collect();
+        return Err(UpdateError::at(
+            documents,
+            format!(
+                "no document of {} (titled like {})",
+                apis.join(", "),
+                titles.join(", ")
+            ),
+        ));
+    }
+    Ok(available
+        .into_iter()
+        .map(|(api, versions)| {
+            let mut available: Vec<String> = versions.into_iter().map(str::to_owned).collect();
+            available.sort_by_key(|v| VersionOrder::of(v));
+            ApiVersions {
+                api: api.to_owned(),
+                available,
+                newest_in_spec: newest(spec_docs.iter().filter(|d| d.api == api))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+/// Where `spec/` already has `version`, if it does: a document of it, or its directory.
+fn present(spec_docs: &[SpecDoc], root: &Path, version: &str) -> Option<String> {
+    let taken = spec_docs
+        .iter()
+        .find(|d| d.doc.api.info.version.trim() == version);
+    match taken {
+        Some(doc) => Some(doc.doc.file.clone()),
+        None => root
+            .join("spec")
+            .join(version)
+            .exists()
+            .then(|| format!("spec/{version}")),
+    }
+}
+
+/// The new documents of `version`, one per role the collection fills, and notes on roles it
+/// leaves empty and extensions that could not be carried over.
+fn take(
+    root: &Path,
+    from: &Path,
+    roles: &[Role],
+    filled: &[Vec<&collection::Entry>],
+    version: &str,
+) -> Result<(Vec<NewDoc>, Vec<String>), UpdateError> {
+    let mut notes = Vec::new();
+    let mut new_docs = Vec::new();
+    let api_has_version = |api: &str| {
+        roles
+            .iter()
+            .zip(filled)
+            .any(|(role, entries)| role.api == api && entries.iter().any(|e| e.version == version))
+    };
+    for (role, entries) in roles.iter().zip(filled) {
+        let at_version: Vec<&collection::Entry> = entries
+            .iter()
+            .copied()
+            .filter(|e| e.version == version)
+            .collect();
+        match latest(&at_version)? {
+            Some(entry) => {
+                new_docs.push(new_document(root, from, role, entry, version, &mut notes)?)
+            }
+            None if api_has_version(role.api) => notes.push(format!(
+                "{version} has no document titled like {} ({}): spec/{version}/ has no {}",
+                role.old.doc.api.info.title, role.old.doc.file, role.old.file_name
+            )),
+            None => {}
+        }
+    }
+    Ok((new_docs, notes))
+}
+
+/// The crate's next release: its version and changelog section.
+struct Release {
+    current: semver::Version,
+    next: semver::Version,
+    section: String,
+}
+
+/// The release an update makes: the version raised as the verdict says, at least as for an
+/// addition (the crate gains the new version's module whatever the comparison says).
+fn release(
+    read: Option<&CrateVersion>,
+    report: &Report,
+    apis: &[ApiVersions],
+    new_docs: &[NewDoc],
+    version: &str,
+) -> Release {
+    let current = read.map_or(FIRST_VERSION, |read| read.version.clone());
+    let class = report
+        .verdict()
+        .class()
+        .map_or(Class::Addition, |class| class.max(Class::Addition));
+    let next = Bump::for_class(class, &current).apply(&current);
+    let modules: Vec<String> = new_docs
+        .iter()
+        .map(|d| d.api.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|api| module_path(api, version, apis.len() > 1))
+        .collect();
+    let intro = format!(
+        "Adds HubSpot's API version {version} as {}. What changed since the newest version \
+         before it:",
+        modules.join(", ")
+    );
+    let section = diff::changelog_section(report, &next.to_string(), Some(&intro));
+    Release {
+        current,
+        next,
+        section,
+    }
+}
+
+/// Generates the crate in memory with the new documents where they will be (staged outside
+/// the checkout, under their `spec/` names) and at the new version: nothing is written unless
+/// this succeeds.
+fn check_generation(
+    root: &Path,
+    new_docs: &[NewDoc],
+    release: Option<&Release>,
+) -> Result<(), UpdateError> {
+    let staging = Staging::new(new_docs)?;
+    let mut job = codegen::default_job(root)?;
+    job.specs.extend(
+        new_docs
+            .iter()
+            .zip(&staging.paths)
+            .map(|(doc, staged)| (staged.clone(), doc.display.clone())),
+    );
+    if let Some(release) = release {
+        job.version = Some(release.next.clone());
+    }
+    codegen::plan(&job)?;
+    Ok(())
+}
+
+/// Writes the documents, the crate version and the changelog, and regenerates the crate
+/// through `codegen`; if any of it fails, what was written is taken back. Returns the files
+/// codegen wrote.
+fn write_and_generate(
+    root: &Path,
+    target: &Path,
+    new_docs: &[NewDoc],
+    release: Option<&Release>,
+    read_version: Option<&CrateVersion>,
+) -> Result<Vec<String>, UpdateError> {
+    let mut written = Written::default();
+    let result = write_all(root, target, new_docs, release, read_version, &mut written)
+        .and_then(|()| Ok(codegen::run(&codegen::default_job(root)?, false)?));
+    match result {
+        Ok(report) => Ok(report.changed),
         Err(e) => {
             written.undo();
             Err(e)
@@ -668,13 +740,13 @@ impl Written {
     }
 }
 
-/// Writes the new documents, the crate version and the changelog, recording each step in
-/// `written`.
+/// Writes the new documents and, for a release, the crate version and the changelog,
+/// recording each step in `written`.
 fn write_all(
     root: &Path,
     target: &Path,
     docs: &[NewDoc],
-    outcome: &Outcome,
+    release: Option<&Release>,
     read_version: Option<&CrateVersion>,
     written: &mut Written,
 ) -> Result<(), UpdateError> {
@@ -685,28 +757,26 @@ fn write_all(
     for doc in docs {
         std::fs::write(&doc.path, &doc.text).map_err(|e| Error::io(&doc.path, e))?;
     }
-    if let Some((_, next)) = &outcome.crate_version {
-        let text = match read_version {
-            Some(read) => read.with_version(next),
-            None => CrateVersion::new_file(next),
-        };
-        written.replace(root.join(crate_version::FILE), &text)?;
+    let Some(release) = release else {
+        return Ok(());
+    };
+    let text = match read_version {
+        Some(read) => read.with_version(&release.next),
+        None => CrateVersion::new_file(&release.next),
+    };
+    written.replace(root.join(crate_version::FILE), &text)?;
+    let path = root.join(CHANGELOG);
+    let generated = root.join("generated");
+    if !generated.exists() {
+        std::fs::create_dir(&generated).map_err(|e| Error::io(&generated, e))?;
+        written.generated_dir = Some(generated);
     }
-    if let Some(section) = &outcome.changelog {
-        let path = root.join(CHANGELOG);
-        let generated = root.join("generated");
-        if !generated.exists() {
-            std::fs::create_dir(&generated).map_err(|e| Error::io(&generated, e))?;
-            written.generated_dir = Some(generated);
-        }
-        let before = match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(path, e).into()),
-        };
-        written.replace(path, &prepend(before.as_deref(), section))?;
-    }
-    Ok(())
+    let before = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(path, e).into()),
+    };
+    written.replace(path, &prepend(before.as_deref(), &release.section))
 }
 
 /// The changelog with `section` before its first release section (after its title and
