@@ -20,6 +20,8 @@ mod transfer;
 #[cfg(feature = "client")]
 mod retry;
 
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 pub mod decode;
 mod request;
 mod body;
@@ -60,3 +62,5 @@ pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL
 pub use reqwest;
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
+#[cfg(feature = "webhooks")]
+pub use webhook::{WebhookError, WebhookEvent, WebhookVerifier};
