@@ -22,4 +22,5 @@ mod robustness;
 mod round_trip;
 mod transport;
 mod up_to_date;
+mod webhooks;
 mod workers;
