@@ -5154,6 +5154,32 @@ impl crate::runtime::ObjectIds for MultiAssociatedObjectWithLabel {
     }
 }
 
+impl crate::runtime::ObjectIds
+for PublicAssociationDefinitionConfigurationCreateRequest {
+    fn object_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+impl crate::runtime::ObjectIds
+for PublicAssociationDefinitionConfigurationUpdateRequest {
+    fn object_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicAssociationDefinitionConfigurationUpdateResult {
+    fn object_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+impl crate::runtime::ObjectIds for PublicAssociationDefinitionUserConfiguration {
+    fn object_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
 impl crate::runtime::ObjectIds for PublicAssociationMultiArchive {
     fn object_ids(&self) -> Vec<&str> {
         let mut ids = Vec::new();
@@ -5231,6 +5257,12 @@ impl crate::runtime::PagedResult for PublicAssociationMultiWithLabel {
     }
 }
 
+impl crate::runtime::ObjectIds for PublicAssociationSpec {
+    fn object_ids(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
 impl crate::runtime::ObjectIds for PublicDefaultAssociation {
     fn object_ids(&self) -> Vec<&str> {
         let mut ids = Vec::new();
@@ -5293,7 +5325,7 @@ impl crate::runtime::ObjectIds for PublicFetchAssociationsBatchRequest {
     fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
         Some(crate::runtime::OwnId {
             id: self.id.as_str(),
-            keys: &["id", "fromObjectId"],
+            keys: &["id", "ids", "fromObjectId"],
         })
     }
 }
@@ -5310,7 +5342,7 @@ impl crate::runtime::ObjectIds for PublicObjectId {
     fn own_id(&self) -> Option<crate::runtime::OwnId<'_>> {
         Some(crate::runtime::OwnId {
             id: self.id.as_str(),
-            keys: &["id", "fromObjectId"],
+            keys: &["id", "ids", "fromObjectId"],
         })
     }
 }

@@ -97,6 +97,9 @@ pub struct Operation {
     pub paging: Option<Page>,
     /// When the body is a batch of inputs (`inputs: [...]`): what the batch helpers need.
     pub batch: Option<Batch>,
+    /// A CRM search (`POST .../search` with `filterGroups`, or `x-search`): paced on the
+    /// search limit of its own, and paged past HubSpot's 10,000-result cap by the client.
+    pub search: bool,
     /// Whether the request carries the client's access token.
     pub auth: Auth,
     /// The wire names of every secret the request or its answers may hold (parameters,
@@ -157,6 +160,38 @@ pub struct Batch {
     pub input_after: Option<(String, String)>,
     /// The success and 207 bodies that list results (the runtime's `BatchOutput`).
     pub outputs: Vec<BatchOutput>,
+    /// How many inputs one request may carry.
+    pub limit: BatchLimit,
+}
+
+/// The most inputs one request of a batch operation may carry (`lower/batch_limits.rs`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchLimit {
+    pub max: u32,
+    pub source: LimitSource,
+    /// A lower limit while the body asks for something costlier.
+    pub lower: Option<LowerLimit>,
+}
+
+/// Where a batch limit comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitSource {
+    /// `maxItems` on the body's `inputs`.
+    MaxItems,
+    /// `x-batch-max` on the operation.
+    Extension,
+    /// HubSpot's documented limit for this API family.
+    Table(&'static str),
+    /// A batch endpoint of a family nobody documented.
+    Default,
+}
+
+/// A lower batch limit while the body sets `field` (a non-empty list, or any other value).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LowerLimit {
+    /// The body's property, by its wire name (`propertiesWithHistory`).
+    pub field: String,
+    pub max: u32,
 }
 
 /// A batch response: results, and errors when it lists them.
@@ -653,6 +688,7 @@ impl Operation {
             idempotent: _,
             paging,
             batch,
+            search: _,
             auth: _,
             secrets: _,
         } = self;
@@ -727,6 +763,7 @@ impl Operation {
             input,
             input_after,
             outputs,
+            limit: _,
         }) = batch
         {
             input.rename(renames);

@@ -1161,6 +1161,16 @@ impl<'de> ::serde::Deserialize<'de> for ValueWithTimestamp {
     }
 }
 
+impl crate::runtime::Page for CollectionResponseWithTotalSimplePublicObject {
+    type Item = SimplePublicObject;
+    fn next_after(&self) -> Option<String> {
+        Some(self.paging.as_ref()?.next.as_ref()?.after.clone())
+    }
+    fn into_items(self) -> Vec<SimplePublicObject> {
+        self.results
+    }
+}
+
 impl crate::runtime::BatchOutput for BatchResponse {
     type Item = ::serde_json::Value;
     #[inline]

@@ -29,6 +29,7 @@ pub fn batch_archive(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(true)
+        .batch_limit(1000)
 }
 
 /// Remove specific association labels in bulk
@@ -52,6 +53,7 @@ pub fn batch_archive_labels(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(true)
+        .batch_limit(1000)
 }
 
 /// Create labeled associations in bulk
@@ -85,6 +87,7 @@ pub fn batch_create(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(true)
+        .batch_limit(1000)
 }
 
 /// Create default associations in bulk
@@ -108,6 +111,7 @@ pub fn batch_create_default(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(true)
+        .batch_limit(1000)
 }
 
 /// Set association limits in bulk
@@ -141,6 +145,7 @@ pub fn batch_create_limits(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(false)
+        .batch_limit(100)
 }
 
 /// Remove association limits in bulk
@@ -164,6 +169,7 @@ pub fn batch_purge_limits(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(true)
+        .batch_limit(100)
 }
 
 /// Read associations in bulk
@@ -197,6 +203,7 @@ pub fn batch_read(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(true)
+        .batch_limit(1000)
 }
 
 /// Update association limits in bulk
@@ -230,6 +237,7 @@ pub fn batch_update_limits(
         .path_param("toObjectType", to_object_type)
         .json(body)
         .idempotent(true)
+        .batch_limit(100)
 }
 
 /// Set association labels between two records

@@ -135,6 +135,18 @@ fn operation(op: &Operation) -> TokenStream {
         let names = &op.secrets;
         quote!(.secrets(&[#(#names),*]))
     });
+    let batch_limit = op.batch.as_ref().map(|batch| {
+        let max = proc_macro2::Literal::u32_unsuffixed(batch.limit.max);
+        let lower = batch.limit.lower.as_ref().map(|lower| {
+            let (field, max) = (
+                &lower.field,
+                proc_macro2::Literal::u32_unsuffixed(lower.max),
+            );
+            quote!(.batch_limit_when_set(#field, #max))
+        });
+        quote!(.batch_limit(#max) #lower)
+    });
+    let search = op.search.then(|| quote!(.search()));
     let query_struct = op
         .query_struct
         .as_ref()
@@ -156,6 +168,8 @@ fn operation(op: &Operation) -> TokenStream {
                 .idempotent(#idempotent)
                 #auth
                 #secrets
+                #batch_limit
+                #search
         }
     }
 }

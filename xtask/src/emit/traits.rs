@@ -181,7 +181,7 @@ fn object_ids_impl(module: &Module, name: &str, record: &RecordIds) -> Option<To
     let TypeKind::Struct(s) = &module.types.get(name)?.kind else {
         return None;
     };
-    let pushes = s
+    let mut pushes = s
         .fields
         .iter()
         .filter(|f| record.fields.contains(&f.name))
@@ -196,12 +196,20 @@ fn object_ids_impl(module: &Module, name: &str, record: &RecordIds) -> Option<To
         });
     let own_id = record.own.as_ref().map(own_id_method);
     let ty = ident(name);
+    // A struct that names no record (a create's input) has no ids to collect.
+    let body = match pushes.next() {
+        Some(first) => quote! {
+            let mut ids = Vec::new();
+            #first
+            #(#pushes)*
+            ids
+        },
+        None => quote!(Vec::new()),
+    };
     Some(quote! {
         impl crate::runtime::ObjectIds for #ty {
             fn object_ids(&self) -> Vec<&str> {
-                let mut ids = Vec::new();
-                #(#pushes)*
-                ids
+                #body
             }
             #own_id
         }

@@ -21,6 +21,10 @@ pub const X_RUST_API: &str = "x-rust-api";
 /// not fit in `extra` instead of failing the whole object.
 pub const X_LENIENT: &str = "x-lenient";
 
+/// On an operation: whether it is a CRM search (paced on the search limit, paged past
+/// 10,000 results), whatever its path and body say.
+pub const X_SEARCH: &str = "x-search";
+
 /// On a property, parameter or schema: whether its value is a credential, to be kept out
 /// of `Debug`, logs and errors, whatever its name says.
 pub const X_SECRET: &str = "x-secret";
@@ -67,6 +71,15 @@ pub(super) fn idempotent(
     at: &Pointer,
 ) -> Result<Option<bool>> {
     flag(doc, extensions, at, X_IDEMPOTENT)
+}
+
+/// `x-search`, if the extensions at `at` have it.
+pub(super) fn search(
+    doc: &Document,
+    extensions: &IndexMap<String, Value>,
+    at: &Pointer,
+) -> Result<Option<bool>> {
+    flag(doc, extensions, at, X_SEARCH)
 }
 
 /// `x-lenient`, if the extensions at `at` have it.

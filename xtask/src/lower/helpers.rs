@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 
 use openapiv3::Parameter;
 
+use crate::error::Result;
 use crate::ir::{
-    Batch, BatchOutput, Cursor, Field, FieldStep, Page, ResultPage, Struct, TypeDef, TypeRef, Types,
+    Batch, BatchLimit, BatchOutput, Cursor, Field, FieldStep, HttpMethod, Page, ResultPage, Struct,
+    TypeDef, TypeRef, Types,
 };
 
 /// HubSpot's name for a page cursor: the query parameter that asks for a page, the field of
@@ -49,17 +51,21 @@ pub(super) fn page(types: &BTreeMap<String, TypeDef>, ok: Option<&TypeRef>) -> O
     })
 }
 
-/// A batch operation's facts: its JSON body has a required `inputs` list.
+/// A batch operation's facts: its JSON body has a required `inputs` list. `limit` decides
+/// how many inputs a request may carry (`batch_limits.rs`), asked only of batches.
 pub(super) fn batch(
     types: &BTreeMap<String, TypeDef>,
     body: Option<&TypeRef>,
     ok: Option<&TypeRef>,
     partial: Option<&TypeRef>,
-) -> Option<Batch> {
-    let (_, body) = types.struct_of(body?)?;
-    let input = match &field(body, "inputs").filter(|f| f.required)?.ty {
-        TypeRef::List(item) => (**item).clone(),
-        _ => return None,
+    limit: impl FnOnce() -> Result<BatchLimit>,
+) -> Result<Option<Batch>> {
+    let Some((_, body)) = body.and_then(|body| types.struct_of(body)) else {
+        return Ok(None);
+    };
+    let input = match field(body, "inputs").filter(|f| f.required).map(|f| &f.ty) {
+        Some(TypeRef::List(item)) => (**item).clone(),
+        _ => return Ok(None),
     };
     let input_after = input
         .as_named()
@@ -74,11 +80,27 @@ pub(super) fn batch(
         .filter(|ty| ty.as_named().is_some())
         .filter_map(|ty| batch_output(types, ty))
         .collect();
-    Some(Batch {
+    Ok(Some(Batch {
         input,
         input_after,
         outputs,
-    })
+        limit: limit()?,
+    }))
+}
+
+/// Whether an operation is a CRM search: a `POST` to a path ending in `search` whose JSON
+/// body is a struct with `filterGroups` (HubSpot's `PublicObjectSearchRequest`).
+pub(super) fn is_search(
+    types: &BTreeMap<String, TypeDef>,
+    method: HttpMethod,
+    path: &str,
+    body: Option<&TypeRef>,
+) -> bool {
+    method == HttpMethod::Post
+        && path.rsplit('/').next() == Some("search")
+        && body
+            .and_then(|body| types.struct_of(body))
+            .is_some_and(|(_, body)| field(body, "filterGroups").is_some())
 }
 
 /// A batch response: required `results`, and `errors` when it has them.

@@ -9,6 +9,7 @@
 //! they sit (`{Parent}{Property}`) unless the document names them with `x-rust-name`.
 
 mod auth;
+pub mod batch_limits;
 mod bodies;
 mod cycles;
 mod extensions;

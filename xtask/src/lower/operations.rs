@@ -7,6 +7,7 @@ use openapiv3::{
 };
 
 use super::auth;
+use super::batch_limits;
 use super::bodies::is_json_media_type;
 use super::extensions;
 use super::helpers;
@@ -139,12 +140,23 @@ impl<'a> Lowerer<'a> {
         let (ok, partial) = self.lower_responses(doc, op, &type_base, &at)?;
         let types = self.types_ref();
         let ok_json = ok.as_ref().and_then(ResponseBody::json);
-        let paging = site
-            .takes_cursor()
+        let body_json = body.as_ref().and_then(|b| b.json());
+        let search = match extensions::search(doc, &op.extensions, &at)? {
+            Some(marked) => marked,
+            None => helpers::is_search(types, method, path, body_json),
+        };
+        // A search pages through `after` in its body rather than in the query.
+        let paging = (site.takes_cursor() || search)
             .then(|| helpers::page(types, ok_json))
             .flatten();
-        let body_json = body.as_ref().and_then(|b| b.json());
-        let batch = helpers::batch(types, body_json, ok_json, partial.as_ref());
+        let limit = || {
+            let schema = body
+                .as_ref()
+                .and_then(|body| json_body_schema(doc, op, &body.media_type, &at).transpose())
+                .transpose()?;
+            batch_limits::decide(doc, path, &op.extensions, &at, schema)
+        };
+        let batch = helpers::batch(types, body_json, ok_json, partial.as_ref(), limit)?;
         let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
             .unwrap_or_else(|| default_idempotence(method, path));
         let query_struct = params
@@ -172,6 +184,7 @@ impl<'a> Lowerer<'a> {
             idempotent,
             paging,
             batch,
+            search,
             auth: auth::of_operation(doc, op),
             secrets,
         })
@@ -508,4 +521,21 @@ pub(crate) fn placeholders(path: &str) -> Vec<&str> {
         rest = &rest[open + close + 1..];
     }
     out
+}
+
+/// The schema of the operation's request body in `media_type`, as written, and where it is.
+fn json_body_schema<'a>(
+    doc: &'a Document,
+    op: &'a openapiv3::Operation,
+    media_type: &str,
+    at: &Pointer,
+) -> Result<Option<(&'a ReferenceOr<openapiv3::Schema>, Pointer)>> {
+    let Some(body) = &op.request_body else {
+        return Ok(None);
+    };
+    let (body, body_at) = refs::item(doc, body, &at.join("requestBody"))?;
+    Ok(body.content.get(media_type).and_then(|content| {
+        let schema_at = body_at.join("content").join(media_type).join("schema");
+        content.schema.as_ref().map(|schema| (schema, schema_at))
+    }))
 }

@@ -22,7 +22,8 @@ use crate::ir::{
 /// How deep nested structs are searched; record ids sit one or two levels down.
 const MAX_DEPTH: usize = 8;
 
-/// Every struct the module's batch inputs and results reach that holds record ids, by name.
+/// Every struct the module's batch inputs and results reach that holds record ids, and
+/// every batch input and result struct, by name.
 pub(super) fn record_ids(
     types: &BTreeMap<String, TypeDef>,
     operations: &[Operation],
@@ -36,7 +37,13 @@ pub(super) fn record_ids(
         })
         .collect();
     let with_ids = structs_with_ids(types, &roots);
-    with_ids
+    // Every struct a batch sends or answers with is matched through `ObjectIds`, even one
+    // that names no record (a create's input): it then names none.
+    let named_roots = roots
+        .iter()
+        .filter_map(|root| types.struct_of(root).map(|(name, _)| name.to_owned()));
+    let matched: BTreeSet<String> = with_ids.iter().cloned().chain(named_roots).collect();
+    matched
         .iter()
         .filter_map(|name| {
             let (_, s) = types.struct_of(&TypeRef::Named(name.clone()))?;
@@ -164,7 +171,8 @@ fn context_keys(path: &[&Field]) -> Vec<String> {
         return vec![last.wire_name.clone()];
     }
     match path.len() {
-        1 => vec!["id".to_owned(), "fromObjectId".to_owned()],
+        // HubSpot's CRM object batches name records as `ids`.
+        1 => vec!["id".to_owned(), "ids".to_owned(), "fromObjectId".to_owned()],
         n => vec![format!("{}ObjectId", path[n - 2].wire_name)],
     }
 }
@@ -248,7 +256,7 @@ mod tests {
         );
         assert_eq!(
             own(&t, "ObjectRef"),
-            record(&[("id", false)], &["id", "fromObjectId"])
+            record(&[("id", false)], &["id", "ids", "fromObjectId"])
         );
     }
 
