@@ -1,10 +1,12 @@
-//! Any number of inputs through a batch endpoint: split into requests of at most 1,000,
-//! sent with bounded concurrency, results merged, and every input accounted for.
+//! Any number of inputs through a batch endpoint: cut into requests as large as the
+//! operation takes, sent with bounded concurrency, a request refused as too large split
+//! again, and every input accounted for; all at once (`batch`) or chunk by chunk as answers
+//! arrive (`batch_stream`), in memory bounded by the chunks in flight.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{self, Stream, StreamExt};
 
 use super::attribution::{attribute, Attribution, Verdict};
 use super::client::Client;
@@ -74,59 +76,208 @@ impl FailureReason {
     }
 }
 
+/// What became of the inputs of one chunk: those that went through, those that did not (each
+/// with its reason), and the results HubSpot returned. [`Client::batch_stream`] yields one for
+/// each chunk as its answer arrives.
+#[derive(Debug)]
+pub struct BatchChunk<I, R> {
+    pub succeeded: Vec<I>,
+    pub failures: Vec<BatchFailure<I>>,
+    pub results: Vec<R>,
+    /// Requests sent for it (more than one when HubSpot refused it as too large and it was
+    /// split), not counting retries.
+    pub requests: usize,
+}
+
+impl<I, R> Default for BatchChunk<I, R> {
+    fn default() -> Self {
+        BatchChunk {
+            succeeded: Vec::new(),
+            failures: Vec::new(),
+            results: Vec::new(),
+            requests: 0,
+        }
+    }
+}
+
 impl Client {
-    /// Sends `inputs` through a batch endpoint. `request` builds one request from at most
-    /// [`batch_size`](super::ClientBuilder::batch_size) inputs.
+    /// Sends `inputs` through a batch endpoint and reports on all of them at the end.
+    /// `request` builds one request from a chunk of inputs; see
+    /// [`batch_stream`](Self::batch_stream) for how chunks are cut and sent, and for inputs
+    /// too many to hold, or their results, in memory at once.
     pub async fn batch<I, O, F>(&self, inputs: Vec<I>, request: F) -> BatchReport<I, O::Item>
     where
-        I: ObjectIds + Clone,
+        I: ObjectIds,
         O: BatchOutput,
         O::Item: ObjectIds,
         F: Fn(&[I]) -> Request<O>,
     {
-        let size = self.batch_size();
-        let mut chunks = Vec::with_capacity(inputs.len().div_ceil(size));
-        let mut inputs = inputs.into_iter().peekable();
-        while inputs.peek().is_some() {
-            chunks.push(inputs.by_ref().take(size).collect::<Vec<I>>());
-        }
-        let requests = chunks.len();
-        let request = &request;
-        let answers: Vec<(Vec<I>, Result<O, Error>)> = stream::iter(chunks)
-            .map(|chunk| async move {
-                let answer = self.send(&request(&chunk)).await;
-                (chunk, answer)
-            })
-            .buffer_unordered(self.batch_concurrency())
-            .collect()
-            .await;
-
         let mut report = BatchReport {
             results: Vec::new(),
             failures: Vec::new(),
             succeeded: 0,
-            requests,
+            requests: 0,
         };
-        for (chunk, answer) in answers {
-            match answer {
-                Err(error) => {
+        let mut chunks = std::pin::pin!(self.batch_stream(stream::iter(inputs), request));
+        while let Some(chunk) = chunks.next().await {
+            report.succeeded += chunk.succeeded.len();
+            report.failures.extend(chunk.failures);
+            report.results.extend(chunk.results);
+            report.requests += chunk.requests;
+        }
+        report
+    }
+
+    /// Sends the inputs of any stream (`futures_util::stream::iter` makes one of an
+    /// iterator) through a batch endpoint, and yields what became of each chunk as its
+    /// answer arrives. Only the chunks in flight are held, so memory stays flat however many
+    /// inputs there are.
+    ///
+    /// Chunks hold as many inputs as the operation takes ([`Request::max_inputs`], which
+    /// generated functions declare from HubSpot's limits; 100 when a request declares none),
+    /// at most [`batch_size`](super::ClientBuilder::batch_size), and are sent
+    /// [`batch_concurrency`](super::ClientBuilder::batch_concurrency) at a time. A chunk
+    /// HubSpot refuses as too large (400 `VALIDATION_ERROR` stating the maximum; nothing of
+    /// it was applied) is split to the stated size and sent again, and the client keeps
+    /// that limit for the operation from then on, with one warning: no input fails for that.
+    pub fn batch_stream<'a, I, O, F, S>(
+        &'a self,
+        inputs: S,
+        request: F,
+    ) -> impl Stream<Item = BatchChunk<I, O::Item>> + 'a
+    where
+        S: Stream<Item = I> + 'a,
+        I: ObjectIds + 'a,
+        O: BatchOutput + 'a,
+        O::Item: ObjectIds,
+        F: Fn(&[I]) -> Request<O> + 'a,
+    {
+        let request = Arc::new(request);
+        let chunker = Chunker {
+            client: self,
+            inputs: Box::pin(inputs),
+            request: request.clone(),
+            operation: None,
+        };
+        stream::unfold(chunker, Chunker::next)
+            .map(move |chunk| send_chunk(self, request.clone(), chunk))
+            .buffer_unordered(self.batch_concurrency())
+    }
+}
+
+/// Cuts inputs into chunks as large as the operation takes, looked up for each chunk, so a
+/// limit learnt from a refusal applies to the chunks cut after it.
+struct Chunker<'a, F, S> {
+    client: &'a Client,
+    inputs: std::pin::Pin<Box<S>>,
+    request: Arc<F>,
+    /// The operation's name and declared limit, from a request for the first input.
+    operation: Option<(&'static str, Option<usize>)>,
+}
+
+impl<'a, I, O, F, S> Chunker<'a, F, S>
+where
+    S: Stream<Item = I>,
+    F: Fn(&[I]) -> Request<O>,
+{
+    async fn next(mut self) -> Option<(Vec<I>, Self)> {
+        let first = self.inputs.next().await?;
+        let (operation, declared) = *self.operation.get_or_insert_with(|| {
+            let probe = (self.request)(std::slice::from_ref(&first));
+            (probe.operation(), probe.max_inputs())
+        });
+        let size = self.client.batch_limit(operation, declared);
+        let mut chunk = Vec::with_capacity(size.min(1024));
+        chunk.push(first);
+        while chunk.len() < size {
+            match self.inputs.next().await {
+                Some(input) => chunk.push(input),
+                None => break,
+            }
+        }
+        Some((chunk, self))
+    }
+}
+
+/// Sends one chunk, splitting it (and its parts) to the size HubSpot states when it refuses
+/// one as too large, and decides for each input whether it went through.
+async fn send_chunk<I, O, F>(
+    client: &Client,
+    request: Arc<F>,
+    chunk: Vec<I>,
+) -> BatchChunk<I, O::Item>
+where
+    I: ObjectIds,
+    O: BatchOutput,
+    O::Item: ObjectIds,
+    F: Fn(&[I]) -> Request<O>,
+{
+    let mut out = BatchChunk::default();
+    let mut pieces = VecDeque::from([chunk]);
+    while let Some(piece) = pieces.pop_front() {
+        let sent = request(&piece);
+        out.requests += 1;
+        match client.send(&sent).await {
+            Ok(output) => {
+                let (results, errors) = output.into_parts();
+                account(piece, &results, &errors, &mut out);
+                out.results.extend(results);
+            }
+            Err(error) => match size_refusal(&error).filter(|max| *max < piece.len()) {
+                Some(max) => {
+                    client.learn_batch_limit(sent.operation(), max, piece.len());
+                    let mut rest = piece.into_iter();
+                    let mut parts = Vec::new();
+                    loop {
+                        let part: Vec<I> = rest.by_ref().take(max).collect();
+                        if part.is_empty() {
+                            break;
+                        }
+                        parts.push(part);
+                    }
+                    for part in parts.into_iter().rev() {
+                        pieces.push_front(part);
+                    }
+                }
+                None => {
                     let error = Arc::new(error);
-                    report
-                        .failures
-                        .extend(chunk.into_iter().map(|input| BatchFailure {
+                    out.failures
+                        .extend(piece.into_iter().map(|input| BatchFailure {
                             input,
                             reason: FailureReason::Request(error.clone()),
                         }));
                 }
-                Ok(output) => {
-                    let (results, errors) = output.into_parts();
-                    account(chunk, &results, &errors, &mut report);
-                    report.results.extend(results);
-                }
-            }
+            },
         }
-        report
     }
+    out
+}
+
+/// The most inputs HubSpot says a batch request takes, when it refused one for its size:
+/// 400 `VALIDATION_ERROR`, `The maximum number of inputs supported in a batch request [for
+/// property histories] is 50. Please reduce ...`.
+fn size_refusal(error: &Error) -> Option<usize> {
+    let Error::Api(api) = error else {
+        return None;
+    };
+    if api.status != 400
+        || api
+            .category
+            .as_deref()
+            .is_some_and(|c| c != "VALIDATION_ERROR")
+    {
+        return None;
+    }
+    const PHRASE: &str = "maximum number of inputs";
+    let message = api.message.to_ascii_lowercase();
+    let rest = &message[message.find(PHRASE)? + PHRASE.len()..];
+    let digits: String = rest
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().filter(|max| *max > 0)
 }
 
 /// Rounds of follow-up requests `batch_all_pages` makes at most, so a server that keeps
@@ -205,11 +356,11 @@ fn account<I: ObjectIds, R: ObjectIds>(
     chunk: Vec<I>,
     results: &[R],
     errors: &[serde_json::Value],
-    report: &mut BatchReport<I, R>,
+    report: &mut BatchChunk<I, R>,
 ) {
     if results.is_empty() && errors.is_empty() {
         // Endpoints that answer without a body (204) report nothing per input: all went through.
-        report.succeeded += chunk.len();
+        report.succeeded.extend(chunk);
         return;
     }
     // A result answers the input whose first id is its first id (the source record) and whose
@@ -223,23 +374,41 @@ fn account<I: ObjectIds, R: ObjectIds>(
         }
         result_ids.push(ids.into_iter().collect());
     }
-    let answered: Vec<bool> = chunk
+    let mut claimed_results = vec![false; results.len()];
+    let mut answered: Vec<bool> = chunk
         .iter()
         .map(|input| {
             let ids = input.object_ids();
-            ids.first().is_some_and(|first| {
-                by_first_id.get(first).is_some_and(|candidates| {
+            let found = ids.first().and_then(|first| {
+                by_first_id.get(first).and_then(|candidates| {
                     candidates
                         .iter()
-                        .any(|&i| ids.iter().all(|id| result_ids[i].contains(id)))
+                        .copied()
+                        .find(|&i| ids.iter().all(|id| result_ids[i].contains(id)))
                 })
-            })
+            });
+            if let Some(i) = found {
+                claimed_results[i] = true;
+            }
+            found.is_some()
         })
         .collect();
     let Attribution {
         verdicts,
         unclaimed,
     } = attribute(&chunk, errors);
+    // Inputs that name no record (a batch create's) match no result. They went through
+    // when no error is left unexplained and enough results are left unclaimed; otherwise
+    // which of them failed cannot be told, and none is counted as through.
+    let idless: Vec<usize> = (0..chunk.len())
+        .filter(|&i| chunk[i].object_ids().is_empty())
+        .collect();
+    let spare_results = claimed_results.iter().filter(|claimed| !**claimed).count();
+    if !idless.is_empty() && unclaimed.is_empty() && spare_results >= idless.len() {
+        for i in idless {
+            answered[i] = true;
+        }
+    }
     let pick = |indices: &[usize]| -> Vec<serde_json::Value> {
         indices.iter().map(|&e| errors[e].clone()).collect()
     };
@@ -247,7 +416,7 @@ fn account<I: ObjectIds, R: ObjectIds>(
 
     for ((input, answered), verdict) in chunk.into_iter().zip(answered).zip(verdicts) {
         if answered {
-            report.succeeded += 1;
+            report.succeeded.push(input);
             continue;
         }
         let reason = match verdict {

@@ -68,8 +68,13 @@ struct Inner {
     token: SecretValues,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
-    pub(crate) batch_size: usize,
-    pub(crate) batch_concurrency: usize,
+    /// Paces CRM searches, which HubSpot limits apart from the app's budget.
+    search_limiter: Limiter,
+    /// The user's ceiling on inputs per batch request.
+    batch_size: Option<usize>,
+    batch_concurrency: usize,
+    /// Batch limits learnt from HubSpot's refusals, by operation, lower than declared.
+    learnt_batch_limits: std::sync::Mutex<std::collections::HashMap<&'static str, usize>>,
 }
 
 impl fmt::Debug for Client {
@@ -101,11 +106,12 @@ pub struct ClientBuilder {
     user_agent: String,
     retry: RetryPolicy,
     rate_limit: Option<(u32, Duration)>,
+    search_rate_limit: Window,
     adapt_to_headers: bool,
     #[cfg(feature = "redis")]
     redis_rate_limit: Option<RedisRateLimit>,
     rate_limit_file: Option<PathBuf>,
-    batch_size: usize,
+    batch_size: Option<usize>,
     batch_concurrency: usize,
     http: HttpSettings,
 }
@@ -134,19 +140,28 @@ impl Default for ClientBuilder {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             retry: RetryPolicy::default(),
             rate_limit: None,
+            search_rate_limit: DEFAULT_SEARCH_RATE_LIMIT,
             adapt_to_headers: true,
             #[cfg(feature = "redis")]
             redis_rate_limit: None,
             rate_limit_file: None,
-            batch_size: MAX_BATCH_SIZE,
+            batch_size: None,
             batch_concurrency: 4,
             http: HttpSettings::default(),
         }
     }
 }
 
-/// HubSpot's limit on inputs in one batch request.
-pub const MAX_BATCH_SIZE: usize = 1000;
+/// CRM searches per second: HubSpot allows about 4 to 5 per second and token, apart from the
+/// app's budget, and its search answers may not say so in headers.
+pub const DEFAULT_SEARCH_RATE_LIMIT: Window = Window {
+    max: 4,
+    interval: Duration::from_secs(1),
+};
+
+/// Inputs per request of a batch whose request declares no limit (`Request::max_inputs`):
+/// most of HubSpot's batch endpoints take 100, and none documented fewer.
+pub const DEFAULT_BATCH_LIMIT: usize = 100;
 
 impl ClientBuilder {
     /// A builder with the token from `HUBSPOT_TOKEN` and, when set, the base URL from
@@ -204,6 +219,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends at most `max` CRM searches in any `interval` (4 a second by default), on a
+    /// budget of their own beside the app's: HubSpot limits search by itself, at about 4 to
+    /// 5 requests per second and token. Shared through the same file or Redis as the app's
+    /// budget when those are configured.
+    pub fn search_rate_limit(mut self, max: u32, interval: Duration) -> Self {
+        self.search_rate_limit = Window { max, interval };
+        self
+    }
+
     /// Whether to follow what HubSpot reports (on by default): adopt the limit in
     /// `X-HubSpot-RateLimit-Max` and `-Interval-Milliseconds`, and adapt this client's share
     /// of it to `-Remaining` and to 429s, so independent workers of one app settle under
@@ -237,9 +261,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Inputs per batch request, at most (and by default) 1,000.
+    /// A ceiling on inputs per batch request: it can lower the limit each operation
+    /// declares (HubSpot's: 100 for CRM objects, 1,000 for associations, ...) but never
+    /// raise it. None by default.
     pub fn batch_size(mut self, size: usize) -> Self {
-        self.batch_size = size.clamp(1, MAX_BATCH_SIZE);
+        self.batch_size = Some(size.max(1));
         self
     }
 
@@ -280,6 +306,7 @@ impl ClientBuilder {
     /// error says what is wrong without showing the token.
     pub fn build(self) -> Result<Client, Error> {
         let limiter = self.limiter()?;
+        let search_limiter = self.search_limiter()?;
         let authorization = match &self.token {
             Some(token) => Some(check_token(&token.0)?),
             None => None,
@@ -310,10 +337,29 @@ impl ClientBuilder {
                 token,
                 retry: self.retry,
                 limiter,
+                search_limiter,
                 batch_size: self.batch_size,
                 batch_concurrency: self.batch_concurrency,
+                learnt_batch_limits: Default::default(),
             }),
         })
+    }
+
+    /// The searches' budget: its own window, shared the way the app's budget is (a key or
+    /// file of its own beside it), never adapting to headers, which describe the app's.
+    fn search_limiter(&self) -> Result<Limiter, Error> {
+        let window = Some(self.search_rate_limit);
+        let lease = self.timeout.saturating_add(self.connect_timeout);
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.redis_rate_limit {
+            return Limiter::redis(redis.for_searches(), window, false, lease);
+        }
+        if let Some(path) = &self.rate_limit_file {
+            let mut searches = path.as_os_str().to_owned();
+            searches.push(".search");
+            return Ok(Limiter::file(searches.into(), window, false, lease));
+        }
+        Ok(Limiter::local(window, false))
     }
 
     fn limiter(&self) -> Result<Option<Limiter>, Error> {
@@ -357,8 +403,42 @@ impl Client {
         Client::builder().token(token).build()
     }
 
-    pub(crate) fn batch_size(&self) -> usize {
-        self.inner.batch_size
+    /// Inputs per request for `operation`, which declares `declared`: the least of that (or
+    /// [`DEFAULT_BATCH_LIMIT`]), the user's ceiling, and a limit HubSpot's refusals taught.
+    pub(crate) fn batch_limit(&self, operation: &str, declared: Option<usize>) -> usize {
+        let learnt = self.learnt_batch_limits().get(operation).copied();
+        let declared = declared.unwrap_or(DEFAULT_BATCH_LIMIT);
+        [Some(declared), self.inner.batch_size, learnt]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(declared)
+            .max(1)
+    }
+
+    /// HubSpot refused `tried` inputs of `operation`, saying it takes at most `max`: kept for
+    /// the rest of the client's life, with one warning when it lowers what was known.
+    pub(crate) fn learn_batch_limit(&self, operation: &'static str, max: usize, tried: usize) {
+        let mut learnt = self.learnt_batch_limits();
+        if learnt.get(operation).is_some_and(|known| *known <= max) {
+            return;
+        }
+        learnt.insert(operation, max);
+        tracing::warn!(
+            operation,
+            max,
+            tried,
+            "HubSpot takes at most {max} inputs a request for {operation}: splitting batches to that size from now on"
+        );
+    }
+
+    fn learnt_batch_limits(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<&'static str, usize>> {
+        self.inner
+            .learnt_batch_limits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn batch_concurrency(&self) -> usize {
@@ -375,11 +455,18 @@ impl Client {
         let mut rate_limited = 0;
         let mut first_rate_limited: Option<Instant> = None;
         loop {
-            let permit = match &self.inner.limiter {
+            // A search waits for its own budget first, so it holds no place in the app's
+            // meanwhile.
+            let search = match request.is_search() {
+                true => Some(self.inner.search_limiter.acquire().await),
+                false => None,
+            };
+            let app = match &self.inner.limiter {
                 Some(limiter) => Some(limiter.acquire().await),
                 None => None,
             };
-            let error = match self.attempt(request, &prepared, permit).await {
+            let permits = [search, app];
+            let error = match self.attempt(request, &prepared, permits).await {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
@@ -392,7 +479,10 @@ impl Client {
                 // The classifier leaves the daily cap out: what remains is worth waiting for,
                 // until the deadline, whatever the attempt count.
                 (Retry::RateLimit, Error::RateLimited(limited)) => {
-                    if let Some(limiter) = &self.inner.limiter {
+                    // A search's 429 is of the search limit, which is its own.
+                    if let Some(limiter) =
+                        self.inner.limiter.as_ref().filter(|_| !request.is_search())
+                    {
                         limiter.rate_limited();
                     }
                     let waited = first_rate_limited
@@ -482,14 +572,14 @@ impl Client {
     }
 
     /// One attempt: send, then read the answer (classification is `decode_response`'s).
-    /// `permit` is the attempt's place in the rate limit; it is given up as soon as the
+    /// `permits` are the attempt's places in the rate limits (a search's, the app's); it is given up as soon as the
     /// answer's headers arrive (or the attempt fails), because HubSpot has counted the
     /// request by then, so reading and decoding the body does not hold up the next send.
     async fn attempt<T>(
         &self,
         request: &Request<T>,
         prepared: &Prepared<'_>,
-        permit: Option<Permit>,
+        permits: [Option<Permit>; 2],
     ) -> Result<T, Error> {
         let operation = request.operation();
         // A body of bytes always clones (sharing them); files and streams are not on it yet.
@@ -515,11 +605,11 @@ impl Client {
         );
         let sent = self.inner.http.execute(http).await;
         // The answer has begun to arrive (or the attempt failed): the request counts from now.
-        if let Some(permit) = permit {
-            let limits = match &sent {
-                Ok(response) => RateLimitHeaders::read(response.headers()),
-                Err(_) => RateLimitHeaders::default(),
-            };
+        let limits = match &sent {
+            Ok(response) => RateLimitHeaders::read(response.headers()),
+            Err(_) => RateLimitHeaders::default(),
+        };
+        for permit in permits.into_iter().flatten() {
             permit.answered(&limits).await;
         }
         let mut response = sent.map_err(|e| transport_error(request, e))?;

@@ -175,6 +175,14 @@ pub enum Error {
     InvalidRequest(InvalidRequest),
     /// The operation needs an access token and the client has none; nothing was sent.
     TokenRequired { operation: &'static str },
+    /// A search matched more results than one query may page through (HubSpot stops at
+    /// the 10,000th), and it cannot be restarted past them: `reason` says why (its sort is
+    /// not `hs_object_id` ascending, or its filter groups leave no room for one more
+    /// filter). The next page was not asked for.
+    SearchCap {
+        operation: &'static str,
+        reason: String,
+    },
     /// The connection failed before the request was sent, or broke after.
     #[cfg(feature = "client")]
     Transport {
@@ -254,6 +262,7 @@ impl Error {
             Error::Config(_)
             | Error::InvalidRequest(_)
             | Error::TokenRequired { .. }
+            | Error::SearchCap { .. }
             | Error::Redirect { .. }
             | Error::RateLimited(_) => false,
         }
@@ -278,6 +287,7 @@ impl Error {
             Error::Config(_)
             | Error::InvalidRequest(_)
             | Error::TokenRequired { .. }
+            | Error::SearchCap { .. }
             | Error::Redirect { .. }
             | Error::Decode { .. } => Retry::Never,
         }
@@ -374,6 +384,11 @@ impl fmt::Display for Error {
                 f,
                 "{operation}: needs an access token and the client has none (set one with \
                  ClientBuilder::token); nothing was sent"
+            ),
+            Error::SearchCap { operation, reason } => write!(
+                f,
+                "{operation}: HubSpot pages a search through its first 10,000 results only, \
+                 and this one cannot be restarted past them: {reason}"
             ),
             #[cfg(feature = "client")]
             Error::Transport {

@@ -10,6 +10,8 @@ mod batch;
 #[cfg(feature = "client")]
 mod paging;
 #[cfg(feature = "client")]
+mod search;
+#[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
 mod attribution;
@@ -50,9 +52,11 @@ pub use response::ResponseHeaders;
 pub use secrets::{Redacted, RedactedValues, REDACTED};
 
 #[cfg(feature = "client")]
-pub use batch::{BatchFailure, BatchReport, FailureReason};
+pub use batch::{BatchChunk, BatchFailure, BatchReport, FailureReason};
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Token, DEFAULT_BASE_URL, MAX_BATCH_SIZE};
+pub use client::{
+    Client, ClientBuilder, Token, DEFAULT_BASE_URL, DEFAULT_BATCH_LIMIT, DEFAULT_SEARCH_RATE_LIMIT,
+};
 #[cfg(feature = "redis")]
 pub use limiter::RedisRateLimit;
 #[cfg(feature = "client")]
@@ -62,5 +66,7 @@ pub use limiter::{Limiter, Permit, RateLimitHeaders, Window, MAX_LEARNT_INTERVAL
 pub use reqwest;
 #[cfg(feature = "client")]
 pub use retry::RetryPolicy;
+#[cfg(feature = "client")]
+pub use search::{SEARCH_CAP, SEARCH_PAGE};
 #[cfg(feature = "webhooks")]
 pub use webhook::{WebhookError, WebhookEvent, WebhookVerifier};

@@ -52,7 +52,7 @@ impl fmt::Display for Method {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Auth {
     /// Sent with the token; a client without one refuses it before sending
-    /// ([`Error::TokenRequired`]). The default.
+    /// ([`Error::TokenRequired`](super::Error::TokenRequired)). The default.
     Required,
     /// Sent with the token when the client has one, without it otherwise.
     Optional,
@@ -80,7 +80,7 @@ impl<T, P> Outcome<T, P> {
 pub type Decode<T> = fn(u16, &[u8]) -> Result<T, serde_json::Error>;
 
 /// One query parameter as the request function set it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct QueryParam {
     name: &'static str,
     value: String,
@@ -112,6 +112,10 @@ pub struct Request<T> {
     auth: Auth,
     /// Wire names of parameters, fields and parts whose values are credentials.
     secrets: &'static [&'static str],
+    /// The most inputs a batch request may carry, and a lower one while the body sets a field.
+    batch_limit: Option<usize>,
+    batch_limit_when_set: Option<(&'static str, usize)>,
+    search: bool,
     decode: Decode<T>,
 }
 
@@ -156,6 +160,9 @@ impl<T> Request<T> {
             idempotent: false,
             auth: Auth::Required,
             secrets: &[],
+            batch_limit: None,
+            batch_limit_when_set: None,
+            search: false,
             decode,
         }
     }
@@ -315,6 +322,53 @@ impl<T> Request<T> {
         self
     }
 
+    /// Declares that a batch request may carry at most `max` inputs (HubSpot refuses a
+    /// larger one whole): `Client::batch` cuts inputs to fit.
+    pub fn batch_limit(mut self, max: usize) -> Self {
+        self.batch_limit = Some(max.max(1));
+        self
+    }
+
+    /// Declares a lower batch limit while the JSON body sets `field` (a non-empty list, or
+    /// any value but `null`): a batch read asking for `propertiesWithHistory` takes 50.
+    pub fn batch_limit_when_set(mut self, field: &'static str, max: usize) -> Self {
+        self.batch_limit_when_set = Some((field, max.max(1)));
+        self
+    }
+
+    /// The most inputs this request may carry, as declared for its body: `None` when
+    /// nothing was declared (not a batch, or built by hand).
+    pub fn max_inputs(&self) -> Option<usize> {
+        let lower = self.batch_limit_when_set.and_then(|(field, max)| {
+            let Some(RequestBody::Json(bytes)) = self.body() else {
+                return None;
+            };
+            let body: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+            let set = match body.get(field)? {
+                serde_json::Value::Null => false,
+                serde_json::Value::Array(items) => !items.is_empty(),
+                _ => true,
+            };
+            set.then_some(max)
+        });
+        match (self.batch_limit, lower) {
+            (Some(max), Some(lower)) => Some(max.min(lower)),
+            (max, lower) => max.or(lower),
+        }
+    }
+
+    /// Declares the request a CRM search, which HubSpot limits apart from the app's budget:
+    /// the client paces it on a budget of its own (`ClientBuilder::search_rate_limit`).
+    pub fn search(mut self) -> Self {
+        self.search = true;
+        self
+    }
+
+    /// Whether the request is a CRM search (see [`search`](Self::search)).
+    pub fn is_search(&self) -> bool {
+        self.search
+    }
+
     /// Whether the request carries the access token: [`Auth::Required`] (send
     /// `Authorization: Bearer <token>`; without a token, do not send it at all),
     /// [`Auth::Optional`] (send it if there is one), or [`Auth::Anonymous`] (never send it).
@@ -466,6 +520,40 @@ impl<T> Request<T> {
             .iter()
             .map(|(name, value)| (*name, value.as_str()));
         path.chain(self.query_pairs())
+    }
+
+    /// The JSON body, parsed; `None` without one.
+    #[cfg(feature = "client")]
+    pub(crate) fn json_body(&self) -> Option<serde_json::Value> {
+        match self.body() {
+            Some(RequestBody::Json(bytes)) => serde_json::from_slice(bytes).ok(),
+            _ => None,
+        }
+    }
+
+    /// The same request with `body` as its JSON body (a search's next page).
+    #[cfg(feature = "client")]
+    pub(crate) fn with_json_body(&self, body: &serde_json::Value) -> Request<T> {
+        Request {
+            operation: self.operation,
+            method: self.method,
+            template: self.template,
+            path_params: self.path_params.clone(),
+            query: self.query.clone(),
+            body: Some(
+                serde_json::to_vec(body)
+                    .map(RequestBody::Json)
+                    .map_err(|e| format!("the JSON does not serialise: {e}")),
+            ),
+            accept: self.accept,
+            idempotent: self.idempotent,
+            auth: self.auth,
+            secrets: self.secrets,
+            batch_limit: self.batch_limit,
+            batch_limit_when_set: self.batch_limit_when_set,
+            search: self.search,
+            decode: self.decode,
+        }
     }
 
     /// How a successful answer is read.

@@ -45,6 +45,16 @@ impl RedisRateLimit {
     }
 }
 
+impl RedisRateLimit {
+    /// The same Redis, with a key of its own for the searches' budget.
+    pub(crate) fn for_searches(&self) -> Self {
+        RedisRateLimit {
+            key: format!("{}:search", self.key),
+            ..self.clone()
+        }
+    }
+}
+
 impl fmt::Debug for RedisRateLimit {
     // The URL may carry a password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
