@@ -9,6 +9,7 @@ mod diff;
 mod examples;
 mod fixtures;
 mod http_client;
+mod limits;
 mod live_quirks;
 mod logs;
 mod many_apis;

@@ -3,7 +3,8 @@
 //!
 //! Both versions are served: `/crm/v4/...` and `/crm/associations/v4/...`, and
 //! `/crm/associations/2026-03/...` and `/crm/objects/2026-03/...`, where 2026-03 answers
-//! archive calls with 200 and a body as the 2026-03 documents say.
+//! archive calls with 200 and a body as the 2026-03 documents say. CRM object records,
+//! their batches and search, with HubSpot's limits on each, are `crm_objects.rs`'s.
 //!
 //! As the live API does, it hands out paging cursors already percent-encoded (ending in
 //! `%3D`) and reads the cursor it receives literally, so one encoded again pages wrong; and
@@ -23,6 +24,10 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::resettable::{ResetSwitch, ResettableListener};
+
+mod crm_objects;
+
+pub use crm_objects::ObjectLimits;
 
 /// A fault to inject into one response.
 #[derive(Clone, Debug)]
@@ -177,12 +182,16 @@ struct State {
     rejections: HashMap<String, Rejection>,
     /// Answer batch create with 200 instead of the documented 201.
     create_status_200: bool,
+    /// Answer batch creates without keeping what they create (benchmarks of millions).
+    forget_creations: bool,
     /// List pages point back and forth between two cursors forever.
     cycle_paging: bool,
     /// Targets per input in one batch read answer; more come as that input's next page.
     read_page_size: Option<usize>,
     /// Send this association category instead of the real one.
     category_override: Option<String>,
+    /// CRM object records, batches and searches.
+    objects: crm_objects::Objects,
     seen: Vec<Seen>,
     stats: Stats,
     /// Requests checked against the rate limit, in the order their answers were ready.
@@ -346,12 +355,52 @@ impl FakeHubSpot {
         self.with(|s| s.read_page_size = Some(size));
     }
 
+    /// Answers association batch creates as usual but keeps nothing of them, so a benchmark
+    /// of millions of inputs measures the client, not the fake's memory.
+    pub fn forget_creations(&self) {
+        self.with(|s| s.forget_creations = true);
+    }
+
     pub fn answer_create_with_200(&self) {
         self.with(|s| s.create_status_200 = true);
     }
 
     pub fn send_category(&self, category: &str) {
         self.with(|s| s.category_override = Some(category.to_owned()));
+    }
+
+    /// HubSpot's limits on CRM object batches and searches, lowered or raised.
+    pub fn object_limits(&self, limits: ObjectLimits) {
+        self.with(|s| s.objects.limits = limits);
+    }
+
+    /// Creates `count` records of `object_type`, ids in creation order.
+    pub fn seed_objects(&self, object_type: &str, count: usize) {
+        self.with(|s| s.objects.seed(object_type, count));
+    }
+
+    pub fn object_count(&self, object_type: &str) -> usize {
+        self.with(|s| s.objects.count(object_type))
+    }
+
+    /// How many records of `object_type` have `property` = `value`.
+    pub fn objects_with(&self, object_type: &str, property: &str, value: &str) -> usize {
+        self.with(|s| s.objects.count_with(object_type, property, value))
+    }
+
+    /// How many different values `property` has among the records of `object_type`.
+    pub fn objects_distinct(&self, object_type: &str, property: &str) -> usize {
+        self.with(|s| s.objects.distinct(object_type, property))
+    }
+
+    /// Inputs each CRM object batch request carried, in arrival order, refused ones too.
+    pub fn object_batch_sizes(&self) -> Vec<usize> {
+        self.with(|s| s.objects.batch_sizes.clone())
+    }
+
+    /// Searches answered, and searches refused by the search limit.
+    pub fn searches(&self) -> (usize, usize) {
+        self.with(|s| (s.objects.searches, s.objects.searches_refused))
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -439,6 +488,11 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let search = {
+        let segments: Vec<String> = uri.path().split('/').skip(1).map(decode).collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        crm_objects::is_search(&method, &segments)
+    };
     let (fault, remaining, counted) = {
         let mut s = state.lock().expect("state lock");
         s.stats.requests += 1;
@@ -473,6 +527,12 @@ async fn handle(
                     fault = Some(Fault::Status(503));
                 }
             }
+        }
+        if fault.is_none() && search && s.objects.search_refused() {
+            fault = Some(Fault::RateLimit {
+                policy: "SECONDLY",
+                retry_after: None,
+            });
         }
         let mut counted = None;
         if fault.is_none() {
@@ -582,7 +642,8 @@ async fn handle(
         }
         s.limit
     };
-    if let Some((max, interval)) = limit {
+    // Search answers carry no rate limit headers: its limit is its own.
+    if let Some((max, interval)) = limit.filter(|_| !search) {
         let headers = response.headers_mut();
         headers.insert(
             "x-hubspot-ratelimit-remaining",
@@ -629,6 +690,9 @@ fn route(
     let segments: Vec<String> = path.split('/').skip(1).map(decode).collect();
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     let mut state = state.lock().expect("state lock");
+    if let Some(response) = crm_objects::route(&mut state.objects, method, &s, body) {
+        return response;
+    }
     match (method.as_str(), s.as_slice()) {
         // Batch association calls.
         ("POST", ["crm", "v4", "associations", from, to, "batch", rest @ ..])
@@ -874,8 +938,10 @@ fn batch(
                     .filter_map(|(_, t)| label_name(state, from, to, *t))
                     .map(Value::String)
                     .collect();
-                associate(state, from, &fid, to, &tid, specs);
-                *state.created.entry(fid.clone()).or_default() += 1;
+                if !state.forget_creations {
+                    associate(state, from, &fid, to, &tid, specs);
+                    *state.created.entry(fid.clone()).or_default() += 1;
+                }
                 results.push(json!({"fromObjectTypeId": from, "fromObjectId": id_value(&fid), "toObjectTypeId": to, "toObjectId": id_value(&tid), "labels": labels}));
             }
             let mut response = batch_body(results, errors);

@@ -65,6 +65,45 @@ pub fn test_consumer(
     name: &str,
     dependencies: &str,
 ) -> Result<(), String> {
+    consumer(out, crates, source, name, dependencies, &[])
+}
+
+/// The files of the fake HubSpot (`fake_hubspot.rs` and what it uses), which a consumer's
+/// tests declare as modules of their own (`mod fake_hubspot; mod resettable;`), and the
+/// dependencies they need.
+const FAKE_HUBSPOT: &[&str] = &[
+    "fake_hubspot.rs",
+    "fake_hubspot/crm_objects.rs",
+    "resettable.rs",
+];
+const FAKE_HUBSPOT_DEPENDENCIES: &str = r#"axum = "0.8"
+fastrand = "2"
+futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"] }
+serde_json = "1"
+tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "time", "sync", "io-util"] }
+"#;
+
+/// Like [`test_consumer`], with the fake HubSpot among the consumer's sources, for code
+/// that sends requests: the crates are the user's, the server is the tests'.
+pub fn test_consumer_with_fake(
+    out: &std::path::Path,
+    crates: &[&str],
+    source: &str,
+    name: &str,
+    dependencies: &str,
+) -> Result<(), String> {
+    let dependencies = format!("{dependencies}{FAKE_HUBSPOT_DEPENDENCIES}");
+    consumer(out, crates, source, name, &dependencies, FAKE_HUBSPOT)
+}
+
+fn consumer(
+    out: &std::path::Path,
+    crates: &[&str],
+    source: &str,
+    name: &str,
+    dependencies: &str,
+    support: &[&str],
+) -> Result<(), String> {
     let consumer = out.join("consumer");
     let io = |e: std::io::Error| e.to_string();
     std::fs::create_dir_all(consumer.join("src")).map_err(io)?;
@@ -73,6 +112,11 @@ pub fn test_consumer(
         consumer.join("src/lib.rs"),
     )
     .map_err(io)?;
+    for file in support {
+        let to = consumer.join("src").join(file);
+        std::fs::create_dir_all(to.parent().expect("under src")).map_err(io)?;
+        std::fs::copy(workspace_root().join("tests/src").join(file), to).map_err(io)?;
+    }
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dev-dependencies]\n{dependencies}"
     );
