@@ -13,7 +13,7 @@ pub mod batch_limits;
 mod bodies;
 mod cycles;
 mod extensions;
-mod helpers;
+mod pages_and_batches;
 mod operations;
 mod quirks;
 mod record_ids;

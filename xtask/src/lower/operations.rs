@@ -10,7 +10,7 @@ use super::auth;
 use super::batch_limits;
 use super::bodies::is_json_media_type;
 use super::extensions;
-use super::helpers;
+use super::pages_and_batches;
 use super::refs;
 use super::schema::{AsSchema, Hint, Lowerer};
 use super::secrets;
@@ -47,7 +47,7 @@ impl<'a> Site<'a> {
 
     /// Whether the operation asks for the page after a cursor.
     fn takes_cursor(&self) -> bool {
-        self.params.iter().any(|(p, _)| helpers::is_cursor(p))
+        self.params.iter().any(|(p, _)| pages_and_batches::is_cursor(p))
     }
 
     /// The path item's parameters and the operation's, which replace those of the same name
@@ -143,11 +143,11 @@ impl<'a> Lowerer<'a> {
         let body_json = body.as_ref().and_then(|b| b.json());
         let search = match extensions::search(doc, &op.extensions, &at)? {
             Some(marked) => marked,
-            None => helpers::is_search(types, method, path, body_json),
+            None => pages_and_batches::is_search(types, method, path, body_json),
         };
         // A search pages through `after` in its body rather than in the query.
         let paging = (site.takes_cursor() || search)
-            .then(|| helpers::page(types, ok_json))
+            .then(|| pages_and_batches::page(types, ok_json))
             .flatten();
         let limit = || {
             let schema = body
@@ -156,7 +156,7 @@ impl<'a> Lowerer<'a> {
                 .transpose()?;
             batch_limits::decide(doc, path, &op.extensions, &at, schema)
         };
-        let batch = helpers::batch(types, body_json, ok_json, partial.as_ref(), limit)?;
+        let batch = pages_and_batches::batch(types, body_json, ok_json, partial.as_ref(), limit)?;
         let idempotent = extensions::idempotent(doc, &op.extensions, &at)?
             .unwrap_or_else(|| default_idempotence(method, path));
         let query_struct = params
@@ -291,7 +291,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
-                cursor: helpers::is_paging_cursor(param),
+                cursor: pages_and_batches::is_paging_cursor(param),
                 secret,
             };
             match location {
