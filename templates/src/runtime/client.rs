@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use tokio::time::Instant;
 
+use super::credentials::{bearer, describe, AccessToken, OAuth, Token, TokenSource};
 use super::error::{Error, InvalidRequest, Retry};
 #[cfg(feature = "redis")]
 use super::limiter::RedisRateLimit;
@@ -20,34 +21,6 @@ use super::transfer::{self, Piece, Plan};
 
 /// HubSpot's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.hubapi.com";
-
-/// A private-app or OAuth access token. Its `Debug` never shows the value.
-#[derive(Clone)]
-pub struct Token(String);
-
-impl Token {
-    pub fn new(token: impl Into<String>) -> Self {
-        Token(token.into())
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
-
-impl From<String> for Token {
-    fn from(token: String) -> Self {
-        Token(token)
-    }
-}
-
-impl From<&str> for Token {
-    fn from(token: &str) -> Self {
-        Token(token.to_owned())
-    }
-}
 
 /// Sends requests to HubSpot. Cheap to clone; clones share connections and the rate limiter.
 ///
@@ -62,9 +35,9 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    /// `Bearer <token>`, marked sensitive so it is never printed; `None` without a token.
-    authorization: Option<HeaderValue>,
-    /// The token, to take it out of anything an answer echoes.
+    /// What goes in `Authorization`.
+    credentials: Credentials,
+    /// A fixed token, to take it out of anything an answer echoes.
     token: SecretValues,
     retry: RetryPolicy,
     limiter: Option<Limiter>,
@@ -77,18 +50,32 @@ struct Inner {
     learnt_batch_limits: std::sync::Mutex<std::collections::HashMap<&'static str, usize>>,
 }
 
+/// Where the access token comes from.
+#[derive(Clone)]
+enum Credentials {
+    /// No token: only operations that take none can be sent.
+    None,
+    /// `Bearer <token>` of a private app (or an access token given as is), marked sensitive.
+    Fixed(HeaderValue),
+    /// Asked before each attempt: OAuth refreshes, or the application's own source.
+    Source(Arc<dyn TokenSource>),
+}
+
+impl Credentials {
+    fn shown(&self) -> &'static str {
+        match self {
+            Credentials::None => "none",
+            Credentials::Fixed(_) => "<redacted>",
+            Credentials::Source(_) => "<from a token source>",
+        }
+    }
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field(
-                "token",
-                &if self.inner.authorization.is_some() {
-                    "<redacted>"
-                } else {
-                    "none"
-                },
-            )
+            .field("token", &self.inner.credentials.shown())
             .field("retry", &self.inner.retry)
             .field("batch_size", &self.inner.batch_size)
             .field("batch_concurrency", &self.inner.batch_concurrency)
@@ -100,6 +87,8 @@ impl fmt::Debug for Client {
 #[derive(Debug)]
 pub struct ClientBuilder {
     token: Option<Token>,
+    oauth: Option<OAuth>,
+    token_source: Option<SourceSetting>,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -114,6 +103,16 @@ pub struct ClientBuilder {
     batch_size: Option<usize>,
     batch_concurrency: usize,
     http: HttpSettings,
+}
+
+/// The application's token source. Its `Debug` says only that there is one.
+#[derive(Clone)]
+struct SourceSetting(Arc<dyn TokenSource>);
+
+impl fmt::Debug for SourceSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSource { .. }")
+    }
 }
 
 /// The user's `reqwest::ClientBuilder`, if one was given. Its `Debug` shows no settings: a
@@ -134,6 +133,8 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             token: None,
+            oauth: None,
+            token_source: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
@@ -151,6 +152,10 @@ impl Default for ClientBuilder {
         }
     }
 }
+
+/// How many times one request is sent again after HubSpot refused its access token as
+/// expired, each time with a newer one.
+const MAX_TOKEN_REFRESHES: usize = 3;
 
 /// CRM searches per second: HubSpot allows about 4 to 5 per second and token, apart from the
 /// app's budget, and its search answers may not say so in headers.
@@ -181,6 +186,25 @@ impl ClientBuilder {
     /// operation that takes one. Without it, only operations that need no token can be sent.
     pub fn token(mut self, token: impl Into<Token>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// An OAuth app's installation: the client gets and refreshes its own access tokens at
+    /// HubSpot's token endpoint, ahead of expiry and once more when HubSpot answers 401
+    /// `EXPIRED_AUTHENTICATION` (that request was not applied, and is sent again with the
+    /// new token), one refresh at a time however many requests wait for it. A refresh
+    /// HubSpot refuses for good (a revoked refresh token, an uninstalled app) fails every
+    /// request with [`Error::TokenRefresh`]; see [`OAuth::on_refresh`] to keep new tokens.
+    pub fn oauth(mut self, oauth: OAuth) -> Self {
+        self.oauth = Some(oauth);
+        self
+    }
+
+    /// Access tokens from the application's own source (tokens kept elsewhere), asked
+    /// before each attempt; when HubSpot answers 401 `EXPIRED_AUTHENTICATION`, it is asked
+    /// once more with the refused token, and the request is sent again.
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.token_source = Some(SourceSetting(Arc::new(source)));
         self
     }
 
@@ -307,13 +331,9 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let limiter = self.limiter()?;
         let search_limiter = self.search_limiter()?;
-        let authorization = match &self.token {
-            Some(token) => Some(check_token(&token.0)?),
-            None => None,
-        };
         let mut token = SecretValues::default();
-        if let Some(Token(value)) = &self.token {
-            token.add(value);
+        if let Some(fixed) = &self.token {
+            token.add(fixed.expose_secret());
         }
         let user_agent = check_user_agent(&self.user_agent)?;
         check_base_url(&self.base_url)?;
@@ -329,11 +349,24 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let credentials = match (self.token, self.oauth, self.token_source) {
+            (None, None, None) => Credentials::None,
+            (Some(fixed), None, None) => Credentials::Fixed(bearer(fixed.expose_secret())?),
+            (None, Some(oauth), None) => {
+                Credentials::Source(Arc::new(oauth.into_source(http.clone(), &self.base_url)?))
+            }
+            (None, None, Some(SourceSetting(source))) => Credentials::Source(source),
+            _ => {
+                return Err(Error::Config(
+                    "more than one of a token, OAuth and a token source: choose one".to_owned(),
+                ))
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url: self.base_url,
-                authorization,
+                credentials,
                 token,
                 retry: self.retry,
                 limiter,
@@ -454,7 +487,24 @@ impl Client {
         // 429s are retried by time, not by `max_attempts`.
         let mut rate_limited = 0;
         let mut first_rate_limited: Option<Instant> = None;
+        // The access token HubSpot refused as expired: the next attempt asks past it.
+        let mut expired: Option<AccessToken> = None;
+        let mut refreshes = 0;
         loop {
+            let token = match &prepared.token_source {
+                Some(source) => match source.access_token(expired.take().as_ref()).await {
+                    Ok(token) => Some(token),
+                    Err(error) => match error.retry() {
+                        Retry::Backoff if retries + 1 < self.inner.retry.max_attempts => {
+                            retries += 1;
+                            tokio::time::sleep(self.inner.retry.backoff(retries - 1)).await;
+                            continue;
+                        }
+                        _ => return Err(error),
+                    },
+                },
+                None => None,
+            };
             // A search waits for its own budget first, so it holds no place in the app's
             // meanwhile.
             let search = match request.is_search() {
@@ -466,10 +516,26 @@ impl Client {
                 None => None,
             };
             let permits = [search, app];
-            let error = match self.attempt(request, &prepared, permits).await {
+            let error = match self
+                .attempt(request, &prepared, permits, token.as_ref())
+                .await
+            {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
+            // An access token that expired on the way: HubSpot applied nothing, so the
+            // request goes again at once with another (a few times at most, should each new
+            // one be spent before this request gets to use it).
+            if let Some(token) = token {
+                if error.is_expired_authentication()
+                    && prepared.replayable
+                    && refreshes < MAX_TOKEN_REFRESHES
+                {
+                    refreshes += 1;
+                    expired = Some(token);
+                    continue;
+                }
+            }
             // A stream is read as it is sent: the attempt took it, and there is no other.
             if !prepared.replayable {
                 return Err(error);
@@ -522,14 +588,14 @@ impl Client {
     fn prepare<'r, T>(&self, request: &'r Request<T>) -> Result<Prepared<'r>, Error> {
         request.validate()?;
         // Only ever to the configured base URL, and only for operations that take it.
-        let authorization = match (request.authentication(), &self.inner.authorization) {
-            (Auth::Anonymous, _) => None,
-            (Auth::Required, None) => {
+        let credentials = match (request.authentication(), &self.inner.credentials) {
+            (Auth::Anonymous, _) => &Credentials::None,
+            (Auth::Required, Credentials::None) => {
                 return Err(Error::TokenRequired {
                     operation: request.operation(),
                 })
             }
-            (Auth::Required | Auth::Optional, authorization) => authorization.clone(),
+            (Auth::Required | Auth::Optional, credentials) => credentials,
         };
         let url = format!("{}{}", self.inner.base_url, request.path_and_query()?);
         let url = reqwest::Url::parse(&url).map_err(|e| InvalidRequest {
@@ -551,9 +617,15 @@ impl Client {
         };
         let mut http = reqwest::Request::new(method, url);
         let headers = http.headers_mut();
-        if let Some(authorization) = authorization {
-            headers.insert(AUTHORIZATION, authorization);
-        }
+        let token_source = match credentials {
+            Credentials::None => None,
+            Credentials::Fixed(authorization) => {
+                headers.insert(AUTHORIZATION, authorization.clone());
+                None
+            }
+            // Each attempt asks for its token: it may have been refreshed in between.
+            Credentials::Source(source) => Some(source.clone()),
+        };
         headers.insert(ACCEPT, header("accepted media type", request.accepts())?);
         let mut pieces = None;
         if let Some(body) = request.body() {
@@ -568,6 +640,7 @@ impl Client {
             replayable: pieces.as_deref().is_none_or(transfer::replayable),
             http,
             pieces,
+            token_source,
         })
     }
 
@@ -580,6 +653,7 @@ impl Client {
         request: &Request<T>,
         prepared: &Prepared<'_>,
         permits: [Option<Permit>; 2],
+        token: Option<&AccessToken>,
     ) -> Result<T, Error> {
         let operation = request.operation();
         // A body of bytes always clones (sharing them); files and streams are not on it yet.
@@ -587,6 +661,14 @@ impl Client {
             operation,
             message: "the request body cannot be sent twice".to_owned(),
         })?;
+        let mut secrets = None;
+        if let Some(token) = token {
+            let value = token.token.expose_secret();
+            http.headers_mut().insert(AUTHORIZATION, bearer(value)?);
+            let mut token = SecretValues::default();
+            token.add(value);
+            secrets = Some(token);
+        }
         if let Some(pieces) = &prepared.pieces {
             let (body, length) = transfer::attempt_body(pieces)
                 .await
@@ -626,6 +708,9 @@ impl Client {
             .map_err(|mut error| {
                 // Should HubSpot ever repeat the token, it goes no further.
                 error.scrub(&self.inner.token);
+                if let Some(secrets) = &secrets {
+                    error.scrub(secrets);
+                }
                 error
             })
     }
@@ -637,44 +722,13 @@ struct Prepared<'r> {
     http: reqwest::Request,
     /// The pieces of a body with files or a stream, which each attempt reads anew.
     pieces: Option<Vec<Piece<'r>>>,
+    /// Where each attempt's access token comes from, when it is not fixed.
+    token_source: Option<Arc<dyn TokenSource>>,
     /// No stream in the body: it can be sent again.
     replayable: bool,
 }
 
-/// Names a character that cannot go into a header, without showing the text around it.
-fn describe(c: char) -> &'static str {
-    match c {
-        '\n' => "a line break",
-        '\r' => "a carriage return",
-        '\t' => "a tab",
-        ' ' => "a space",
-        c if c.is_control() => "a control character",
-        c if !c.is_ascii() => "a non-ASCII character",
-        _ => "a character headers cannot carry",
-    }
-}
-
-/// The `Authorization` header for `token`: printable ASCII without spaces, as bearer tokens
-/// are. The error gives the position and kind of the first bad character, never the token.
-fn check_token(token: &str) -> Result<HeaderValue, Error> {
-    if token.is_empty() {
-        return Err(Error::Config("the access token is empty".to_owned()));
-    }
-    if let Some((at, c)) = token.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
-        let position = token[..at].chars().count() + 1;
-        let length = token.chars().count();
-        return Err(Error::Config(format!(
-            "the access token contains {} (character {position} of {length}); a token is \
-             printable ASCII without spaces: was it read with a trailing newline?",
-            describe(c)
-        )));
-    }
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
-        .map_err(|_| Error::Config("the access token cannot be sent in a header".to_owned()))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
+/// The user agent as a header, or what keeps it from being one.
 fn check_user_agent(user_agent: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(user_agent).map_err(|_| {
         let problem = match user_agent
@@ -774,16 +828,16 @@ mod tests {
 
     #[test]
     fn a_token_that_cannot_be_sent_is_refused_without_being_shown() {
-        let message = config_error(check_token("s3cr3t\nX: y"));
+        let message = config_error(bearer("s3cr3t\nX: y"));
         assert_eq!(
             message,
             "the access token contains a line break (character 7 of 11); a token is printable \
              ASCII without spaces: was it read with a trailing newline?"
         );
-        assert!(config_error(check_token("s3cr3t ")).contains("a space (character 7 of 7)"));
-        assert!(config_error(check_token("s3crét")).contains("a non-ASCII character"));
-        assert_eq!(config_error(check_token("")), "the access token is empty");
-        let value = check_token("pat-na1-abc").unwrap();
+        assert!(config_error(bearer("s3cr3t ")).contains("a space (character 7 of 7)"));
+        assert!(config_error(bearer("s3crét")).contains("a non-ASCII character"));
+        assert_eq!(config_error(bearer("")), "the access token is empty");
+        let value = bearer("pat-na1-abc").unwrap();
         assert!(value.is_sensitive());
         assert_eq!(value, "Bearer pat-na1-abc");
     }

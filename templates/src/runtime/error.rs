@@ -175,6 +175,12 @@ pub enum Error {
     InvalidRequest(InvalidRequest),
     /// The operation needs an access token and the client has none; nothing was sent.
     TokenRequired { operation: &'static str },
+    /// The OAuth access token could not be refreshed: `reason` says what the token endpoint
+    /// answered or what failed on the way. When `permanent` (a revoked refresh token, an
+    /// uninstalled app, wrong credentials), every request fails with it until the app is
+    /// authorized again; otherwise a later try may work. Nothing was sent.
+    #[cfg(feature = "client")]
+    TokenRefresh { reason: String, permanent: bool },
     /// A search matched more results than one query may page through (HubSpot stops at
     /// the 10,000th), and it cannot be restarted past them: `reason` says why (its sort is
     /// not `hs_object_id` ascending, or its filter groups leave no room for one more
@@ -265,7 +271,16 @@ impl Error {
             | Error::SearchCap { .. }
             | Error::Redirect { .. }
             | Error::RateLimited(_) => false,
+            #[cfg(feature = "client")]
+            Error::TokenRefresh { .. } => false,
         }
+    }
+
+    /// Whether HubSpot refused the request's access token as expired (401
+    /// `EXPIRED_AUTHENTICATION`): nothing was applied, and it may go again with another.
+    pub fn is_expired_authentication(&self) -> bool {
+        matches!(self, Error::Api(e)
+            if e.status == 401 && e.category.as_deref() == Some("EXPIRED_AUTHENTICATION"))
     }
 
     /// Whether to try again, and how long to wait.
@@ -290,6 +305,8 @@ impl Error {
             | Error::SearchCap { .. }
             | Error::Redirect { .. }
             | Error::Decode { .. } => Retry::Never,
+            #[cfg(feature = "client")]
+            Error::TokenRefresh { permanent, .. } => backoff_if(!permanent),
         }
     }
 
@@ -384,6 +401,17 @@ impl fmt::Display for Error {
                 f,
                 "{operation}: needs an access token and the client has none (set one with \
                  ClientBuilder::token); nothing was sent"
+            ),
+            #[cfg(feature = "client")]
+            Error::TokenRefresh { reason, permanent } => write!(
+                f,
+                "could not refresh the OAuth access token: {reason}{}; nothing was sent",
+                if *permanent {
+                    " (refused for good: the refresh token was revoked, the app uninstalled, or \
+                     the app's credentials are wrong; authorize the app again)"
+                } else {
+                    ""
+                }
             ),
             Error::SearchCap { operation, reason } => write!(
                 f,

@@ -16,6 +16,8 @@ mod client;
 #[cfg(feature = "client")]
 mod attribution;
 #[cfg(feature = "client")]
+mod credentials;
+#[cfg(feature = "client")]
 mod limiter;
 #[cfg(feature = "client")]
 mod transfer;
@@ -55,8 +57,10 @@ pub use secrets::{Redacted, RedactedValues, REDACTED};
 pub use batch::{BatchChunk, BatchFailure, BatchReport, FailureReason};
 #[cfg(feature = "client")]
 pub use client::{
-    Client, ClientBuilder, Token, DEFAULT_BASE_URL, DEFAULT_BATCH_LIMIT, DEFAULT_SEARCH_RATE_LIMIT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_BATCH_LIMIT, DEFAULT_SEARCH_RATE_LIMIT,
 };
+#[cfg(feature = "client")]
+pub use credentials::{AccessToken, OAuth, Token, TokenFuture, TokenSet, TokenSource};
 #[cfg(feature = "redis")]
 pub use limiter::RedisRateLimit;
 #[cfg(feature = "client")]
