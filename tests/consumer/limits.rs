@@ -5,10 +5,10 @@
 //! second. `tests/it/limits.rs` generates the crate next to this one and runs these tests.
 
 #[cfg(test)]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod fake_hubspot;
 #[cfg(test)]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod resettable;
 
 #[cfg(test)]

@@ -82,4 +82,45 @@ async fn the_examples_work() {
 
     let page = run(&server, "paginate", &["11"]).await;
     assert_eq!(page, "21 []\n22 []\n");
+
+    // An OAuth job whose tokens last two requests each: it refreshes as it goes, keeps
+    // every new token set in its file, and a second run starts from what the first kept.
+    let oauth = FakeHubSpot::start();
+    oauth.oauth_expiry(tests::fake_hubspot::Expiry::AfterRequests(2));
+    let file = std::env::temp_dir().join(format!("oauth-job-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let job = |server: &FakeHubSpot| {
+        let (path, base_url, file) = (example("oauth_job"), server.base_url.clone(), file.clone());
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(path)
+                .args(["5000", file.to_str().unwrap()])
+                .env("HUBSPOT_BASE_URL", base_url)
+                .env("HUBSPOT_CLIENT_ID", tests::fake_hubspot::CLIENT_ID)
+                .env("HUBSPOT_CLIENT_SECRET", tests::fake_hubspot::CLIENT_SECRET)
+                .env("HUBSPOT_REFRESH_TOKEN", tests::fake_hubspot::REFRESH_TOKEN)
+                .output()
+                .expect("oauth_job runs")
+        })
+    };
+    let first = job(&oauth).await.unwrap();
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        out.starts_with("5000 associated in 5 requests, 0 failed"),
+        "{out}"
+    );
+    // A token for the first two requests, then one for each two after: three in all.
+    assert_eq!(oauth.oauth_refreshes(), (3, 0));
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let second = job(&oauth).await.unwrap();
+    let out = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        out.starts_with("5000 associated"),
+        "{out}: {}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    // The second run used the kept refresh token (the first one was retired by rotation).
+    assert!(kept["refresh_token"].as_str().unwrap() != tests::fake_hubspot::REFRESH_TOKEN);
+    assert_eq!(oauth.oauth_refreshes().1, 0, "no refresh refused");
+    std::fs::remove_file(&file).unwrap();
 }

@@ -15,6 +15,7 @@ mod logs;
 mod many_apis;
 mod models;
 mod names;
+mod oauth;
 mod partial;
 mod published;
 mod reference_docs;

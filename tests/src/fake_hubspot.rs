@@ -26,8 +26,10 @@ use serde_json::{json, Value};
 use crate::resettable::{ResetSwitch, ResettableListener};
 
 mod crm_objects;
+mod oauth;
 
 pub use crm_objects::ObjectLimits;
+pub use oauth::{Expiry, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN};
 
 /// A fault to inject into one response.
 #[derive(Clone, Debug)]
@@ -192,6 +194,8 @@ struct State {
     category_override: Option<String>,
     /// CRM object records, batches and searches.
     objects: crm_objects::Objects,
+    /// OAuth access and refresh tokens.
+    oauth: oauth::OAuthState,
     seen: Vec<Seen>,
     stats: Stats,
     /// Requests checked against the rate limit, in the order their answers were ready.
@@ -369,6 +373,26 @@ impl FakeHubSpot {
         self.with(|s| s.category_override = Some(category.to_owned()));
     }
 
+    /// When the OAuth access tokens this fake issues expire.
+    pub fn oauth_expiry(&self, expiry: Expiry) {
+        self.with(|s| s.oauth.expiry = expiry);
+    }
+
+    /// An OAuth access token issued now, as if by an earlier refresh.
+    pub fn issue_access_token(&self) -> String {
+        self.with(|s| s.oauth.issue())
+    }
+
+    /// Every refresh token stops working, as when the app is uninstalled.
+    pub fn revoke_refresh_tokens(&self) {
+        self.with(|s| s.oauth.revoke());
+    }
+
+    /// Refreshes granted, and refused.
+    pub fn oauth_refreshes(&self) -> (usize, usize) {
+        self.with(|s| (s.oauth.refreshes, s.oauth.refused_refreshes))
+    }
+
     /// HubSpot's limits on CRM object batches and searches, lowered or raised.
     pub fn object_limits(&self, limits: ObjectLimits) {
         self.with(|s| s.objects.limits = limits);
@@ -505,14 +529,29 @@ async fn handle(
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
         });
-        if headers.get("authorization").and_then(|v| v.to_str().ok())
-            != Some(format!("Bearer {}", s.token).as_str())
-        {
-            return error(
-                401,
-                "INVALID_AUTHENTICATION",
-                "Authentication credentials not found.",
-            );
+        // The token endpoint takes the app's credentials in its form, not a bearer token.
+        if method == Method::POST && oauth::is_token_endpoint(uri.path()) {
+            return s.oauth.token_endpoint(&body);
+        }
+        let bearer = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let verdict = match bearer {
+            Some(token) if token == s.token => oauth::Bearer::Valid,
+            Some(token) => s.oauth.check(token),
+            None => oauth::Bearer::Unknown,
+        };
+        match verdict {
+            oauth::Bearer::Valid => {}
+            oauth::Bearer::Expired => return oauth::expired(),
+            oauth::Bearer::Unknown => {
+                return error(
+                    401,
+                    "INVALID_AUTHENTICATION",
+                    "Authentication credentials not found.",
+                )
+            }
         }
         let mut fault = s.queued.pop_front();
         if fault.is_none() {

@@ -68,14 +68,20 @@ pub fn test_consumer(
     consumer(out, crates, source, name, dependencies, &[])
 }
 
-/// The files of the fake HubSpot (`fake_hubspot.rs` and what it uses), which a consumer's
-/// tests declare as modules of their own (`mod fake_hubspot; mod resettable;`), and the
-/// dependencies they need.
-const FAKE_HUBSPOT: &[&str] = &[
-    "fake_hubspot.rs",
-    "fake_hubspot/crm_objects.rs",
-    "resettable.rs",
-];
+/// The files of the fake HubSpot (`fake_hubspot.rs`, its modules in `fake_hubspot/`, and
+/// `resettable.rs`), which a consumer's tests declare as modules of their own
+/// (`mod fake_hubspot; mod resettable;`), relative to `tests/src`.
+fn fake_hubspot_files() -> Result<Vec<String>, String> {
+    let dir = workspace_root().join("tests/src/fake_hubspot");
+    let mut files = vec!["fake_hubspot.rs".to_owned(), "resettable.rs".to_owned()];
+    for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let name = entry.map_err(|e| e.to_string())?.file_name();
+        files.push(format!("fake_hubspot/{}", name.to_string_lossy()));
+    }
+    Ok(files)
+}
+
+/// What the fake HubSpot's files need.
 const FAKE_HUBSPOT_DEPENDENCIES: &str = r#"axum = "0.8"
 fastrand = "2"
 futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"] }
@@ -93,7 +99,9 @@ pub fn test_consumer_with_fake(
     dependencies: &str,
 ) -> Result<(), String> {
     let dependencies = format!("{dependencies}{FAKE_HUBSPOT_DEPENDENCIES}");
-    consumer(out, crates, source, name, &dependencies, FAKE_HUBSPOT)
+    let files = fake_hubspot_files()?;
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    consumer(out, crates, source, name, &dependencies, &files)
 }
 
 fn consumer(
