@@ -64,13 +64,14 @@ fn main() {
             }
             let line: serde_json::Value =
                 serde_json::from_slice(&output.stdout).expect("one JSON line");
+            let count = |name: &str| line[name].as_u64().unwrap_or_default();
             println!(
                 "{:<7} {:>11} {:>11} {:>7} {:>9} {:>13.1} {:>10.1}",
                 mode,
-                line["inputs"],
-                line["succeeded"],
-                line["failed"],
-                line["requests"],
+                count("inputs"),
+                count("succeeded"),
+                count("failed"),
+                count("requests"),
                 line["peak_rss_kb"].as_f64().unwrap_or(f64::NAN) / 1024.0,
                 line["elapsed_ms"].as_f64().unwrap_or(f64::NAN) / 1000.0,
             );
