@@ -47,7 +47,9 @@ impl<'a> Site<'a> {
 
     /// Whether the operation asks for the page after a cursor.
     fn takes_cursor(&self) -> bool {
-        self.params.iter().any(|(p, _)| pages_and_batches::is_cursor(p))
+        self.params
+            .iter()
+            .any(|(p, _)| pages_and_batches::is_cursor(p))
     }
 
     /// The path item's parameters and the operation's, which replace those of the same name
