@@ -6,6 +6,7 @@
 
 /// Who defined the association type; HubSpot may send values not listed here.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssociationCategory {
     /// `HUBSPOT_DEFINED`
     HubspotDefined,
@@ -97,6 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociationCategory {
 ///
 /// Schema `AssociationSpec`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationSpec {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub association_category: AssociationCategory,
@@ -189,6 +191,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpec {
 ///
 /// Schema `AssociationSpecWithLabel`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct AssociationSpecWithLabel {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
@@ -215,6 +218,24 @@ impl AssociationSpecWithLabel {
             type_id: type_id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `from_object_type_id`.
+    pub fn with_from_object_type_id(mut self, value: impl Into<String>) -> Self {
+        self.from_object_type_id = Some(value.into());
+        self
+    }
+
+    /// Sets `label`.
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `to_object_type_id`.
+    pub fn with_to_object_type_id(mut self, value: impl Into<String>) -> Self {
+        self.to_object_type_id = Some(value.into());
+        self
     }
 }
 
@@ -308,6 +329,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociationSpecWithLabel {
 ///
 /// Schema `BatchInputPublicAssociationDefinitionConfigurationCreateRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchInputPublicAssociationDefinitionConfigurationCreateRequest {
     /// One entry per association type.
     pub inputs: Vec<PublicAssociationDefinitionConfigurationCreateRequest>,
@@ -381,6 +403,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationDefinitionCon
 ///
 /// Schema `BatchInputPublicAssociationDefinitionConfigurationUpdateRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchInputPublicAssociationDefinitionConfigurationUpdateRequest {
     /// One entry per association type.
     pub inputs: Vec<PublicAssociationDefinitionConfigurationUpdateRequest>,
@@ -454,6 +477,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationDefinitionCon
 ///
 /// Schema `BatchInputPublicAssociationMultiArchive`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchInputPublicAssociationMultiArchive {
     /// One entry per source record.
     pub inputs: Vec<PublicAssociationMultiArchive>,
@@ -525,6 +549,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiArchive 
 ///
 /// Schema `BatchInputPublicAssociationMultiPost`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchInputPublicAssociationMultiPost {
     /// One entry per record pair.
     pub inputs: Vec<PublicAssociationMultiPost>,
@@ -596,6 +621,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationMultiPost {
 ///
 /// Schema `BatchInputPublicAssociationSpec`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchInputPublicAssociationSpec {
     /// One entry per association type.
     pub inputs: Vec<PublicAssociationSpec>,
@@ -667,6 +693,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicAssociationSpec {
 ///
 /// Schema `BatchInputPublicDefaultAssociationMultiPost`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchInputPublicDefaultAssociationMultiPost {
     /// One entry per record pair.
     pub inputs: Vec<PublicDefaultAssociationMultiPost>,
@@ -738,6 +765,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicDefaultAssociationMultiP
 ///
 /// Schema `BatchInputPublicFetchAssociationsBatchRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchInputPublicFetchAssociationsBatchRequest {
     /// One entry per source record.
     pub inputs: Vec<PublicFetchAssociationsBatchRequest>,
@@ -809,6 +837,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchInputPublicFetchAssociationsBatchRe
 ///
 /// Schema `BatchResponseLabelsBetweenObjectPair`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponseLabelsBetweenObjectPair {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -843,6 +872,24 @@ impl BatchResponseLabelsBetweenObjectPair {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -951,6 +998,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPair {
 ///
 /// Schema `BatchResponseLabelsBetweenObjectPairWithErrors`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponseLabelsBetweenObjectPairWithErrors {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -991,6 +1039,36 @@ impl BatchResponseLabelsBetweenObjectPairWithErrors {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<StandardError>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `num_errors`.
+    pub fn with_num_errors(mut self, value: impl Into<i32>) -> Self {
+        self.num_errors = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -1113,6 +1191,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponseLabelsBetweenObjectPairWith
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionConfigurationUpdateResult`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -1147,6 +1226,24 @@ impl BatchResponsePublicAssociationDefinitionConfigurationUpdateResult {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -1255,6 +1352,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinition
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -1295,6 +1393,36 @@ impl BatchResponsePublicAssociationDefinitionConfigurationUpdateResultWithErrors
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<StandardError>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `num_errors`.
+    pub fn with_num_errors(mut self, value: impl Into<i32>) -> Self {
+        self.num_errors = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -1417,6 +1545,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinition
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionUserConfiguration`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponsePublicAssociationDefinitionUserConfiguration {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -1451,6 +1580,24 @@ impl BatchResponsePublicAssociationDefinitionUserConfiguration {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -1559,6 +1706,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinition
 ///
 /// Schema `BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -1599,6 +1747,36 @@ impl BatchResponsePublicAssociationDefinitionUserConfigurationWithErrors {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<StandardError>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `num_errors`.
+    pub fn with_num_errors(mut self, value: impl Into<i32>) -> Self {
+        self.num_errors = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -1721,6 +1899,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationDefinition
 ///
 /// Schema `BatchResponsePublicAssociationMultiWithLabel`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponsePublicAssociationMultiWithLabel {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -1755,6 +1934,24 @@ impl BatchResponsePublicAssociationMultiWithLabel {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -1863,6 +2060,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
 ///
 /// Schema `BatchResponsePublicAssociationMultiWithLabelWithErrors`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponsePublicAssociationMultiWithLabelWithErrors {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -1903,6 +2101,36 @@ impl BatchResponsePublicAssociationMultiWithLabelWithErrors {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<StandardError>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `num_errors`.
+    pub fn with_num_errors(mut self, value: impl Into<i32>) -> Self {
+        self.num_errors = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -2025,6 +2253,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicAssociationMultiWithL
 ///
 /// Schema `BatchResponsePublicDefaultAssociation`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponsePublicDefaultAssociation {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -2065,6 +2294,36 @@ impl BatchResponsePublicDefaultAssociation {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<StandardError>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `num_errors`.
+    pub fn with_num_errors(mut self, value: impl Into<i32>) -> Self {
+        self.num_errors = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -2185,6 +2444,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicDefaultAssociation {
 
 /// Processing state of the batch.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchStatus {
     /// `CANCELED`
     Canceled,
@@ -2276,6 +2536,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchStatus {
 ///
 /// Schema `CollectionResponseAssociationSpecWithLabelNoPaging`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CollectionResponseAssociationSpecWithLabelNoPaging {
     /// Association types.
     pub results: Vec<AssociationSpecWithLabel>,
@@ -2347,6 +2608,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseAssociationSpecWithLab
 ///
 /// Schema `CollectionResponseMultiAssociatedObjectWithLabelForwardPaging`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
     pub paging: Option<ForwardPaging>,
     /// Associated records on this page.
@@ -2363,6 +2625,12 @@ impl CollectionResponseMultiAssociatedObjectWithLabelForwardPaging {
             results: results.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `paging`.
+    pub fn with_paging(mut self, value: impl Into<ForwardPaging>) -> Self {
+        self.paging = Some(value.into());
+        self
     }
 }
 
@@ -2424,6 +2692,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseMultiAssociatedObjectW
 ///
 /// Schema `CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging {
     /// Association types and their limits.
     pub results: Vec<PublicAssociationDefinitionUserConfiguration>,
@@ -2495,6 +2764,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponsePublicAssociationDefin
 ///
 /// Schema `DateTime`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DateTime {
     /// Whether only the date part is meaningful.
     pub date_only: bool,
@@ -2594,6 +2864,7 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
 ///
 /// Schema `Error`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Error {
     /// Broad error category; a 429 body has none.
     pub category: Option<String>,
@@ -2627,6 +2898,39 @@ impl Error {
             sub_category: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `category`.
+    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn with_context(mut self, value: impl Into<ErrorContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<ErrorDetail>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `sub_category`.
+    pub fn with_sub_category(mut self, value: impl Into<String>) -> Self {
+        self.sub_category = Some(value.into());
+        self
     }
 }
 
@@ -2750,6 +3054,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
 /// Extra details; usually lists of strings keyed by name (the ids an error is about), but HubSpot sometimes sends a plain string.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ErrorContext {
     Map(::std::collections::BTreeMap<String, Vec<String>>),
     Text(String),
@@ -2759,6 +3064,7 @@ pub enum ErrorContext {
 ///
 /// Schema `ErrorDetail`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// Machine-readable error code.
     pub code: Option<String>,
@@ -2786,6 +3092,30 @@ impl ErrorDetail {
             sub_category: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn with_context(mut self, value: impl Into<ErrorContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `in_`.
+    pub fn with_in(mut self, value: impl Into<String>) -> Self {
+        self.in_ = Some(value.into());
+        self
+    }
+
+    /// Sets `sub_category`.
+    pub fn with_sub_category(mut self, value: impl Into<String>) -> Self {
+        self.sub_category = Some(value.into());
+        self
     }
 }
 
@@ -2888,6 +3218,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
 ///
 /// Schema `ForwardPaging`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ForwardPaging {
     pub next: Option<NextPage>,
     /// Properties the schema does not declare, kept so that they survive a round trip.
@@ -2901,6 +3232,12 @@ impl ForwardPaging {
             next: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `next`.
+    pub fn with_next(mut self, value: impl Into<NextPage>) -> Self {
+        self.next = Some(value.into());
+        self
     }
 }
 
@@ -2955,6 +3292,7 @@ impl<'de> ::serde::Deserialize<'de> for ForwardPaging {
 ///
 /// Schema `LabelsBetweenObjectPair`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct LabelsBetweenObjectPair {
     /// Id of the source record.
     pub from_object_id: crate::runtime::ObjectId,
@@ -3097,6 +3435,7 @@ impl<'de> ::serde::Deserialize<'de> for LabelsBetweenObjectPair {
 ///
 /// Schema `MultiAssociatedObjectWithLabel`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct MultiAssociatedObjectWithLabel {
     /// Association types between the two records.
     pub association_types: Vec<AssociationSpecWithLabel>,
@@ -3189,6 +3528,7 @@ impl<'de> ::serde::Deserialize<'de> for MultiAssociatedObjectWithLabel {
 ///
 /// Schema `NextPage`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct NextPage {
     /// Cursor to pass as `after` to get the next page.
     pub after: String,
@@ -3206,6 +3546,12 @@ impl NextPage {
             link: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `link`.
+    pub fn with_link(mut self, value: impl Into<String>) -> Self {
+        self.link = Some(value.into());
+        self
     }
 }
 
@@ -3267,6 +3613,7 @@ impl<'de> ::serde::Deserialize<'de> for NextPage {
 ///
 /// Schema `Paging`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Paging {
     pub next: Option<NextPage>,
     pub prev: Option<PreviousPage>,
@@ -3282,6 +3629,18 @@ impl Paging {
             prev: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `next`.
+    pub fn with_next(mut self, value: impl Into<NextPage>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Sets `prev`.
+    pub fn with_prev(mut self, value: impl Into<PreviousPage>) -> Self {
+        self.prev = Some(value.into());
+        self
     }
 }
 
@@ -3340,6 +3699,7 @@ impl<'de> ::serde::Deserialize<'de> for Paging {
 ///
 /// Schema `PreviousPage`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PreviousPage {
     /// Cursor for the previous page.
     pub before: String,
@@ -3357,6 +3717,12 @@ impl PreviousPage {
             link: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `link`.
+    pub fn with_link(mut self, value: impl Into<String>) -> Self {
+        self.link = Some(value.into());
+        self
     }
 }
 
@@ -3418,6 +3784,7 @@ impl<'de> ::serde::Deserialize<'de> for PreviousPage {
 ///
 /// Schema `PublicAssociationDefinitionConfigurationCreateRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationDefinitionConfigurationCreateRequest {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
@@ -3524,6 +3891,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionConfiguration
 ///
 /// Schema `PublicAssociationDefinitionConfigurationUpdateRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationDefinitionConfigurationUpdateRequest {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
@@ -3630,6 +3998,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionConfiguration
 ///
 /// Schema `PublicAssociationDefinitionConfigurationUpdateResult`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationDefinitionConfigurationUpdateResult {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
@@ -3650,6 +4019,12 @@ impl PublicAssociationDefinitionConfigurationUpdateResult {
             user_enforced_max_to_object_ids: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `user_enforced_max_to_object_ids`.
+    pub fn with_user_enforced_max_to_object_ids(mut self, value: impl Into<i32>) -> Self {
+        self.user_enforced_max_to_object_ids = Some(value.into());
+        self
     }
 }
 
@@ -3729,6 +4104,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionConfiguration
 ///
 /// Schema `PublicAssociationDefinitionCreateRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationDefinitionCreateRequest {
     /// Label for the reverse direction, for a paired label.
     pub inverse_label: Option<String>,
@@ -3749,6 +4125,12 @@ impl PublicAssociationDefinitionCreateRequest {
             name: name.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `inverse_label`.
+    pub fn with_inverse_label(mut self, value: impl Into<String>) -> Self {
+        self.inverse_label = Some(value.into());
+        self
     }
 }
 
@@ -3828,6 +4210,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionCreateRequest
 ///
 /// Schema `PublicAssociationDefinitionUpdateRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationDefinitionUpdateRequest {
     /// Id of the association type to change.
     pub association_type_id: i32,
@@ -3848,6 +4231,12 @@ impl PublicAssociationDefinitionUpdateRequest {
             label: label.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `inverse_label`.
+    pub fn with_inverse_label(mut self, value: impl Into<String>) -> Self {
+        self.inverse_label = Some(value.into());
+        self
     }
 }
 
@@ -3931,6 +4320,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUpdateRequest
 ///
 /// Schema `PublicAssociationDefinitionUserConfiguration`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationDefinitionUserConfiguration {
     /// Who defined the association type; HubSpot may send values not listed here.
     pub category: AssociationCategory,
@@ -3954,6 +4344,18 @@ impl PublicAssociationDefinitionUserConfiguration {
             user_enforced_max_to_object_ids: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `label`.
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `user_enforced_max_to_object_ids`.
+    pub fn with_user_enforced_max_to_object_ids(mut self, value: impl Into<i32>) -> Self {
+        self.user_enforced_max_to_object_ids = Some(value.into());
+        self
     }
 }
 
@@ -4038,6 +4440,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationDefinitionUserConfigura
 ///
 /// Schema `PublicAssociationMultiArchive`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationMultiArchive {
     pub from: PublicObjectId,
     /// Target records.
@@ -4118,6 +4521,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiArchive {
 ///
 /// Schema `PublicAssociationMultiPost`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationMultiPost {
     pub from: PublicObjectId,
     pub to: PublicObjectId,
@@ -4211,6 +4615,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiPost {
 ///
 /// Schema `PublicAssociationMultiWithLabel`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationMultiWithLabel {
     pub from: PublicObjectId,
     pub paging: Option<Paging>,
@@ -4232,6 +4637,12 @@ impl PublicAssociationMultiWithLabel {
             to: to.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `paging`.
+    pub fn with_paging(mut self, value: impl Into<Paging>) -> Self {
+        self.paging = Some(value.into());
+        self
     }
 }
 
@@ -4307,6 +4718,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationMultiWithLabel {
 ///
 /// Schema `PublicAssociationSpec`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicAssociationSpec {
     /// Who defined the association type, for example USER_DEFINED.
     pub category: String,
@@ -4388,6 +4800,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAssociationSpec {
 ///
 /// Schema `PublicDefaultAssociation`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicDefaultAssociation {
     pub association_spec: AssociationSpec,
     pub from: PublicObjectId,
@@ -4484,6 +4897,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociation {
 ///
 /// Schema `PublicDefaultAssociationMultiPost`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicDefaultAssociationMultiPost {
     pub from: PublicObjectId,
     pub to: PublicObjectId,
@@ -4563,6 +4977,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicDefaultAssociationMultiPost {
 ///
 /// Schema `PublicFetchAssociationsBatchRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicFetchAssociationsBatchRequest {
     /// Cursor from an earlier result, to continue from there.
     pub after: Option<String>,
@@ -4580,6 +4995,12 @@ impl PublicFetchAssociationsBatchRequest {
             id: id.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `after`.
+    pub fn with_after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
     }
 }
 
@@ -4641,6 +5062,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicFetchAssociationsBatchRequest {
 ///
 /// Schema `PublicObjectId`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicObjectId {
     /// Id of the record.
     pub id: crate::runtime::ObjectId,
@@ -4712,6 +5134,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectId {
 ///
 /// Schema `ReportCreationResponse`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ReportCreationResponse {
     pub enqueue_time: DateTime,
     /// Email address of the user the report is for.
@@ -4814,6 +5237,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportCreationResponse {
 ///
 /// Schema `StandardError`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StandardError {
     /// Broad error category.
     pub category: Option<String>,
@@ -4850,6 +5274,45 @@ impl StandardError {
             sub_category: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `category`.
+    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn with_context(mut self, value: impl Into<ErrorContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<ErrorDetail>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<crate::runtime::ObjectId>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `sub_category`.
+    pub fn with_sub_category(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.sub_category = Some(value.into());
+        self
     }
 }
 

@@ -70,17 +70,17 @@ mod tests {
         webhook.url = Some("https://example.com/hook".to_owned());
         webhook.signature = Some("sig-SECRET".to_owned());
         connection.webhook = Some(webhook);
-        let query = api::ListContactsQuery {
-            hapikey: Some("hk-SECRET".to_owned()),
-            next_page_token: Some("page-2".to_owned()),
-            session: Some("session-SECRET".to_owned()),
-            ..Default::default()
-        };
-        let vault = || api::CreateFilesVaultBody {
-            note: Some("quarterly".to_owned()),
-            password: "pw-SECRET".to_owned(),
-            pin: Some("pin-SECRET".to_owned()),
-            file: FilePart::new(b"ledger".to_vec()).with_file_name("ledger.csv"),
+        let query = api::ListContactsQuery::default()
+            .with_hapikey("hk-SECRET")
+            .with_next_page_token("page-2")
+            .with_session("session-SECRET");
+        let vault = || {
+            api::CreateFilesVaultBody::new(
+                "pw-SECRET",
+                FilePart::new(b"ledger".to_vec()).with_file_name("ledger.csv"),
+            )
+            .with_note("quarterly")
+            .with_pin("pin-SECRET")
         };
         let values = [
             format!("{:?}", exchange()),

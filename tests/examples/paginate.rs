@@ -15,10 +15,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let companies: Vec<api::MultiAssociatedObjectWithLabel> = client
         .paginate(move |after| {
-            let query = api::ListAssociationsQuery {
-                after,
-                limit: Some(500),
-            };
+            let query = api::ListAssociationsQuery::default()
+                .with_after(after)
+                .with_limit(500);
             api::list_associations("contacts", contact.as_str(), "companies", &query)
         })
         .try_collect()

@@ -98,10 +98,9 @@ macro_rules! lifecycle {
                         "contacts",
                         101u64,
                         "companies",
-                        &api::ListAssociationsQuery {
-                            after,
-                            limit: Some(500),
-                        },
+                        &api::ListAssociationsQuery::default()
+                            .with_after(after)
+                            .with_limit(500),
                     )
                 })
                 .try_collect()
@@ -747,10 +746,9 @@ async fn paging_that_goes_in_circles_ends() {
             "contacts",
             1u64,
             "companies",
-            &v4::ListAssociationsQuery {
-                after,
-                limit: Some(10),
-            },
+            &v4::ListAssociationsQuery::default()
+                .with_after(after)
+                .with_limit(10),
         )
     });
     let items: Vec<_> = tokio::time::timeout(Duration::from_secs(5), pages.try_collect::<Vec<_>>())

@@ -64,10 +64,9 @@ async fn a_configured_proxy_carries_every_request() {
                 "contacts",
                 9u64,
                 "companies",
-                &v4::ListAssociationsQuery {
-                    after,
-                    limit: Some(500),
-                },
+                &v4::ListAssociationsQuery::default()
+                    .with_after(after)
+                    .with_limit(500),
             )
         })
         .try_collect()

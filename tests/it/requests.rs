@@ -29,10 +29,9 @@ fn a_request_is_plain_data() {
         "deals",
         98_765_432_101u64,
         "tickets",
-        &v2026_03::ListAssociationsQuery {
-            after: Some("MTAw".into()),
-            limit: Some(500),
-        },
+        &v2026_03::ListAssociationsQuery::default()
+            .with_after("MTAw".to_owned())
+            .with_limit(500),
     );
     assert_eq!(list.method(), Method::Get);
     assert_eq!(
@@ -161,20 +160,16 @@ fn cursors_are_sent_as_hubspot_gave_them_and_other_values_encoded() {
             "contacts",
             1u64,
             "companies",
-            &v4::ListAssociationsQuery {
-                after: Some(live.into()),
-                limit: Some(10),
-            },
+            &v4::ListAssociationsQuery::default()
+                .with_after(live.to_owned())
+                .with_limit(10),
         )
         .path_and_query(),
         v2026_03::list_associations(
             "contacts",
             1u64,
             "companies",
-            &v2026_03::ListAssociationsQuery {
-                after: Some(live.into()),
-                limit: None,
-            },
+            &v2026_03::ListAssociationsQuery::default().with_after(live.to_owned()),
         )
         .path_and_query(),
     ] {

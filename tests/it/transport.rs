@@ -64,10 +64,9 @@ fn list_page(
         "contacts",
         7u64,
         "companies",
-        &v4::ListAssociationsQuery {
-            after,
-            limit: Some(500),
-        },
+        &v4::ListAssociationsQuery::default()
+            .with_after(after)
+            .with_limit(500),
     )
 }
 

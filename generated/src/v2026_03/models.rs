@@ -11,6 +11,7 @@ use crate::shared::*;
 ///
 /// Schema `BatchResponse`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BatchResponse {
     /// When processing finished.
     pub completed_at: ::chrono::DateTime<::chrono::Utc>,
@@ -51,6 +52,36 @@ impl BatchResponse {
             status: status.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<StandardError>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `num_errors`.
+    pub fn with_num_errors(mut self, value: impl Into<i32>) -> Self {
+        self.num_errors = Some(value.into());
+        self
+    }
+
+    /// Sets `requested_at`.
+    pub fn with_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.requested_at = Some(value.into());
+        self
     }
 }
 
@@ -173,6 +204,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponse {
 ///
 /// Schema `CollectionResponseWithTotalSimplePublicObject`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CollectionResponseWithTotalSimplePublicObject {
     pub paging: Option<Paging>,
     /// Matching records on this page.
@@ -192,6 +224,12 @@ impl CollectionResponseWithTotalSimplePublicObject {
             total: total.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `paging`.
+    pub fn with_paging(mut self, value: impl Into<Paging>) -> Self {
+        self.paging = Some(value.into());
+        self
     }
 }
 
@@ -267,6 +305,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionResponseWithTotalSimplePublicO
 ///
 /// Schema `Filter`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Filter {
     /// Upper bound for range operators such as BETWEEN.
     pub high_value: Option<String>,
@@ -293,6 +332,24 @@ impl Filter {
             values: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `high_value`.
+    pub fn with_high_value(mut self, value: impl Into<String>) -> Self {
+        self.high_value = Some(value.into());
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `values`.
+    pub fn with_values(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.values = Some(value.into());
+        self
     }
 }
 
@@ -386,6 +443,7 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 ///
 /// Schema `FilterGroup`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FilterGroup {
     /// Conditions in this group.
     pub filters: Vec<Filter>,
@@ -455,6 +513,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterGroup {
 
 /// How the property is compared with the value or values.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FilterOperator {
     /// `BETWEEN`
     Between,
@@ -600,6 +659,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterOperator {
 ///
 /// Schema `PublicObjectSearchRequest`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicObjectSearchRequest {
     /// Cursor of the page to return.
     pub after: String,
@@ -635,6 +695,12 @@ impl PublicObjectSearchRequest {
             sorts: sorts.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `query`.
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
     }
 }
 
@@ -742,6 +808,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectSearchRequest {
 ///
 /// Schema `PublicObjectWarning`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PublicObjectWarning {
     /// Warning category.
     pub category: String,
@@ -837,6 +904,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicObjectWarning {
 ///
 /// Schema `SimplePublicObject`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SimplePublicObject {
     /// Whether the record is archived.
     pub archived: bool,
@@ -884,6 +952,39 @@ impl SimplePublicObject {
             warnings: None,
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `archived_at`.
+    pub fn with_archived_at(mut self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        self.archived_at = Some(value.into());
+        self
+    }
+
+    /// Sets `object_write_trace_id`.
+    pub fn with_object_write_trace_id(mut self, value: impl Into<String>) -> Self {
+        self.object_write_trace_id = Some(value.into());
+        self
+    }
+
+    /// Sets `properties_with_history`.
+    pub fn with_properties_with_history(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, Vec<ValueWithTimestamp>>>,
+    ) -> Self {
+        self.properties_with_history = Some(value.into());
+        self
+    }
+
+    /// Sets `url`.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `warnings`.
+    pub fn with_warnings(mut self, value: impl Into<Vec<PublicObjectWarning>>) -> Self {
+        self.warnings = Some(value.into());
+        self
     }
 }
 
@@ -1027,6 +1128,7 @@ impl<'de> ::serde::Deserialize<'de> for SimplePublicObject {
 ///
 /// Schema `ValueWithTimestamp`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ValueWithTimestamp {
     /// Identifier of what set the value.
     pub source_id: Option<String>,
@@ -1060,6 +1162,24 @@ impl ValueWithTimestamp {
             value: value.into(),
             extra: ::std::collections::BTreeMap::new(),
         }
+    }
+
+    /// Sets `source_id`.
+    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = Some(value.into());
+        self
+    }
+
+    /// Sets `source_label`.
+    pub fn with_source_label(mut self, value: impl Into<String>) -> Self {
+        self.source_label = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_by_user_id`.
+    pub fn with_updated_by_user_id(mut self, value: impl Into<i32>) -> Self {
+        self.updated_by_user_id = Some(value.into());
+        self
     }
 }
 

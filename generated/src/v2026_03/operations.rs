@@ -385,11 +385,25 @@ pub fn list_all_limits() -> crate::runtime::Request<
 
 /// Optional query parameters of [`list_associations`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListAssociationsQuery {
     /// Cursor from `paging.next.after` of the previous page.
     pub after: Option<String>,
     /// Maximum number of results per page (at most 500).
     pub limit: Option<i32>,
+}
+
+impl ListAssociationsQuery {
+    /// Sets `after`.
+    pub fn with_after(mut self, value: impl Into<Option<String>>) -> Self {
+        self.after = value.into();
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
 }
 
 /// List a record's associations to an object type

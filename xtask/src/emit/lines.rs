@@ -29,6 +29,11 @@ impl Lines {
         self.text.push('\n');
     }
 
+    /// An empty line between items.
+    pub fn blank(&mut self) {
+        self.text.push('\n');
+    }
+
     /// The lines after this go one level deeper (after a block opened by `call`).
     pub fn indent(&mut self) {
         self.depth += 1;

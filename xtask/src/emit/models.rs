@@ -150,6 +150,8 @@ fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // HubSpot adds values often; a `match` needs `_` for them (or `Unknown`'s value).
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this crate does not know yet, kept exactly as received.
@@ -224,6 +226,7 @@ fn union_def(docs: TokenStream, name: &proc_macro2::Ident, u: &Union) -> TokenSt
         #docs
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

@@ -6,7 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::debug::{self, Shown};
-use super::types::{doc_attrs, ident, type_tokens};
+use super::struct_text::{impl_text, Setter};
+use super::types::{doc_attrs, ident, type_text, type_tokens};
 use crate::ir::{
     Auth, Body, BodyKind, Module, Operation, Param, ParamLocation, Part, PartKind, ResponseBody,
     TypeRef,
@@ -277,15 +278,34 @@ fn query_struct(type_name: &str, operation: &str, params: &[Param]) -> TokenStre
             pub #field: Option<#ty>,
         }
     });
+    let setters = optional
+        .iter()
+        .map(|p| Setter {
+            field: ident(&p.name).to_string(),
+            value: type_text(&type_tokens(&p.ty)),
+            optional: true,
+            takes_option: p.cursor,
+        })
+        .collect::<Vec<_>>();
+    let methods = impl_tokens(&impl_text(type_name, None, &setters));
     quote! {
         #[doc = #doc]
         #[derive(Clone, #derive_debug Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
+        #methods
+
         #redacting_debug
     }
+}
+
+/// An `impl` block written as text (`struct_text::impl_text`, as models' are), as tokens.
+fn impl_tokens(text: &str) -> TokenStream {
+    text.parse()
+        .expect("the generator writes impl blocks that parse")
 }
 
 /// What the documentation says about a body that is not plain JSON, or that could have been
@@ -422,12 +442,48 @@ fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
         .chain(default)
         .collect();
     let derive = (!derives.is_empty()).then(|| quote!(#[derive(#(#derives),*)]));
+    let part_type = |part: &Part| match &part.kind {
+        PartKind::File => "crate::runtime::FilePart".to_owned(),
+        PartKind::Files => "Vec<crate::runtime::FilePart>".to_owned(),
+        PartKind::Text(ty) | PartKind::Json(ty) => type_text(&type_tokens(ty)),
+    };
+    let field = |part: &Part| ident(&part.name).to_string();
+    let params: Vec<String> = form
+        .parts
+        .iter()
+        .filter(|p| p.required && p.kind != PartKind::Files)
+        .map(|p| format!("{}: impl Into<{}>", field(p), part_type(p)))
+        .collect();
+    let inits: Vec<String> = form
+        .parts
+        .iter()
+        .map(|p| match (p.required, &p.kind) {
+            (_, PartKind::Files) => format!("{}: Vec::new(),", field(p)),
+            (true, _) => format!("{0}: {0}.into(),", field(p)),
+            (false, _) => format!("{}: None,", field(p)),
+        })
+        .collect();
+    let optional: Vec<Setter> = form
+        .parts
+        .iter()
+        .filter(|p| !p.required || p.kind == PartKind::Files)
+        .map(|p| Setter {
+            field: field(p),
+            value: part_type(p),
+            optional: p.kind != PartKind::Files,
+            takes_option: false,
+        })
+        .collect();
+    let methods = impl_tokens(&impl_text(type_name, Some((&params, &inits)), &optional));
     Some(quote! {
         #[doc = #doc]
         #derive
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #methods
 
         #redacting_debug
     })

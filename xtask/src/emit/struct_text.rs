@@ -24,6 +24,9 @@ pub fn definition(type_name: &str, doc: &str, s: &Struct, redacted: bool) -> Str
         "Default, "
     };
     out.line(&format!("#[derive(Clone, {debug}{default}PartialEq)]"));
+    // HubSpot adds optional fields often: users build values with `new` and the setters,
+    // so a new field is no breaking change for them.
+    out.line("#[non_exhaustive]");
     if s.fields.is_empty() && s.extra.is_none() {
         out.line(&format!("pub struct {type_name} {{}}"));
         return out.into_text();
@@ -49,19 +52,15 @@ pub fn definition(type_name: &str, doc: &str, s: &Struct, redacted: bool) -> Str
     out.into_text()
 }
 
-/// `new`, taking the required fields (anything `Into` their types).
+/// `new`, taking the required fields (anything `Into` their types), and a setter of each
+/// optional field.
 pub fn constructor(type_name: &str, s: &Struct) -> String {
-    let mut out = Lines::default();
-    out.open(&format!("impl {type_name} {{"));
-    out.line("/// A value with the required fields set and every optional field `None`.");
     let params: Vec<String> = s
         .fields
         .iter()
         .filter(|f| f.required)
         .map(|f| format!("{}: impl Into<{}>", name(f), field_type(f)))
         .collect();
-    out.call("pub fn new", &params, " -> Self {");
-    out.indent();
     let mut inits: Vec<String> = s
         .fields
         .iter()
@@ -79,8 +78,37 @@ pub fn constructor(type_name: &str, s: &Struct) -> String {
             ident(&extra.name)
         ));
     }
-    out.braced("Self", &inits, "");
-    out.close("}");
+    let optional: Vec<Setter> = s
+        .fields
+        .iter()
+        .filter(|f| !f.required && f.is_option())
+        .map(|f| Setter {
+            field: name(f),
+            value: type_text(&type_tokens(&f.ty)),
+            optional: true,
+            takes_option: false,
+        })
+        .collect();
+    impl_text(type_name, Some((&params, &inits)), &optional)
+}
+
+/// `impl {type_name}` with `new` (its parameters and the fields it sets, each line ending
+/// in its comma), when given, and the setters of `fields`.
+pub fn impl_text(
+    type_name: &str,
+    new: Option<(&[String], &[String])>,
+    fields: &[Setter],
+) -> String {
+    let mut out = Lines::default();
+    out.open(&format!("impl {type_name} {{"));
+    if let Some((params, inits)) = new {
+        out.line("/// A value with the required fields set and every optional field `None`.");
+        out.call("pub fn new", params, " -> Self {");
+        out.indent();
+        out.braced("Self", inits, "");
+        out.close("}");
+    }
+    setters(&mut out, fields);
     out.close("}");
     out.into_text()
 }
@@ -97,5 +125,54 @@ pub fn field_type(f: &Field) -> String {
         format!("Option<{ty}>")
     } else {
         ty
+    }
+}
+
+/// A setter of one field: `with_{field}`, taking anything `Into` the field's value type.
+pub struct Setter {
+    /// The field's Rust name.
+    pub field: String,
+    /// Its value's type (inside the `Option` of an optional field).
+    pub value: String,
+    /// Whether the field is an `Option`, which the setter fills.
+    pub optional: bool,
+    /// Whether the setter takes an `Option` itself (a paging cursor, which
+    /// `Client::paginate` hands over as one).
+    pub takes_option: bool,
+}
+
+/// The setters of the fields of one struct, as methods of the `impl` block being written:
+/// `with_` and the field's name without a keyword's trailing `_` (or with it, where that
+/// would name two alike), taking anything `Into` the field's value.
+fn setters(out: &mut Lines, fields: &[Setter]) {
+    let plain = |field: &str| field.trim_end_matches('_').to_owned();
+    for setter in fields {
+        let field = &setter.field;
+        let clash = fields
+            .iter()
+            .any(|other| other.field != *field && plain(&other.field) == plain(field));
+        let method = if clash {
+            format!("with_{field}")
+        } else {
+            format!("with_{}", plain(field))
+        };
+        out.blank();
+        out.line(&format!("/// Sets `{field}`."));
+        let taken = if setter.takes_option {
+            format!("Option<{}>", setter.value)
+        } else {
+            setter.value.clone()
+        };
+        let params = ["mut self".to_owned(), format!("value: impl Into<{taken}>")];
+        out.call(&format!("pub fn {method}"), &params, " -> Self {");
+        out.indent();
+        let value = if setter.optional && !setter.takes_option {
+            "Some(value.into())"
+        } else {
+            "value.into()"
+        };
+        out.line(&format!("self.{field} = {value};"));
+        out.line("self");
+        out.close("}");
     }
 }
