@@ -9,15 +9,13 @@ use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
+use super::extensions;
 use super::refs;
 use super::schema::AsSchema;
-use crate::error::{Error, Pointer, Result};
+use crate::error::{Pointer, Result};
 use crate::ir::{BatchLimit, LimitSource, LowerLimit};
 use crate::load::Document;
 use crate::naming::is_version;
-
-/// On an operation: the most inputs one request may carry.
-pub const X_BATCH_MAX: &str = "x-batch-max";
 
 /// For a batch endpoint the table does not know: most of HubSpot's batch endpoints take 100,
 /// and none documented takes fewer. A lower limit met live is learnt from the refusal.
@@ -105,7 +103,7 @@ pub(super) fn decide(
     };
     let (max, source) = if let Some(max) = fields.inputs_max_items {
         (max, LimitSource::MaxItems)
-    } else if let Some(max) = batch_max(doc, extensions, at)? {
+    } else if let Some(max) = extensions::batch_max(doc, extensions, at)? {
         (max, LimitSource::Extension)
     } else if let Some(row) = row {
         (row.max, LimitSource::Table(row.family))
@@ -123,25 +121,6 @@ pub(super) fn decide(
 pub fn table_row(path: &str) -> Option<&'static Row> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     TABLE.iter().find(|row| (row.matches)(&segments))
-}
-
-/// `x-batch-max`, a positive integer, if the operation has it.
-fn batch_max(
-    doc: &Document,
-    extensions: &IndexMap<String, Value>,
-    at: &Pointer,
-) -> Result<Option<u32>> {
-    match extensions.get(X_BATCH_MAX) {
-        None => Ok(None),
-        Some(value) => match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
-            Some(max @ 1..) => Ok(Some(max)),
-            _ => Err(Error::spec(
-                &doc.file,
-                &at.join(X_BATCH_MAX),
-                format!("`{X_BATCH_MAX}` must be a positive integer"),
-            )),
-        },
-    }
 }
 
 #[derive(Default)]

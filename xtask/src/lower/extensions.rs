@@ -25,9 +25,23 @@ pub const X_LENIENT: &str = "x-lenient";
 /// 10,000 results), whatever its path and body say.
 pub const X_SEARCH: &str = "x-search";
 
+/// On an operation: the most inputs one request of a batch may carry.
+pub const X_BATCH_MAX: &str = "x-batch-max";
+
 /// On a property, parameter or schema: whether its value is a credential, to be kept out
 /// of `Debug`, logs and errors, whatever its name says.
 pub const X_SECRET: &str = "x-secret";
+
+/// The extensions that say something of one place in a document (all but `x-rust-api`,
+/// which is the document's): what `update-spec` carries to a document's next version.
+pub const OF_A_PLACE: [&str; 6] = [
+    X_RUST_NAME,
+    X_IDEMPOTENT,
+    X_LENIENT,
+    X_SECRET,
+    X_SEARCH,
+    X_BATCH_MAX,
+];
 
 /// `x-rust-name` as written (not yet made a Rust name), if the extensions at `at` have one.
 pub(super) fn rust_name<'e>(
@@ -80,6 +94,25 @@ pub(super) fn search(
     at: &Pointer,
 ) -> Result<Option<bool>> {
     flag(doc, extensions, at, X_SEARCH)
+}
+
+/// `x-batch-max`, a positive integer, if the extensions at `at` have it.
+pub(super) fn batch_max(
+    doc: &Document,
+    extensions: &IndexMap<String, Value>,
+    at: &Pointer,
+) -> Result<Option<u32>> {
+    match extensions.get(X_BATCH_MAX) {
+        None => Ok(None),
+        Some(value) => match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(max @ 1..) => Ok(Some(max)),
+            _ => Err(Error::spec(
+                &doc.file,
+                &at.join(X_BATCH_MAX),
+                format!("`{X_BATCH_MAX}` must be a positive integer"),
+            )),
+        },
+    }
 }
 
 /// `x-lenient`, if the extensions at `at` have it.

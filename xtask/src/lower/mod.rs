@@ -29,7 +29,9 @@ use crate::ir::{About, Api, Module};
 use crate::load::Document;
 use crate::naming;
 
-pub use extensions::{X_IDEMPOTENT, X_LENIENT, X_RUST_API, X_RUST_NAME, X_SECRET};
+pub use extensions::{
+    OF_A_PLACE, X_BATCH_MAX, X_IDEMPOTENT, X_LENIENT, X_RUST_API, X_RUST_NAME, X_SEARCH, X_SECRET,
+};
 
 /// Descriptions that say nothing about the API: HubSpot's build leaves its Maven parent's
 /// text in many documents.

@@ -1,8 +1,9 @@
 //! The generator's extensions carried from a document in `spec/` to its next version.
 //!
 //! `spec/` names operations and inline types (`x-rust-name`), and says which operations may be
-//! retried (`x-idempotent`), which schemas are read leniently (`x-lenient`) and which values
-//! are secrets (`x-secret`); HubSpot's documents say none of that. Each such extension of the
+//! retried (`x-idempotent`), which schemas are read leniently (`x-lenient`), which values are
+//! secrets (`x-secret`), which operations are searches (`x-search`) and how many inputs a
+//! batch takes (`x-batch-max`); HubSpot's documents say none of that (`lower::OF_A_PLACE`). Each such extension of the
 //! old document is put at the same place in the new one, so names and behaviour stay as they
 //! were wherever the API did not change. Places are compared by key, paths without their
 //! version segments (`/crm/v4/x` is `/crm/2026-09/x`), and parameters by name and location.
@@ -11,11 +12,8 @@ use serde_json::Value as Json;
 use serde_yaml::{Mapping, Value as Yaml};
 
 use crate::error::Pointer;
-use crate::lower::{X_IDEMPOTENT, X_LENIENT, X_RUST_NAME, X_SECRET};
+use crate::lower::OF_A_PLACE;
 use crate::naming::is_version;
-
-/// The extensions carried over. `x-rust-api` is set on its own.
-const CARRIED: [&str; 4] = [X_RUST_NAME, X_IDEMPOTENT, X_LENIENT, X_SECRET];
 
 /// Puts the extensions of `old` into `new` where `new` has the same place and says nothing
 /// of its own there. Returns the extensions whose place `new` does not have, as
@@ -32,7 +30,7 @@ fn walk(old: &Json, mut new: Option<&mut Yaml>, at: &Pointer, missed: &mut Vec<S
         Json::Object(object) => {
             let under_paths = at.as_str() == "#/paths";
             for (key, value) in object {
-                if CARRIED.contains(&key.as_str()) {
+                if OF_A_PLACE.contains(&key.as_str()) {
                     match new.as_deref_mut().and_then(Yaml::as_mapping_mut) {
                         Some(mapping) => {
                             let key = Yaml::String(key.clone());
