@@ -10,14 +10,12 @@
 
 mod class;
 mod markdown;
-mod uses;
 
 use std::collections::BTreeSet;
 use std::fmt::{self, Write};
 
 pub use class::{Bump, Class, Verdict};
 pub use markdown::changelog_section;
-use uses::Uses;
 
 use crate::ir::{
     Api, Auth, Body, BodyKind, Module, Operation, ParamLocation, Part, PartKind, ResponseBody,
@@ -179,14 +177,12 @@ fn diff_modules(old: &Module, new: &Module) -> Section {
             (None, None) => {}
         }
     }
-    let (old_uses, new_uses) = (Uses::of(old), Uses::of(new));
     let mut types = Vec::new();
     let names: BTreeSet<&String> = old.types.keys().chain(new.types.keys()).collect();
     for name in names {
         match (old.types.get(name), new.types.get(name)) {
             (Some(o), Some(n)) => {
-                let built = old_uses.built(name) || new_uses.built(name);
-                let changes = type_changes(o, n, built);
+                let changes = type_changes(o, n);
                 if !changes.is_empty() {
                     types.push(Change::Changed(name.clone(), changes));
                 }
@@ -558,9 +554,10 @@ fn token_use(auth: Auth) -> &'static str {
     }
 }
 
-/// What changed about a type; `built` says whether user code builds its values (it goes into
-/// requests), so that a new required field breaks its constructor.
-fn type_changes(old: &TypeDef, new: &TypeDef, built: bool) -> Vec<Detail> {
+/// What changed about a type. A struct's `new` takes its required fields, so a field that
+/// becomes required, or is added required, changes `new`: breaking, whether the type goes
+/// into requests or only comes in answers (code may build those too, for tests).
+fn type_changes(old: &TypeDef, new: &TypeDef) -> Vec<Detail> {
     let mut changes = Vec::new();
     match (&old.kind, &new.kind) {
         (TypeKind::Struct(o), TypeKind::Struct(n)) => {
@@ -580,22 +577,15 @@ fn type_changes(old: &TypeDef, new: &TypeDef, built: bool) -> Vec<Detail> {
                     }
                     (None, Some(f)) => {
                         // `new` takes the required fields; an optional one is set afterwards.
-                        let class = if f.required && built {
+                        let class = if f.required {
                             Class::Breaking
                         } else {
                             Class::Addition
                         };
+                        let required = if f.required { ", required" } else { "" };
                         changes.push(Detail::new(
                             class,
-                            format!(
-                                "field `{wire}` added ({}{})",
-                                rust(&f.ty),
-                                match (f.required, built) {
-                                    (false, _) => "",
-                                    (true, true) => ", required",
-                                    (true, false) => ", required; only in answers",
-                                }
-                            ),
+                            format!("field `{wire}` added ({}{required})", rust(&f.ty)),
                         ));
                     }
                     (Some(a), Some(b)) => {
@@ -615,7 +605,7 @@ fn type_changes(old: &TypeDef, new: &TypeDef, built: bool) -> Vec<Detail> {
                                     "now required"
                                 }
                             )));
-                        } else if a.required != b.required && built {
+                        } else if a.required != b.required {
                             // Both `Option`s (one nullable), but `new` takes required fields.
                             changes.push(Detail::breaking(format!(
                                 "field `{wire}` is {} by `new`",
