@@ -5,7 +5,7 @@
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
 /// Who defined the association type; HubSpot may send values not listed here.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssociationCategory {
     /// `HUBSPOT_DEFINED`
@@ -22,7 +22,7 @@ pub enum AssociationCategory {
 
 impl AssociationCategory {
     /// Every value the API documents.
-    pub const KNOWN: [Self; 4] = [
+    pub const KNOWN: &'static [Self] = &[
         Self::HubspotDefined,
         Self::IntegratorDefined,
         Self::UserDefined,
@@ -37,6 +37,19 @@ impl AssociationCategory {
             Self::Work => "WORK",
             Self::Unknown(other) => other,
         }
+    }
+}
+
+impl PartialOrd for AssociationCategory {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for AssociationCategory {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        let unknown = |value: &Self| matches!(value, Self::Unknown(_));
+        (self.as_str(), unknown(self)).cmp(&(other.as_str(), unknown(other)))
     }
 }
 
@@ -2443,7 +2456,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchResponsePublicDefaultAssociation {
 }
 
 /// Processing state of the batch.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BatchStatus {
     /// `CANCELED`
@@ -2460,7 +2473,7 @@ pub enum BatchStatus {
 
 impl BatchStatus {
     /// Every value the API documents.
-    pub const KNOWN: [Self; 4] = [
+    pub const KNOWN: &'static [Self] = &[
         Self::Canceled,
         Self::Complete,
         Self::Pending,
@@ -2475,6 +2488,19 @@ impl BatchStatus {
             Self::Processing => "PROCESSING",
             Self::Unknown(other) => other,
         }
+    }
+}
+
+impl PartialOrd for BatchStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for BatchStatus {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        let unknown = |value: &Self| matches!(value, Self::Unknown(_));
+        (self.as_str(), unknown(self)).cmp(&(other.as_str(), unknown(other)))
     }
 }
 

@@ -22,6 +22,7 @@ mod reference_docs;
 mod requests;
 mod robustness;
 mod round_trip;
+mod semver;
 mod transport;
 mod up_to_date;
 mod webhooks;

@@ -512,7 +512,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterGroup {
 }
 
 /// How the property is compared with the value or values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FilterOperator {
     /// `BETWEEN`
@@ -547,7 +547,7 @@ pub enum FilterOperator {
 
 impl FilterOperator {
     /// Every value the API documents.
-    pub const KNOWN: [Self; 13] = [
+    pub const KNOWN: &'static [Self] = &[
         Self::Between,
         Self::ContainsToken,
         Self::Eq,
@@ -580,6 +580,19 @@ impl FilterOperator {
             Self::NotIn => "NOT_IN",
             Self::Unknown(other) => other,
         }
+    }
+}
+
+impl PartialOrd for FilterOperator {
+    fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for FilterOperator {
+    fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+        let unknown = |value: &Self| matches!(value, Self::Unknown(_));
+        (self.as_str(), unknown(self)).cmp(&(other.as_str(), unknown(other)))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Types of one module: structs, enums, unions and aliases.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::debug::{self, Shown};
@@ -146,10 +146,9 @@ fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
         let variant = ident(&v.name);
         quote!(Self::#variant)
     });
-    let count = Literal::usize_unsuffixed(e.variants.len());
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         // HubSpot adds values often; a `match` needs `_` for them (or `Unknown`'s value).
         #[non_exhaustive]
         pub enum #name {
@@ -160,7 +159,7 @@ fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
 
         impl #name {
             /// Every value the API documents.
-            pub const KNOWN: [Self; #count] = [#(#known),*];
+            pub const KNOWN: &'static [Self] = &[#(#known),*];
 
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -168,6 +167,21 @@ fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
                     #(#as_str)*
                     Self::#fallback(other) => other,
                 }
+            }
+        }
+
+        // By the value on the wire (a known value before an unknown one of the same text),
+        // so that the order does not change when a version adds values.
+        impl PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for #name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                let unknown = |value: &Self| matches!(value, Self::#fallback(_));
+                (self.as_str(), unknown(self)).cmp(&(other.as_str(), unknown(other)))
             }
         }
 
