@@ -49,11 +49,17 @@ fn stages(c: &mut Criterion, label: &str, job: &Job) {
         b.iter(|| emit::emit_unformatted(black_box(&api), &job.options, "runtime"))
     });
     group.bench_function("emit and format, one thread", |b| {
-        b.iter(|| emit::emit_crate_on(black_box(&api), &job.options, "runtime", 1).expect("emit"))
+        b.iter(|| {
+            emit::render(emit::plan(black_box(&api), &job.options, "runtime"), 1).expect("emit")
+        })
     });
     group.bench_function(format!("emit and format, {threads} threads"), |b| {
         b.iter(|| {
-            emit::emit_crate_on(black_box(&api), &job.options, "runtime", threads).expect("emit")
+            emit::render(
+                emit::plan(black_box(&api), &job.options, "runtime"),
+                threads,
+            )
+            .expect("emit")
         })
     });
     group.finish();

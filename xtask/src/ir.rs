@@ -10,6 +10,40 @@ use std::collections::BTreeMap;
 pub struct Api {
     /// Sorted by API, then by module name.
     pub modules: Vec<Module>,
+    /// The types several modules define alike, written once for all of them.
+    pub shared: SharedTypes,
+}
+
+/// The types several modules define alike, and which modules (indexes into `Api::modules`)
+/// use each (`lower/shared.rs`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SharedTypes {
+    pub types: BTreeMap<String, (TypeDef, std::collections::BTreeSet<usize>)>,
+}
+
+impl SharedTypes {
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty()
+    }
+
+    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
+        self.types.values().map(|(def, _)| def)
+    }
+
+    /// Whether module `module`'s type `name` is the shared one (rather than its own).
+    pub fn serves(&self, module: usize, name: &str) -> bool {
+        self.types
+            .get(name)
+            .is_some_and(|(_, users)| users.contains(&module))
+    }
+
+    /// The modules that use any shared type.
+    pub fn users(&self) -> std::collections::BTreeSet<usize> {
+        self.types
+            .values()
+            .flat_map(|(_, users)| users.iter().copied())
+            .collect()
+    }
 }
 
 /// One version of one API, e.g. `v4` or `2026-03`, merged from all its documents.
@@ -520,7 +554,44 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
 }
 
+/// How a type reference is written: as generated code names it (`::chrono::DateTime<::chrono::Utc>`,
+/// `crate::runtime::ObjectId`, `::std::collections::BTreeMap<String, T>`), or as messages and
+/// reports name it, short and without paths (`DateTime<Utc>`, `ObjectId`, `Map<String, T>`,
+/// and no `Box`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    Code,
+    Short,
+}
+
 impl TypeRef {
+    /// The one printer of a type reference.
+    pub fn spelled(&self, spelling: Spelling) -> String {
+        let code = spelling == Spelling::Code;
+        let pick = |code_name: &str, short: &str| if code { code_name } else { short }.to_owned();
+        match self {
+            TypeRef::String => "String".to_owned(),
+            TypeRef::Boolean => "bool".to_owned(),
+            TypeRef::I32 => "i32".to_owned(),
+            TypeRef::I64 => "i64".to_owned(),
+            TypeRef::F32 => "f32".to_owned(),
+            TypeRef::F64 => "f64".to_owned(),
+            TypeRef::DateTime => pick("::chrono::DateTime<::chrono::Utc>", "DateTime<Utc>"),
+            TypeRef::Date => pick("::chrono::NaiveDate", "NaiveDate"),
+            TypeRef::ObjectId => pick("crate::runtime::ObjectId", "ObjectId"),
+            TypeRef::Json => pick("::serde_json::Value", "Value"),
+            TypeRef::Named(name) => name.clone(),
+            TypeRef::List(inner) => format!("Vec<{}>", inner.spelled(spelling)),
+            TypeRef::Map(inner) if code => format!(
+                "::std::collections::BTreeMap<String, {}>",
+                inner.spelled(spelling)
+            ),
+            TypeRef::Map(inner) => format!("Map<String, {}>", inner.spelled(spelling)),
+            TypeRef::Boxed(inner) if code => format!("Box<{}>", inner.spelled(spelling)),
+            TypeRef::Boxed(inner) => inner.spelled(spelling),
+        }
+    }
+
     /// The reference a `Vec`, map or `Box` holds; `None` for the others.
     pub fn inner(&self) -> Option<&TypeRef> {
         match self {
@@ -850,5 +921,12 @@ impl Types for BTreeMap<String, TypeDef> {
             | TypeRef::ObjectId => true,
             TypeRef::Json | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Boxed(_) => false,
         }
+    }
+}
+
+/// As messages and reports name it (`Spelling::Short`).
+impl std::fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.spelled(Spelling::Short))
     }
 }

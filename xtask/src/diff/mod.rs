@@ -19,7 +19,7 @@ pub use markdown::changelog_section;
 
 use crate::ir::{
     Api, Auth, Body, BodyKind, Module, Operation, ParamLocation, Part, PartKind, ResponseBody,
-    TypeDef, TypeKind, TypeRef,
+    TypeDef, TypeKind,
 };
 
 /// Differences between two sides, as report lines.
@@ -218,27 +218,7 @@ fn kind(t: &TypeDef) -> String {
         TypeKind::Struct(s) => format!("struct, {} fields", s.fields.len()),
         TypeKind::Enum(e) => format!("enum, {} values", e.variants.len()),
         TypeKind::Union(u) => format!("one of {} types", u.variants.len()),
-        TypeKind::Alias(target) => format!("= {}", rust(target)),
-    }
-}
-
-/// A type reference as it reads in Rust.
-pub fn rust(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Boolean => "bool".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::F32 => "f32".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
-        TypeRef::DateTime => "DateTime<Utc>".to_owned(),
-        TypeRef::Date => "NaiveDate".to_owned(),
-        TypeRef::ObjectId => "ObjectId".to_owned(),
-        TypeRef::Json => "Value".to_owned(),
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::List(inner) => format!("Vec<{}>", rust(inner)),
-        TypeRef::Map(inner) => format!("Map<String, {}>", rust(inner)),
-        TypeRef::Boxed(inner) => rust(inner),
+        TypeKind::Alias(target) => format!("= {}", target),
     }
 }
 
@@ -248,8 +228,8 @@ fn request_body(body: Option<&Body>) -> String {
         return "()".to_owned();
     };
     match &body.kind {
-        BodyKind::Json(ty) => rust(ty),
-        BodyKind::Form(ty) => format!("{} as a form", rust(ty)),
+        BodyKind::Json(ty) => ty.to_string(),
+        BodyKind::Form(ty) => format!("{} as a form", ty),
         BodyKind::Multipart(form) => match &form.struct_name {
             Some(name) => format!("{name} as multipart"),
             None => "Multipart".to_owned(),
@@ -263,7 +243,7 @@ fn request_body(body: Option<&Body>) -> String {
 fn response_body(body: Option<&ResponseBody>) -> String {
     match body {
         None => "()".to_owned(),
-        Some(ResponseBody::Json(ty)) => rust(ty),
+        Some(ResponseBody::Json(ty)) => ty.to_string(),
         Some(ResponseBody::Text { .. }) => "String".to_owned(),
         Some(ResponseBody::Binary { .. }) => "Vec<u8>".to_owned(),
     }
@@ -349,13 +329,11 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
         }
         (None, Some(p)) => changes.push(Detail::breaking(format!(
             "may answer 207 (partial success) with {}",
-            rust(p)
+            p
         ))),
-        (Some(o), Some(n)) if o != n => changes.push(Detail::breaking(format!(
-            "207 response: {} -> {}",
-            rust(o),
-            rust(n)
-        ))),
+        (Some(o), Some(n)) if o != n => {
+            changes.push(Detail::breaking(format!("207 response: {} -> {}", o, n)))
+        }
         _ => {}
     }
     if old.idempotent != new.idempotent {
@@ -430,7 +408,7 @@ fn param_changes(old: &Operation, new: &Operation, changes: &mut Vec<Detail>) {
                             "query"
                         },
                         if p.required { ", required" } else { "" },
-                        rust(&p.ty)
+                        p.ty
                     ),
                 ));
             }
@@ -438,8 +416,7 @@ fn param_changes(old: &Operation, new: &Operation, changes: &mut Vec<Detail>) {
                 if o.ty != n.ty {
                     changes.push(Detail::breaking(format!(
                         "parameter `{name}`: {} -> {}",
-                        rust(&o.ty),
-                        rust(&n.ty)
+                        o.ty, n.ty
                     )));
                 }
                 if o.required != n.required {
@@ -488,8 +465,8 @@ fn part_kind(kind: &PartKind) -> String {
     match kind {
         PartKind::File => "file".to_owned(),
         PartKind::Files => "files".to_owned(),
-        PartKind::Text(ty) => rust(ty),
-        PartKind::Json(ty) => format!("{} as JSON", rust(ty)),
+        PartKind::Text(ty) => ty.to_string(),
+        PartKind::Json(ty) => format!("{} as JSON", ty),
     }
 }
 
@@ -585,15 +562,14 @@ fn type_changes(old: &TypeDef, new: &TypeDef) -> Vec<Detail> {
                         let required = if f.required { ", required" } else { "" };
                         changes.push(Detail::new(
                             class,
-                            format!("field `{wire}` added ({}{required})", rust(&f.ty)),
+                            format!("field `{wire}` added ({}{required})", f.ty),
                         ));
                     }
                     (Some(a), Some(b)) => {
                         if a.ty != b.ty {
                             changes.push(Detail::breaking(format!(
                                 "field `{wire}`: {} -> {}",
-                                rust(&a.ty),
-                                rust(&b.ty)
+                                a.ty, b.ty
                             )));
                         }
                         if a.is_option() != b.is_option() {

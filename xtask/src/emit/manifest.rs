@@ -109,6 +109,7 @@ mod tests {
     fn the_runtime_features_are_forwarded() {
         let api = Api {
             modules: vec![module(None, "v3", "v3", "Contacts")],
+            ..Api::default()
         };
         let manifest = cargo_toml(&api, &options(), "../runtime");
         let runtime = runtime::package();
@@ -143,6 +144,7 @@ mod tests {
                 module(Some("contacts"), "v3", "v3", "Contacts"),
                 module(Some("files"), "v3", "v3", "Files"),
             ],
+            ..Api::default()
         };
         let manifest = cargo_toml(&api, &options(), "runtime");
         for feature in ["contacts_v2026_03", "contacts_v3", "files_v3"] {

@@ -14,7 +14,6 @@ mod operations;
 mod registry;
 mod render;
 mod runtime_crate;
-mod share;
 mod struct_serde;
 mod struct_text;
 mod traits;
@@ -29,8 +28,7 @@ use crate::error::Result;
 use crate::ir::{Api, Module, TypeDef};
 
 pub use registry::round_trip_registry;
-pub use render::Emitted;
-use render::{Piece, PlannedFile};
+pub use render::{render, Emitted, Item, PlannedFile};
 pub use runtime_crate::runtime_crate;
 
 /// A file to write, relative to the crate (or workspace) root, `/`-separated.
@@ -51,46 +49,24 @@ pub struct CrateOptions {
     pub standalone: bool,
 }
 
-/// The types emitted once, in `shared.rs`, for several modules.
-pub fn shared_type_names(api: &Api) -> Vec<String> {
-    share::shared_types(api)
-        .types()
-        .map(|t| t.name.clone())
+/// Every file of the generated crate, formatted (on every core: rendering's business).
+/// `runtime` is the path of the runtime crate relative to the generated one (`../templates`,
+/// `runtime`).
+pub fn emit_crate(api: &Api, options: &CrateOptions, runtime: &str) -> Result<Vec<OutputFile>> {
+    render(plan(api, options, runtime), render::parallelism())
+}
+
+/// Every Rust file of the crate, unformatted (to time emitting alone).
+pub fn emit_unformatted(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<Emitted> {
+    plan(api, options, runtime)
+        .iter()
+        .flat_map(PlannedFile::emitted)
         .collect()
 }
 
-/// Every file of the generated crate, formatted, on every core. `runtime` is the path of the
-/// runtime crate relative to the generated one (`../templates`, `runtime`).
-pub fn emit_crate(api: &Api, options: &CrateOptions, runtime: &str) -> Result<Vec<OutputFile>> {
-    emit_crate_on(api, options, runtime, render::parallelism())
-}
-
-/// `emit_crate` on up to `threads` threads. The files are the same however many.
-pub fn emit_crate_on(
-    api: &Api,
-    options: &CrateOptions,
-    runtime: &str,
-    threads: usize,
-) -> Result<Vec<OutputFile>> {
-    let shared = share::shared_types(api);
-    render::render(plan_files(api, &shared, options, runtime, threads), threads)
-}
-
-/// Every Rust file of the crate, unformatted, in pieces (to time emitting alone).
-pub fn emit_unformatted(api: &Api, options: &CrateOptions, runtime: &str) -> Vec<Emitted> {
-    let shared = share::shared_types(api);
-    let files = plan_files(api, &shared, options, runtime, 1);
-    files.iter().flat_map(PlannedFile::emitted).collect()
-}
-
-/// Every file of the generated crate, Rust planned in pieces for `threads` threads.
-fn plan_files<'a>(
-    api: &'a Api,
-    shared: &'a share::Shared,
-    options: &CrateOptions,
-    runtime: &str,
-    threads: usize,
-) -> Vec<PlannedFile<'a>> {
+/// Every file of the generated crate: text, or Rust as the items it holds, in order.
+pub fn plan<'a>(api: &'a Api, options: &CrateOptions, runtime: &str) -> Vec<PlannedFile<'a>> {
+    let shared = &api.shared;
     let mut files = vec![
         PlannedFile::text("Cargo.toml", manifest::cargo_toml(api, options, runtime)),
         PlannedFile::text(
@@ -108,22 +84,28 @@ fn plan_files<'a>(
     files.push(PlannedFile::rust(
         "src/lib.rs",
         crate_header.clone(),
-        vec![Box::new(move || lib_rs(api, shared).into())],
+        vec![Item::written(move || lib_rs(api).into())],
     ));
     if !shared.is_empty() {
         let types: Vec<&TypeDef> = shared.types().collect();
-        let mut pieces: Vec<Piece> = vec![Box::new(|| {
-            models::models_head(
-                "Types that several modules share. Each module re-exports those it uses, so the same schema is the same Rust type in every version.",
-                TokenStream::new(),
-            )
-            .into()
-        })];
-        pieces.extend(type_pieces(&types, threads));
-        pieces.push(Box::new(move || {
-            models::models_tail(&types, shared_trait_impls(api, shared)).into()
-        }));
-        files.push(PlannedFile::rust("src/shared.rs", crate_header, pieces));
+        let tail_types = types.clone();
+        files.push(PlannedFile::rust(
+            "src/shared.rs",
+            crate_header,
+            vec![
+                Item::written(|| {
+                    models::models_head(
+                        "Types that several modules share. Each module re-exports those it uses, so the same schema is the same Rust type in every version.",
+                        TokenStream::new(),
+                    )
+                    .into()
+                }),
+                Item::Types(types),
+                Item::written(move || {
+                    models::models_tail(&tail_types, shared_trait_impls(api)).into()
+                }),
+            ],
+        ));
     }
     for (api_name, modules) in about::by_api(api) {
         let Some(api_name) = api_name else {
@@ -134,7 +116,7 @@ fn plan_files<'a>(
         files.push(PlannedFile::rust(
             format!("src/{api_name}/mod.rs"),
             header,
-            vec![Box::new(move || api_rs(&modules).into())],
+            vec![Item::written(move || api_rs(&modules).into())],
         ));
     }
     for (index, module) in api.modules.iter().enumerate() {
@@ -155,7 +137,7 @@ fn plan_files<'a>(
         files.push(PlannedFile::rust(
             format!("{dir}/mod.rs"),
             header.clone(),
-            vec![Box::new(move || {
+            vec![Item::written(move || {
                 module_rs(module, has_models, &borrowed).into()
             })],
         ));
@@ -164,63 +146,53 @@ fn plan_files<'a>(
         if has_models {
             // A shared type that bears the name of one of this module's own (another API's)
             // is shadowed by it, as glob imports are.
-            let mut pieces: Vec<Piece> = vec![Box::new(move || {
-                let imports = imports_shared.then(|| {
-                    quote! {
-                        #[allow(unused_imports)]
-                        use crate::shared::*;
-                    }
-                });
-                models::models_head("Request and response types.", quote!(#imports)).into()
-            })];
-            pieces.extend(type_pieces(&own, threads));
-            pieces.push(Box::new(move || {
-                let impls = traits::trait_impls(module)
-                    .into_iter()
-                    .filter(|i| !shared.serves(index, &i.type_name))
-                    .map(|i| i.tokens);
-                models::models_tail(&own, quote!(#(#impls)*)).into()
-            }));
+            let tail_types = own.clone();
             files.push(PlannedFile::rust(
                 format!("{dir}/models.rs"),
                 header.clone(),
-                pieces,
+                vec![
+                    Item::written(move || {
+                        let imports = imports_shared.then(|| {
+                            quote! {
+                                #[allow(unused_imports)]
+                                use crate::shared::*;
+                            }
+                        });
+                        models::models_head("Request and response types.", quote!(#imports)).into()
+                    }),
+                    Item::Types(own),
+                    Item::written(move || {
+                        let impls = traits::trait_impls(module)
+                            .into_iter()
+                            .filter(|i| !shared.serves(index, &i.type_name))
+                            .map(|i| i.tokens);
+                        models::models_tail(&tail_types, quote!(#(#impls)*)).into()
+                    }),
+                ],
             ));
         }
         if !module.operations.is_empty() {
-            let mut pieces: Vec<Piece> = vec![Box::new(|| operations::operations_head().into())];
-            for run in render::runs(&module.operations, threads, |op| 4 + op.params.len()) {
-                pieces.push(Box::new(move || operations::operation_fns(run).into()));
-            }
-            pieces.push(Box::new(move || operations::operations_tail(module).into()));
             files.push(PlannedFile::rust(
                 format!("{dir}/operations.rs"),
                 header,
-                pieces,
+                vec![
+                    Item::written(|| operations::operations_head().into()),
+                    Item::Operations(&module.operations),
+                    Item::written(move || operations::operations_tail(module).into()),
+                ],
             ));
         }
     }
     files
 }
 
-/// The definitions of `types`, in runs formatted on their own.
-fn type_pieces<'a>(types: &[&'a TypeDef], threads: usize) -> Vec<Piece<'a>> {
-    render::runs(types, threads, render::type_weight)
-        .into_iter()
-        .map(|run| {
-            let run = run.to_vec();
-            Box::new(move || models::type_defs(&run)) as Piece<'a>
-        })
-        .collect()
-}
-
 /// The runtime-trait impls of shared types: the same code in every module that uses the
 /// type, so written once, in `shared.rs`, in order of type and trait.
-fn shared_trait_impls(api: &Api, shared: &share::Shared) -> TokenStream {
+fn shared_trait_impls(api: &Api) -> TokenStream {
     let mut impls = BTreeMap::new();
     for (index, module) in api.modules.iter().enumerate() {
         for i in traits::trait_impls(module) {
-            if shared.serves(index, &i.type_name) {
+            if api.shared.serves(index, &i.type_name) {
                 impls.entry((i.type_name, i.trait_name)).or_insert(i.tokens);
             }
         }
@@ -238,7 +210,8 @@ fn any_feature<'m>(modules: impl IntoIterator<Item = &'m Module>) -> TokenStream
     }
 }
 
-fn lib_rs(api: &Api, shared: &share::Shared) -> TokenStream {
+fn lib_rs(api: &Api) -> TokenStream {
+    let shared = &api.shared;
     let docs = about::crate_docs(api);
     let modules = about::by_api(api)
         .into_iter()

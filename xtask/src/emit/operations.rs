@@ -7,7 +7,8 @@ use quote::quote;
 
 use super::debug::{self, Shown};
 use super::struct_text::{impl_text, Setter};
-use super::types::{doc_attrs, ident, type_text, type_tokens};
+use super::types::{doc_attrs, ident, type_tokens};
+use crate::ir::Spelling;
 use crate::ir::{
     Auth, Body, BodyKind, Module, Operation, Param, ParamLocation, Part, PartKind, ResponseBody,
     TypeRef,
@@ -282,7 +283,7 @@ fn query_struct(type_name: &str, operation: &str, params: &[Param]) -> TokenStre
         .iter()
         .map(|p| Setter {
             field: ident(&p.name).to_string(),
-            value: type_text(&type_tokens(&p.ty)),
+            value: p.ty.spelled(Spelling::Code),
             optional: true,
             takes_option: p.cursor,
         })
@@ -445,7 +446,7 @@ fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
     let part_type = |part: &Part| match &part.kind {
         PartKind::File => "crate::runtime::FilePart".to_owned(),
         PartKind::Files => "Vec<crate::runtime::FilePart>".to_owned(),
-        PartKind::Text(ty) | PartKind::Json(ty) => type_text(&type_tokens(ty)),
+        PartKind::Text(ty) | PartKind::Json(ty) => ty.spelled(Spelling::Code),
     };
     let field = |part: &Part| ident(&part.name).to_string();
     let params: Vec<String> = form

@@ -1,24 +1,39 @@
 //! Emitting and formatting a crate's files on every core.
 //!
 //! Formatting (syn's parse of the tokens, then prettyplease) is most of a run's work, and one
-//! file (a module's `models.rs`) can be most of the formatting. So Rust files are planned as
-//! pieces, runs of whole items, that are emitted and formatted on their own and joined in
-//! order: the joined text is the text of the file formatted at once. Token streams cannot
-//! move between threads, so each piece is a function that emits its tokens where it is
-//! formatted. A piece may also emit items already written as formatted text (a struct's
-//! `Serialize` and `Deserialize`, see `struct_serde.rs`), which go into the file as they are.
+//! file (a module's `models.rs`) can be most of the formatting. Emit plans each Rust file as
+//! items in order (`Item`: something written whole, the module's type definitions, its
+//! request functions); rendering cuts the lists into runs of about equal weight, emits and
+//! formats each run on its own, on every core, and joins them in order: the joined text is the
+//! text of the file formatted at once. Token streams cannot move between threads, so each run
+//! is emitted where it is formatted. An item may also be written as formatted text (a
+//! struct's definition and (de)serialisation, see `struct_text.rs`), which goes into the file
+//! as it is.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 
-use super::{format, OutputFile};
+use super::{format, models, operations, OutputFile};
 use crate::error::Result;
-use crate::ir::{TypeDef, TypeKind};
+use crate::ir::{Operation, TypeDef, TypeKind};
 
-/// Emits one piece of a file.
-pub type Piece<'a> = Box<dyn Fn() -> Emitted + Send + Sync + 'a>;
+/// One item of a Rust file, as emit plans it.
+pub enum Item<'a> {
+    /// Written by a function of the model, on the thread that formats it.
+    Written(Box<dyn Fn() -> Emitted + Send + Sync + 'a>),
+    /// Type definitions, in order.
+    Types(Vec<&'a TypeDef>),
+    /// Request functions, in order.
+    Operations(&'a [Operation]),
+}
+
+impl<'a> Item<'a> {
+    pub fn written(write: impl Fn() -> Emitted + Send + Sync + 'a) -> Self {
+        Item::Written(Box::new(write))
+    }
+}
 
 /// A piece's items in order: tokens to format, and text written formatted.
 #[derive(Default)]
@@ -77,10 +92,10 @@ pub struct PlannedFile<'a> {
 
 pub enum Planned<'a> {
     Text(String),
-    /// Rust: the header, then the pieces' items in order.
+    /// Rust: the header, then the items in order.
     Rust {
         header: String,
-        pieces: Vec<Piece<'a>>,
+        items: Vec<Item<'a>>,
     },
 }
 
@@ -92,20 +107,58 @@ impl<'a> PlannedFile<'a> {
         }
     }
 
-    pub fn rust(path: impl Into<String>, header: String, pieces: Vec<Piece<'a>>) -> Self {
+    pub fn rust(path: impl Into<String>, header: String, items: Vec<Item<'a>>) -> Self {
         PlannedFile {
             path: path.into(),
-            contents: Planned::Rust { header, pieces },
+            contents: Planned::Rust { header, items },
         }
     }
 
-    /// Every piece, unformatted (to time emitting alone).
+    /// Every item, unformatted (to time emitting alone).
     pub fn emitted(&self) -> Vec<Emitted> {
         match &self.contents {
             Planned::Text(_) => Vec::new(),
-            Planned::Rust { pieces, .. } => pieces.iter().map(|piece| piece()).collect(),
+            Planned::Rust { items, .. } => runs(items, 1).iter().map(Run::emit).collect(),
         }
     }
+}
+
+/// What one thread emits and formats at a time: an item written whole, or a run of a list.
+enum Run<'i, 'a> {
+    Written(&'i (dyn Fn() -> Emitted + Send + Sync + 'a)),
+    Types(&'i [&'a TypeDef]),
+    Operations(&'a [Operation]),
+}
+
+impl Run<'_, '_> {
+    fn emit(&self) -> Emitted {
+        match self {
+            Run::Written(write) => write(),
+            Run::Types(types) => models::type_defs(types),
+            Run::Operations(operations) => operations::operation_fns(operations).into(),
+        }
+    }
+}
+
+/// A file's items as runs for `threads` threads.
+fn runs<'i, 'a>(items: &'i [Item<'a>], threads: usize) -> Vec<Run<'i, 'a>> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Written(write) => out.push(Run::Written(write.as_ref())),
+            Item::Types(types) => out.extend(
+                split(types, threads, type_weight)
+                    .into_iter()
+                    .map(Run::Types),
+            ),
+            Item::Operations(operations) => out.extend(
+                split(operations, threads, |op| 4 + op.params.len())
+                    .into_iter()
+                    .map(Run::Operations),
+            ),
+        }
+    }
+    out
 }
 
 /// How many threads to emit and format on: one per core this process may use.
@@ -113,26 +166,28 @@ pub fn parallelism() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
-/// Emits and formats every file on up to `threads` threads.
+/// Emits and formats every file on up to `threads` threads. The files are the same however
+/// many.
 pub fn render(files: Vec<PlannedFile<'_>>, threads: usize) -> Result<Vec<OutputFile>> {
-    let jobs: Vec<(&str, &Piece)> = files
+    let file_runs: Vec<(&str, Vec<Run>)> = files
         .iter()
-        .flat_map(|file| {
-            match &file.contents {
-                Planned::Text(_) => [].iter(),
-                Planned::Rust { pieces, .. } => pieces.iter(),
-            }
-            .map(|piece| (file.path.as_str(), piece))
+        .map(|file| match &file.contents {
+            Planned::Text(_) => (file.path.as_str(), Vec::new()),
+            Planned::Rust { items, .. } => (file.path.as_str(), runs(items, threads)),
         })
         .collect();
-    let mut texts = on_threads(&jobs, threads, |(path, piece)| piece().format(path)).into_iter();
+    let jobs: Vec<(&str, &Run)> = file_runs
+        .iter()
+        .flat_map(|(path, runs)| runs.iter().map(move |run| (*path, run)))
+        .collect();
+    let mut texts = on_threads(&jobs, threads, |(path, run)| run.emit().format(path)).into_iter();
     let mut output = Vec::with_capacity(files.len());
-    for file in &files {
+    for (file, (_, runs)) in files.iter().zip(&file_runs) {
         let contents = match &file.contents {
             Planned::Text(text) => text.clone(),
-            Planned::Rust { header, pieces } => {
+            Planned::Rust { header, .. } => {
                 let mut items = String::new();
-                for text in texts.by_ref().take(pieces.len()) {
+                for text in texts.by_ref().take(runs.len()) {
                     items.push_str(&text?);
                 }
                 format::with_header(header, &items)
@@ -191,7 +246,7 @@ fn on_threads<J: Sync, R: Send>(
 /// `items` cut into runs of about equal weight, enough of them to keep `threads` threads busy
 /// (several runs per thread, taken in turn, even out the runs' true costs); one run on one
 /// thread.
-pub fn runs<T>(items: &[T], threads: usize, weight: impl Fn(&T) -> usize) -> Vec<&[T]> {
+fn split<T>(items: &[T], threads: usize, weight: impl Fn(&T) -> usize) -> Vec<&[T]> {
     /// Below this, a run costs more to set up than it saves.
     const MIN_WEIGHT: usize = 40;
     const RUNS_PER_THREAD: usize = 4;
@@ -217,7 +272,7 @@ pub fn runs<T>(items: &[T], threads: usize, weight: impl Fn(&T) -> usize) -> Vec
 
 /// About how much code a type makes, relative to others: its fields or variants, each
 /// (de)serialised, on top of what every type has.
-pub fn type_weight(def: &&TypeDef) -> usize {
+fn type_weight(def: &&TypeDef) -> usize {
     4 + match &def.kind {
         TypeKind::Struct(s) => 2 * s.fields.len(),
         TypeKind::Enum(e) => e.variants.len(),
@@ -232,13 +287,13 @@ mod tests {
 
     use super::*;
     use crate::codegen;
-    use crate::emit::{emit_crate_on, CrateOptions};
+    use crate::emit::{plan, CrateOptions};
 
     #[test]
     fn runs_cover_every_item_in_order() {
         let items: Vec<usize> = (0..100).collect();
         for threads in [1, 2, 3, 8] {
-            let runs = runs(&items, threads, |_| 5);
+            let runs = split(&items, threads, |_| 5);
             let joined: Vec<usize> = runs.concat();
             assert_eq!(joined, items, "{threads} threads");
             assert!(runs.iter().all(|run| !run.is_empty()));
@@ -252,7 +307,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(runs(&[] as &[usize], 4, |_| 1), vec![&[] as &[usize]]);
+        assert_eq!(split(&[] as &[usize], 4, |_| 1), vec![&[] as &[usize]]);
     }
 
     /// Files formatted in pieces on several threads are the files formatted whole on one:
@@ -277,8 +332,8 @@ mod tests {
                 .map(|path| crate::load::load_file(path, "doc.yaml").unwrap())
                 .collect();
             let (api, _) = crate::lower::lower(&docs).unwrap();
-            let whole = emit_crate_on(&api, &options, "runtime", 1).unwrap();
-            let pieces = emit_crate_on(&api, &options, "runtime", 8).unwrap();
+            let whole = render(plan(&api, &options, "runtime"), 1).unwrap();
+            let pieces = render(plan(&api, &options, "runtime"), 8).unwrap();
             assert_eq!(whole, pieces, "{paths:?}");
         }
     }

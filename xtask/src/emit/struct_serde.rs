@@ -10,7 +10,8 @@ use proc_macro2::Literal;
 
 use super::lines::Lines;
 use super::struct_text::{field_type, name};
-use super::types::{ident, type_text, type_tokens};
+use super::types::ident;
+use crate::ir::Spelling;
 use crate::ir::{Field, Struct};
 
 /// Both impls of the struct `type_name`, each from the start of a line.
@@ -95,7 +96,7 @@ fn deserialize(out: &mut Lines, type_name: &str, s: &Struct) {
             out.line(&format!(
                 "{}: ::std::collections::BTreeMap<String, {}>,",
                 ident(&extra.name),
-                type_text(&type_tokens(&extra.value))
+                extra.value.spelled(Spelling::Code)
             ));
         }
         out.close("}");

@@ -2,7 +2,8 @@
 //! its `Serialize` and `Deserialize` (`struct_serde.rs`), nearly all of a models file.
 
 use super::lines::Lines;
-use super::types::{ident, type_text, type_tokens};
+use super::types::ident;
+use crate::ir::Spelling;
 use crate::ir::{Field, Struct};
 
 /// What the map of undeclared properties says of itself.
@@ -45,7 +46,7 @@ pub fn definition(type_name: &str, doc: &str, s: &Struct, redacted: bool) -> Str
         out.line(&format!(
             "pub {}: ::std::collections::BTreeMap<String, {}>,",
             ident(&extra.name),
-            type_text(&type_tokens(&extra.value))
+            extra.value.spelled(Spelling::Code)
         ));
     }
     out.close("}");
@@ -84,7 +85,7 @@ pub fn constructor(type_name: &str, s: &Struct) -> String {
         .filter(|f| !f.required && f.is_option())
         .map(|f| Setter {
             field: name(f),
-            value: type_text(&type_tokens(&f.ty)),
+            value: f.ty.spelled(Spelling::Code),
             optional: true,
             takes_option: false,
         })
@@ -120,7 +121,7 @@ pub fn name(f: &Field) -> String {
 
 /// A field's type: an `Option` when it may be absent or null.
 pub fn field_type(f: &Field) -> String {
-    let ty = type_text(&type_tokens(&f.ty));
+    let ty = f.ty.spelled(Spelling::Code);
     if f.is_option() {
         format!("Option<{ty}>")
     } else {

@@ -1,73 +1,19 @@
 //! Type references and documentation as tokens.
 
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::TypeRef;
+use crate::ir::{Spelling, TypeRef};
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type of a reference. Non-prelude types are written with absolute paths so a
-/// schema named `Value` or `DateTime` cannot shadow them.
+/// A type reference's tokens, from the model's one printer (`TypeRef::spelled`).
 pub fn type_tokens(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
-        TypeRef::Date => quote!(::chrono::NaiveDate),
-        TypeRef::ObjectId => quote!(crate::runtime::ObjectId),
-        TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
-        TypeRef::List(inner) => {
-            let inner = type_tokens(inner);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = type_tokens(inner);
-            quote!(::std::collections::BTreeMap<String, #inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = type_tokens(inner);
-            quote!(Box<#inner>)
-        }
-    }
-}
-
-/// A type's tokens as prettyplease writes a type: `::std::collections::BTreeMap<String, Vec<i64>>`.
-/// For the types `type_tokens` makes (paths with generic arguments), in text emitted without
-/// formatting.
-pub fn type_text(tokens: &TokenStream) -> String {
-    let mut text = String::new();
-    for token in tokens.clone() {
-        match token {
-            TokenTree::Ident(ident) => {
-                if text.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
-                    text.push(' ');
-                }
-                text.push_str(&ident.to_string());
-            }
-            TokenTree::Punct(punct) => {
-                text.push(punct.as_char());
-                if punct.as_char() == ',' {
-                    text.push(' ');
-                }
-            }
-            // `type_tokens` makes neither; written as proc-macro2 writes them.
-            other @ (TokenTree::Literal(_) | TokenTree::Group(_)) => {
-                text.push_str(&other.to_string());
-            }
-        }
-    }
-    text
+    ty.spelled(Spelling::Code)
+        .parse()
+        .expect("the model spells types that parse")
 }
 
 /// `#[doc]` attributes for a description, rewritten where rustdoc would misread it (HTML
@@ -123,9 +69,10 @@ pub fn doc_lines(text: Option<&str>, from_document: bool) -> Vec<String> {
 mod tests {
     use super::*;
 
-    /// As prettyplease prints the same tokens.
+    /// The model's spelling for code is how prettyplease prints the type, so text written
+    /// without formatting reads as the rest.
     #[test]
-    fn type_text_is_the_formatted_type() {
+    fn types_are_spelled_as_formatted() {
         let types = [
             TypeRef::Map(Box::new(TypeRef::List(Box::new(TypeRef::DateTime)))),
             TypeRef::ObjectId,
@@ -136,7 +83,10 @@ mod tests {
             let tokens = type_tokens(&ty);
             let file: syn::File = syn::parse2(quote!(type T = #tokens;)).unwrap();
             let formatted = prettyplease::unparse(&file);
-            assert_eq!(formatted, format!("type T = {};\n", type_text(&tokens)));
+            assert_eq!(
+                formatted,
+                format!("type T = {};\n", ty.spelled(Spelling::Code))
+            );
         }
     }
 }

@@ -155,7 +155,7 @@ impl<'a> Lowerer<'a> {
                         &schema_at,
                         format!(
                             "a form body of type {} is not an object: the request fails unless its value serialises to one",
-                            crate::diff::rust(&ty)
+                            ty
                         ),
                     );
                 }

@@ -21,6 +21,7 @@ mod refs;
 mod schema;
 mod secrets;
 mod shapes;
+mod shared;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -95,6 +96,7 @@ fn lower_grouped(docs: &[Document], by_api: bool) -> Result<(Api, Vec<Warning>)>
         api.modules.push(module);
         warnings.extend(module_warnings);
     }
+    api.shared = shared::shared_types(&api.modules);
     Ok((api, warnings))
 }
 

@@ -277,8 +277,7 @@ impl<'a> Lowerer<'a> {
                         &param_at.join("schema"),
                         format!(
                             "parameter `{}` of type {} is sent as a string the caller writes",
-                            data.name,
-                            crate::diff::rust(&ty)
+                            data.name, ty
                         ),
                     );
                     TypeRef::String

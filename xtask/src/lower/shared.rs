@@ -1,50 +1,20 @@
-//! Types several modules (versions, APIs) have in common are emitted once, in `shared.rs`,
-//! and re-exported by each module that uses them: less code to compile, and `v4::X` and
-//! `v2026_03::X` are the same type, so values move between versions as they are.
+//! Which types several modules (versions, APIs) have in common, decided once the modules are
+//! lowered (`Api::shared`): emit writes them once, in `shared.rs`, re-exported by each module
+//! that uses them: less code to compile, and `v4::X` and `v2026_03::X` are the same type, so
+//! values move between versions as they are.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, TypeDef};
-
-/// The types of `shared.rs`, and which modules (indexes into `Api::modules`) use each.
-#[derive(Debug, Default)]
-pub struct Shared {
-    types: BTreeMap<String, (TypeDef, BTreeSet<usize>)>,
-}
-
-impl Shared {
-    pub fn is_empty(&self) -> bool {
-        self.types.is_empty()
-    }
-
-    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
-        self.types.values().map(|(def, _)| def)
-    }
-
-    /// Whether module `module`'s type `name` is the shared one (rather than its own).
-    pub fn serves(&self, module: usize, name: &str) -> bool {
-        self.types
-            .get(name)
-            .is_some_and(|(_, users)| users.contains(&module))
-    }
-
-    /// The modules that use any shared type.
-    pub fn users(&self) -> BTreeSet<usize> {
-        self.types
-            .values()
-            .flat_map(|(_, users)| users.iter().copied())
-            .collect()
-    }
-}
+use crate::ir::{Module, SharedTypes, TypeDef};
 
 /// For each type name, the largest set of at least two modules that define it identically
 /// (documentation included), keeping only types whose every mentioned type is shared by the
 /// same modules. A module whose definition differs keeps its own type of that name, so two
 /// APIs may each have their own `Error`.
-pub fn shared_types(api: &Api) -> Shared {
+pub(super) fn shared_types(modules: &[Module]) -> SharedTypes {
     // Each name's distinct definitions, with the modules that define it so.
     let mut definitions: BTreeMap<&str, Vec<(&TypeDef, BTreeSet<usize>)>> = BTreeMap::new();
-    for (index, module) in api.modules.iter().enumerate() {
+    for (index, module) in modules.iter().enumerate() {
         for (name, def) in &module.types {
             let variants = definitions.entry(name).or_default();
             match variants.iter_mut().find(|(first, _)| *first == def) {
@@ -89,7 +59,7 @@ pub fn shared_types(api: &Api) -> Shared {
             }
         }
         if !changed {
-            return Shared { types: shared };
+            return SharedTypes { types: shared };
         }
     }
 }
