@@ -10,7 +10,7 @@
 mod deep_tests;
 mod locate;
 mod schemas;
-mod shape;
+mod typed_places;
 
 use std::path::Path;
 

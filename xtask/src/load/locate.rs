@@ -17,7 +17,7 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::shape::{self, describe, Kind};
+use super::typed_places::{self, describe, Kind};
 use crate::error::Pointer;
 
 /// Where and why `document`, whose schemas are all valid, fails to parse, or `None` if no
@@ -68,7 +68,7 @@ fn find(value: &Value, at: Pointer, kind: Kind) -> Option<(Pointer, String)> {
     if error.is_none() && !is_container(kind) {
         return None;
     }
-    for (key, child_kind) in shape::children(value, kind) {
+    for (key, child_kind) in typed_places::children(value, kind) {
         let child = match value {
             Value::Object(map) => map.get(&key),
             Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),

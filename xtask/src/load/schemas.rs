@@ -12,7 +12,7 @@ use openapiv3::{ReferenceOr, Schema};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::shape::{self, Entry, Kind};
+use super::typed_places::{self, Entry, Kind};
 use crate::error::Pointer;
 
 /// The first schema, in document order, that `openapiv3` would reject, with its message.
@@ -26,7 +26,7 @@ fn walk(value: &mut Value, at: &At<'_>, kind: Kind) -> Option<(Pointer, String)>
     if let Kind::Schema = kind {
         return schema(value, at);
     }
-    for (key, child_kind) in shape::children(value, kind) {
+    for (key, child_kind) in typed_places::children(value, kind) {
         let child = match value {
             Value::Object(object) => object.get_mut(&key),
             Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
@@ -43,14 +43,14 @@ fn walk(value: &mut Value, at: &At<'_>, kind: Kind) -> Option<(Pointer, String)>
 
 /// Checks the schemas inside `value`, then `value` itself with those replaced by `{}`.
 fn schema(value: &mut Value, at: &At<'_>) -> Option<(Pointer, String)> {
-    if shape::is_reference(value) {
+    if typed_places::is_reference(value) {
         return None;
     }
     if let Value::Object(object) = value {
-        if let Some((field, message)) = shape::misshapen_field(object) {
+        if let Some((field, message)) = typed_places::malformed_field(object) {
             return Some((at.child(Entry::Key(field)).pointer(), message));
         }
-        for child in shape::schema_children(object) {
+        for child in typed_places::schema_children(object) {
             let field = at.child(Entry::Key(child.field));
             let entry;
             let place = match child.entry {
@@ -82,7 +82,7 @@ fn schema(value: &mut Value, at: &At<'_>) -> Option<(Pointer, String)> {
 /// Calls `visit` on the place of each schema inside a schema, in document order.
 fn for_each_child(value: &mut Value, mut visit: impl FnMut(&mut Value)) {
     if let Value::Object(object) = value {
-        for child in shape::schema_children(object) {
+        for child in typed_places::schema_children(object) {
             visit(child.value);
         }
     }

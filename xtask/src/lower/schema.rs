@@ -20,7 +20,7 @@ use crate::load::Document;
 use crate::naming::{self, Namespace};
 
 /// What a schema becomes: a type of its own, or a use of an existing or built-in type.
-enum Shape {
+enum Lowered {
     Nominal(TypeKind),
     Ref(TypeRef),
 }
@@ -120,9 +120,9 @@ impl<'a> Lowerer<'a> {
                         (None, TypeKind::Alias(self.named_by(doc, reference, &at)?))
                     }
                     ReferenceOr::Item(schema) => {
-                        let mut kind = match self.shape(doc, schema, &at, &Hint::new(&name))? {
-                            Shape::Nominal(kind) => kind,
-                            Shape::Ref(ty) => TypeKind::Alias(ty),
+                        let mut kind = match self.lowered(doc, schema, &at, &Hint::new(&name))? {
+                            Lowered::Nominal(kind) => kind,
+                            Lowered::Ref(ty) => TypeKind::Alias(ty),
                         };
                         let extensions = &schema.schema_data.extensions;
                         if extensions::lenient(doc, extensions, &at)?.is_none() {
@@ -217,9 +217,9 @@ impl<'a> Lowerer<'a> {
             },
             None => hint.clone(),
         };
-        let kind = match self.shape(doc, schema, at, &hint)? {
-            Shape::Ref(ty) => return Ok(ty),
-            Shape::Nominal(kind) => kind,
+        let kind = match self.lowered(doc, schema, at, &hint)? {
+            Lowered::Ref(ty) => return Ok(ty),
+            Lowered::Nominal(kind) => kind,
         };
         let def = TypeDef {
             name: hint.name,
@@ -230,20 +230,20 @@ impl<'a> Lowerer<'a> {
         self.inline_type(doc, at, def, explicit.is_some())
     }
 
-    fn shape(
+    fn lowered(
         &mut self,
         doc: &'a Document,
         schema: &'a Schema,
         at: &Pointer,
         hint: &Hint,
-    ) -> Result<Shape> {
-        let shape = match &schema.schema_kind {
+    ) -> Result<Lowered> {
+        let lowered = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
-                    Shape::Nominal(TypeKind::Enum(lower_enum(&values)))
+                    Lowered::Nominal(TypeKind::Enum(lower_enum(&values)))
                 } else {
-                    Shape::Ref(scalar(
+                    Lowered::Ref(scalar(
                         "string",
                         format_text(&string.format).as_deref(),
                         hint,
@@ -258,27 +258,27 @@ impl<'a> Lowerer<'a> {
                         "integer enums are typed as plain integers",
                     );
                 }
-                Shape::Ref(scalar(
+                Lowered::Ref(scalar(
                     "integer",
                     format_text(&integer.format).as_deref(),
                     hint,
                 ))
             }
-            SchemaKind::Type(Type::Number(number)) => Shape::Ref(scalar(
+            SchemaKind::Type(Type::Number(number)) => Lowered::Ref(scalar(
                 "number",
                 format_text(&number.format).as_deref(),
                 hint,
             )),
-            SchemaKind::Type(Type::Boolean(_)) => Shape::Ref(scalar("boolean", None, hint)),
+            SchemaKind::Type(Type::Boolean(_)) => Lowered::Ref(scalar("boolean", None, hint)),
             SchemaKind::Type(Type::Array(array)) => {
-                Shape::Ref(TypeRef::List(Box::new(match &array.items {
+                Lowered::Ref(TypeRef::List(Box::new(match &array.items {
                     Some(items) => {
                         self.type_ref(doc, items, &at.join("items"), &hint.suffixed("Item"))?
                     }
                     None => TypeRef::Json,
                 })))
             }
-            SchemaKind::Type(Type::Object(object)) => self.object_shape(doc, object, at, hint)?,
+            SchemaKind::Type(Type::Object(object)) => self.object_type(doc, object, at, hint)?,
             SchemaKind::OneOf {
                 one_of: alternatives,
             }
@@ -290,14 +290,16 @@ impl<'a> Lowerer<'a> {
                 } else {
                     "anyOf"
                 };
-                self.union_shape(doc, alternatives, &at.join(keyword), hint)?
+                self.union_type(doc, alternatives, &at.join(keyword), hint)?
             }
             SchemaKind::AllOf { all_of: parts } => match parts.as_slice() {
-                [] => Shape::Ref(TypeRef::Json),
-                [only] => Shape::Ref(self.type_ref(doc, only, &at.join("allOf").join(0), hint)?),
+                [] => Lowered::Ref(TypeRef::Json),
+                [only] => {
+                    Lowered::Ref(self.type_ref(doc, only, &at.join("allOf").join(0), hint)?)
+                }
                 _ => {
                     let merged = self.merge_all_of(doc, parts, None, at)?;
-                    Shape::Nominal(TypeKind::Struct(
+                    Lowered::Nominal(TypeKind::Struct(
                         self.lower_struct(doc, &merged, at, &hint.name)?,
                     ))
                 }
@@ -308,31 +310,31 @@ impl<'a> Lowerer<'a> {
                     &at.join("not"),
                     "`not` schemas are typed as any JSON value",
                 );
-                Shape::Ref(TypeRef::Json)
+                Lowered::Ref(TypeRef::Json)
             }
-            SchemaKind::Any(any) => self.any_shape(doc, any, at, hint)?,
+            SchemaKind::Any(any) => self.any_type(doc, any, at, hint)?,
         };
-        apply_lenient(doc, schema, at, shape)
+        apply_lenient(doc, schema, at, lowered)
     }
 
-    fn object_shape(
+    fn object_type(
         &mut self,
         doc: &'a Document,
         object: &'a ObjectType,
         at: &Pointer,
         hint: &Hint,
-    ) -> Result<Shape> {
+    ) -> Result<Lowered> {
         let forbids_extra = matches!(
             object.additional_properties,
             Some(AdditionalProperties::Any(false))
         );
         if !object.properties.is_empty() || forbids_extra {
             let merged = Merged::from_object(object, at);
-            return Ok(Shape::Nominal(TypeKind::Struct(
+            return Ok(Lowered::Nominal(TypeKind::Struct(
                 self.lower_struct(doc, &merged, at, &hint.name)?,
             )));
         }
-        Ok(Shape::Ref(self.open_object(
+        Ok(Lowered::Ref(self.open_object(
             doc,
             object.additional_properties.as_ref(),
             at,
@@ -360,16 +362,16 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn union_shape(
+    fn union_type(
         &mut self,
         doc: &'a Document,
         alternatives: &'a [ReferenceOr<Schema>],
         at: &Pointer,
         hint: &Hint,
-    ) -> Result<Shape> {
+    ) -> Result<Lowered> {
         match alternatives {
-            [] => Ok(Shape::Ref(TypeRef::Json)),
-            [only] => Ok(Shape::Ref(self.type_ref(doc, only, &at.join(0), hint)?)),
+            [] => Ok(Lowered::Ref(TypeRef::Json)),
+            [only] => Ok(Lowered::Ref(self.type_ref(doc, only, &at.join(0), hint)?)),
             _ => {
                 let mut names = Namespace::new();
                 let mut variants = Vec::new();
@@ -383,19 +385,19 @@ impl<'a> Lowerer<'a> {
                     let name = names.claim(&union_variant_name(&ty));
                     variants.push(UnionVariant { name, ty });
                 }
-                Ok(Shape::Nominal(TypeKind::Union(Union { variants })))
+                Ok(Lowered::Nominal(TypeKind::Union(Union { variants })))
             }
         }
     }
 
     /// Schemas `openapiv3` could not sort into one kind: mixed keywords, or none at all.
-    fn any_shape(
+    fn any_type(
         &mut self,
         doc: &'a Document,
         any: &'a AnySchema,
         at: &Pointer,
         hint: &Hint,
-    ) -> Result<Shape> {
+    ) -> Result<Lowered> {
         const TYPES: &[&str] = &[
             "string", "number", "integer", "boolean", "array", "object", "null",
         ];
@@ -411,7 +413,7 @@ impl<'a> Lowerer<'a> {
         if !any.all_of.is_empty() {
             let own = (!any.properties.is_empty()).then(|| Merged::from_any(any, at));
             let merged = self.merge_all_of(doc, &any.all_of, own, at)?;
-            return Ok(Shape::Nominal(TypeKind::Struct(
+            return Ok(Lowered::Nominal(TypeKind::Struct(
                 self.lower_struct(doc, &merged, at, &hint.name)?,
             )));
         }
@@ -424,7 +426,7 @@ impl<'a> Lowerer<'a> {
             } else {
                 ("oneOf", &any.one_of)
             };
-            return self.union_shape(doc, alternatives, &at.join(keyword), hint);
+            return self.union_type(doc, alternatives, &at.join(keyword), hint);
         }
         let typ = any.typ.as_deref();
         if !any.properties.is_empty()
@@ -434,12 +436,12 @@ impl<'a> Lowerer<'a> {
             )
         {
             let merged = Merged::from_any(any, at);
-            return Ok(Shape::Nominal(TypeKind::Struct(
+            return Ok(Lowered::Nominal(TypeKind::Struct(
                 self.lower_struct(doc, &merged, at, &hint.name)?,
             )));
         }
         if typ == Some("object") || any.additional_properties.is_some() {
-            return Ok(Shape::Ref(self.open_object(
+            return Ok(Lowered::Ref(self.open_object(
                 doc,
                 any.additional_properties.as_ref(),
                 at,
@@ -447,7 +449,7 @@ impl<'a> Lowerer<'a> {
             )?));
         }
         if typ == Some("array") || any.items.is_some() {
-            return Ok(Shape::Ref(TypeRef::List(Box::new(match &any.items {
+            return Ok(Lowered::Ref(TypeRef::List(Box::new(match &any.items {
                 Some(items) => {
                     self.type_ref(doc, items, &at.join("items"), &hint.suffixed("Item"))?
                 }
@@ -463,16 +465,16 @@ impl<'a> Lowerer<'a> {
             let non_null = any.enumeration.iter().filter(|v| !v.is_null()).count();
             if typ.is_none_or(|t| t == "string") && !strings.is_empty() && strings.len() == non_null
             {
-                return Ok(Shape::Nominal(TypeKind::Enum(lower_enum(&strings))));
+                return Ok(Lowered::Nominal(TypeKind::Enum(lower_enum(&strings))));
             }
             self.warn(
                 doc,
                 &at.join("enum"),
                 "enum values that do not all match the type are typed as any JSON value",
             );
-            return Ok(Shape::Ref(TypeRef::Json));
+            return Ok(Lowered::Ref(TypeRef::Json));
         }
-        Ok(Shape::Ref(match typ {
+        Ok(Lowered::Ref(match typ {
             Some(typ) => scalar(typ, any.format.as_deref(), hint),
             None => TypeRef::Json,
         }))
@@ -700,16 +702,21 @@ impl AsSchema for Box<Schema> {
 
 /// `x-lenient: true` on an object schema whose undeclared properties are kept as any JSON:
 /// values that do not fit go there.
-fn apply_lenient(doc: &Document, schema: &Schema, at: &Pointer, shape: Shape) -> Result<Shape> {
+fn apply_lenient(
+    doc: &Document,
+    schema: &Schema,
+    at: &Pointer,
+    lowered: Lowered,
+) -> Result<Lowered> {
     if extensions::lenient(doc, &schema.schema_data.extensions, at)? != Some(true) {
-        return Ok(shape);
+        return Ok(lowered);
     }
-    match shape {
-        Shape::Nominal(TypeKind::Struct(mut s))
+    match lowered {
+        Lowered::Nominal(TypeKind::Struct(mut s))
             if s.extra.as_ref().is_some_and(|e| e.value == TypeRef::Json) =>
         {
             s.lenient = true;
-            Ok(Shape::Nominal(TypeKind::Struct(s)))
+            Ok(Lowered::Nominal(TypeKind::Struct(s)))
         }
         _ => Err(Error::spec(
             &doc.file,

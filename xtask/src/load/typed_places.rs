@@ -189,7 +189,7 @@ fn is_response_key(key: &str) -> bool {
 
 /// A field of a schema object that cannot hold what `openapiv3` reads there (`properties`
 /// that is not a mapping, say), with why; its schemas are not searched.
-pub fn misshapen_field(schema: &Map<String, Value>) -> Option<(&str, String)> {
+pub fn malformed_field(schema: &Map<String, Value>) -> Option<(&str, String)> {
     schema.iter().find_map(|(field, value)| {
         let expected = match (field.as_str(), value) {
             (_, Value::Null) => return None,
@@ -237,7 +237,7 @@ pub enum Entry<'a> {
 /// The schemas inside a schema object, in document order, where `openapiv3` reads them:
 /// `properties` (a map), `allOf`/`oneOf`/`anyOf` (lists), `items` and `not`, and
 /// `additionalProperties` when it is an object rather than a boolean. A field of the wrong
-/// shape holds no child (see `misshapen_field`).
+/// shape holds no child (see `malformed_field`).
 pub fn schema_children(schema: &mut Map<String, Value>) -> Vec<SchemaChild<'_>> {
     let mut out = Vec::new();
     for (field, value) in schema.iter_mut() {
