@@ -59,8 +59,8 @@ async fn receive(
     // as they arrived (still percent-encoded).
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
     let signed_uri = format!("{}{path}", receiver.public_url);
-    // With the `client` feature (on by default) the runtime reads an `http::HeaderMap`
-    // directly; without it, pass the headers as a list of `(name, value)` pairs.
+    // The runtime reads axum's `http::HeaderMap` as it is (a list of `(name, value)` pairs
+    // works too).
     let verified = receiver.verifier.verify(
         method.as_str(),
         &signed_uri,

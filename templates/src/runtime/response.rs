@@ -38,8 +38,9 @@ impl<K: AsRef<str>, V: AsRef<str>> ResponseHeaders for Vec<(K, V)> {
     }
 }
 
-#[cfg(feature = "client")]
-impl ResponseHeaders for reqwest::header::HeaderMap {
+/// Headers as axum, hyper and reqwest give them (a webhook request's too).
+#[cfg(any(feature = "client", feature = "webhooks"))]
+impl ResponseHeaders for http::HeaderMap {
     fn header(&self, name: &str) -> Option<&str> {
         self.get(name)?.to_str().ok()
     }
