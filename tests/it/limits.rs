@@ -153,3 +153,39 @@ fn the_readme_lists_every_documented_limit() {
     }
     assert!(readme.contains(&format!("| Any other batch | {DEFAULT} |")));
 }
+
+/// Searches keep a budget of their own beside the app's, shared the way the app's is: in a
+/// file of their own next to the app's budget file, which every worker on the machine reads.
+#[tokio::test]
+async fn searches_share_their_budget_through_a_file_of_their_own() {
+    use hubspot_associations::{v2026_03 as api, Client};
+    use tests::fake_hubspot::{FakeHubSpot, TOKEN};
+
+    let server = FakeHubSpot::start();
+    server.seed_objects("contacts", 30);
+    let path = std::env::temp_dir().join(format!("hubspot-search-budget-{}", std::process::id()));
+    let searches = std::path::PathBuf::from(format!("{}.search", path.display()));
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&searches);
+    let client = Client::builder()
+        .token(TOKEN)
+        .base_url(&server.base_url)
+        .rate_limit_file(&path)
+        .build()
+        .unwrap();
+    let everyone = api::PublicObjectSearchRequest::new(String::new(), vec![], 10, vec![], vec![]);
+    let found = client
+        .send(&api::search("contacts", &everyone))
+        .await
+        .unwrap();
+    assert_eq!(found.total, 30);
+    let budget = std::fs::read_to_string(&searches).unwrap();
+    assert!(budget.starts_with("hubspot-rate-limit 1\n"), "{budget}");
+    assert_eq!(budget.matches("\nsend ").count(), 1, "{budget}");
+    // The app's budget counted the same request in its own file.
+    let app = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(app.matches("\nsend ").count(), 1, "{app}");
+    for file in [path, searches] {
+        std::fs::remove_file(file).unwrap();
+    }
+}
