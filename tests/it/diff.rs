@@ -305,7 +305,7 @@ fn additions_of_what_no_code_can_rely_on_being_absent_are_compatible() {
             (
                 "    Kind:\n",
                 "    Widget:\n      type: object\n      properties:\n        id: {type: string}\n    Kind:\n",
-                "    + Widget: struct, 1 fields",
+                "    + Widget: struct, 1 field",
             ),
             // An optional field, an enum value, an optional query parameter.
             (
@@ -387,7 +387,7 @@ fn the_report_ends_in_the_verdict_and_reads_as_a_changelog() {
          ### Breaking\n\n\
          - Removed operation `delete_part`: `DELETE /things/{thingId}/parts/{partId}`\n\n\
          ### Added\n\n\
-         - New type `Extra`: struct, 1 fields\n\
+         - New type `Extra`: struct, 1 field\n\
          - `Kind`: value `HUGE` added\n\n\
          ### Documentation\n\n\
          - `Thing`: description changed\n"

@@ -215,10 +215,10 @@ fn endpoint(op: &Operation) -> String {
 
 fn kind(t: &TypeDef) -> String {
     match &t.kind {
-        TypeKind::Struct(s) => format!("struct, {} fields", s.fields.len()),
-        TypeKind::Enum(e) => format!("enum, {} values", e.variants.len()),
+        TypeKind::Struct(s) => format!("struct, {}", counted(s.fields.len(), "field")),
+        TypeKind::Enum(e) => format!("enum, {}", counted(e.variants.len(), "value")),
         TypeKind::Union(u) => format!("one of {} types", u.variants.len()),
-        TypeKind::Alias(target) => format!("= {}", target),
+        TypeKind::Alias(target) => format!("= {target}"),
     }
 }
 
@@ -672,5 +672,14 @@ impl fmt::Display for Report {
             }
         }
         writeln!(f, "{}", self.verdict())
+    }
+}
+
+/// `1 field`, `8 fields`.
+fn counted(count: usize, what: &str) -> String {
+    if count == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{count} {what}s")
     }
 }
