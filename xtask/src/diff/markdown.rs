@@ -123,7 +123,7 @@ mod tests {
                 ],
                 types: vec![Change::Removed(
                     "Old_Thing".to_owned(),
-                    "struct, 1 fields".to_owned(),
+                    "struct, 1 field".to_owned(),
                 )],
             }],
         };
@@ -133,7 +133,7 @@ mod tests {
              Compared: `v1 (v1) -> v2 (v2)`.\n\
              \n### Breaking\n\n\
              - `list`: response: Vec\\<String> -> String\n\
-             - Removed type `Old_Thing`: struct, 1 fields\n\
+             - Removed type `Old_Thing`: struct, 1 field\n\
              \n### Added\n\n\
              - New operation `create`: `POST /things`\n\
              \n### Documentation\n\n\
