@@ -154,26 +154,33 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     report
 }
 
+/// The items of two sides paired by `key`, in key order: each key with the old side's item
+/// and the new side's, either missing where that side has none.
+fn paired<'a, T>(
+    old: &'a [T],
+    new: &'a [T],
+    key: impl Fn(&T) -> &str,
+) -> Vec<(&'a str, Option<&'a T>, Option<&'a T>)> {
+    let keys: BTreeSet<&'a str> = old.iter().chain(new).map(&key).collect();
+    let find = |side: &'a [T], wanted: &str| side.iter().find(|item| key(item) == wanted);
+    keys.into_iter()
+        .map(|k| (k, find(old, k), find(new, k)))
+        .collect()
+}
+
 fn diff_modules(old: &Module, new: &Module) -> Section {
     let title = format!("{} -> {}", label(old), label(new));
     let mut operations = Vec::new();
-    let names: BTreeSet<&str> = old
-        .operations
-        .iter()
-        .chain(&new.operations)
-        .map(|o| o.name.as_str())
-        .collect();
-    for name in names {
-        let find = |m: &'_ Module| m.operations.iter().find(|o| o.name == name).cloned();
-        match (find(old), find(new)) {
+    for (name, o, n) in paired(&old.operations, &new.operations, |o| &o.name) {
+        match (o, n) {
             (Some(o), Some(n)) => {
-                let changes = operation_changes(&o, &n);
+                let changes = operation_changes(o, n);
                 if !changes.is_empty() {
                     operations.push(Change::Changed(name.to_owned(), changes));
                 }
             }
-            (Some(o), None) => operations.push(Change::Removed(name.to_owned(), endpoint(&o))),
-            (None, Some(n)) => operations.push(Change::Added(name.to_owned(), endpoint(&n))),
+            (Some(o), None) => operations.push(Change::Removed(name.to_owned(), endpoint(o))),
+            (None, Some(n)) => operations.push(Change::Added(name.to_owned(), endpoint(n))),
             (None, None) => {}
         }
     }
@@ -378,15 +385,8 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
 
 /// Parameters by name, then the order of the function's arguments.
 fn param_changes(old: &Operation, new: &Operation, changes: &mut Vec<Detail>) {
-    let param = |op: &Operation, name: &str| op.params.iter().find(|p| p.name == name).cloned();
-    let names: BTreeSet<&str> = old
-        .params
-        .iter()
-        .chain(&new.params)
-        .map(|p| p.name.as_str())
-        .collect();
-    for name in names {
-        match (param(old, name), param(new, name)) {
+    for (name, o, n) in paired(&old.params, &new.params, |p| &p.name) {
+        match (o, n) {
             (Some(_), None) => {
                 changes.push(Detail::breaking(format!("parameter `{name}` removed")))
             }
@@ -472,19 +472,13 @@ fn part_kind(kind: &PartKind) -> String {
 
 /// The parts of a multipart body, fields of the struct the function takes.
 fn part_changes(old: &[Part], new: &[Part], changes: &mut Vec<Detail>) {
-    let part = |parts: &[Part], wire: &str| parts.iter().find(|p| p.wire_name == wire).cloned();
-    let wires: BTreeSet<&str> = old
-        .iter()
-        .chain(new)
-        .map(|p| p.wire_name.as_str())
-        .collect();
     // A list of files is empty when not given: it is optional whatever the document says.
     let required = |p: &Part| p.required && p.kind != PartKind::Files;
-    for wire in wires {
-        match (part(old, wire), part(new, wire)) {
+    for (wire, o, n) in paired(old, new, |p| &p.wire_name) {
+        match (o, n) {
             (Some(_), None) => changes.push(Detail::breaking(format!("part `{wire}` removed"))),
             (None, Some(p)) => changes.push(Detail::new(
-                if required(&p) {
+                if required(p) {
                     Class::Breaking
                 } else {
                     Class::Addition
@@ -492,7 +486,7 @@ fn part_changes(old: &[Part], new: &[Part], changes: &mut Vec<Detail>) {
                 format!(
                     "part `{wire}` added ({}{})",
                     part_kind(&p.kind),
-                    if required(&p) { ", required" } else { "" }
+                    if required(p) { ", required" } else { "" }
                 ),
             )),
             (Some(a), Some(b)) => {
@@ -503,10 +497,10 @@ fn part_changes(old: &[Part], new: &[Part], changes: &mut Vec<Detail>) {
                         part_kind(&b.kind)
                     )));
                 }
-                if required(&a) != required(&b) {
+                if required(a) != required(b) {
                     changes.push(Detail::breaking(format!(
                         "part `{wire}` is {}",
-                        if required(&b) {
+                        if required(b) {
                             "now required"
                         } else {
                             "now optional"
@@ -538,17 +532,8 @@ fn type_changes(old: &TypeDef, new: &TypeDef) -> Vec<Detail> {
     let mut changes = Vec::new();
     match (&old.kind, &new.kind) {
         (TypeKind::Struct(o), TypeKind::Struct(n)) => {
-            let field = |s: &crate::ir::Struct, wire: &str| {
-                s.fields.iter().find(|f| f.wire_name == wire).cloned()
-            };
-            let wires: BTreeSet<&str> = o
-                .fields
-                .iter()
-                .chain(&n.fields)
-                .map(|f| f.wire_name.as_str())
-                .collect();
-            for wire in wires {
-                match (field(o, wire), field(n, wire)) {
+            for (wire, a, b) in paired(&o.fields, &n.fields, |f| &f.wire_name) {
+                match (a, b) {
                     (Some(_), None) => {
                         changes.push(Detail::breaking(format!("field `{wire}` removed")))
                     }
