@@ -430,3 +430,53 @@ fn account<I: ObjectIds, R: ObjectIds>(
         report.failures.push(BatchFailure { input, reason });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error as `Client::send` returns it for this answer.
+    fn answered(status: u16, body: serde_json::Value) -> Error {
+        super::super::response::failure(
+            "batch_read",
+            true,
+            status,
+            &[] as &[(&str, &str)],
+            body.to_string().as_bytes(),
+        )
+    }
+
+    fn refusal(message: &str) -> serde_json::Value {
+        serde_json::json!({"status": "error", "message": message,
+            "correlationId": "c0", "category": "VALIDATION_ERROR"})
+    }
+
+    #[test]
+    fn a_refusal_for_size_says_the_most_a_request_takes() {
+        let history = "The maximum number of inputs supported in a batch request for property \
+                       histories is 50. Please reduce the number of items and try again";
+        assert_eq!(size_refusal(&answered(400, refusal(history))), Some(50));
+        let plain = "The maximum number of inputs supported in a batch request is 1,000. Please \
+                     reduce the number of items and try again";
+        assert_eq!(size_refusal(&answered(400, refusal(plain))), Some(1000));
+        // Anything else is a failure like any other.
+        for (status, body) in [
+            (400, refusal("Property values were not valid")),
+            (
+                400,
+                refusal("The maximum number of inputs supported is unknown"),
+            ),
+            (500, refusal(history)),
+            (
+                400,
+                serde_json::json!({"status": "error", "message": history, "category": "RATE_LIMITS"}),
+            ),
+        ] {
+            assert_eq!(
+                size_refusal(&answered(status, body.clone())),
+                None,
+                "{status} {body}"
+            );
+        }
+    }
+}

@@ -707,4 +707,29 @@ mod tests {
         let error = request.validate().unwrap_err().to_string();
         assert!(error.contains("contains a line break"), "{error}");
     }
+
+    #[test]
+    fn a_batch_limit_is_lower_while_the_body_sets_its_field() {
+        let read = |body: serde_json::Value| {
+            list()
+                .json(&body)
+                .batch_limit(100)
+                .batch_limit_when_set("propertiesWithHistory", 50)
+                .max_inputs()
+        };
+        assert_eq!(read(serde_json::json!({"inputs": []})), Some(100));
+        assert_eq!(
+            read(serde_json::json!({"propertiesWithHistory": []})),
+            Some(100)
+        );
+        assert_eq!(
+            read(serde_json::json!({"propertiesWithHistory": null})),
+            Some(100)
+        );
+        assert_eq!(
+            read(serde_json::json!({"propertiesWithHistory": ["email"]})),
+            Some(50)
+        );
+        assert_eq!(list().max_inputs(), None, "not a batch");
+    }
 }
