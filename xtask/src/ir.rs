@@ -930,3 +930,61 @@ impl Types for [Option<TypeDef>] {
         self.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alias(target: TypeRef) -> Option<TypeDef> {
+        Some(TypeDef {
+            schema_name: None,
+            doc: None,
+            kind: TypeKind::Alias(target),
+        })
+    }
+
+    #[test]
+    fn a_table_names_every_type_and_lists_its_definitions_by_name() {
+        let table = TypeTable::new(vec![
+            ("Zebra".to_owned(), alias(TypeRef::String)),
+            ("ListQuery".to_owned(), None),
+            ("Apple".to_owned(), alias(TypeRef::I64)),
+        ]);
+        let listed: Vec<&str> = table.iter().map(|(id, _)| table.name(id)).collect();
+        assert_eq!(listed, ["Apple", "Zebra"]);
+        assert_eq!(table.len(), 2);
+        let query = TypeId::new(1);
+        assert_eq!(table.name(query), "ListQuery");
+        assert_eq!(table.get(query), None);
+        assert_eq!(table.id_of("ListQuery"), None);
+        assert_eq!(table.id_of("Zebra"), Some(TypeId::new(0)));
+        assert_eq!(
+            TypeRef::List(Box::new(TypeRef::Named(TypeId::new(2))))
+                .spelled(Spelling::Short, &table),
+            "Vec<Apple>"
+        );
+    }
+
+    #[test]
+    fn references_move_between_modules_by_name() {
+        let old = TypeTable::new(vec![
+            ("A".to_owned(), alias(TypeRef::String)),
+            ("B".to_owned(), alias(TypeRef::String)),
+        ]);
+        let new = TypeTable::new(vec![
+            ("B".to_owned(), alias(TypeRef::String)),
+            ("C".to_owned(), alias(TypeRef::String)),
+        ]);
+        let (old_b, new_b) = (TypeId::new(1), TypeId::new(0));
+        let boxed_list = |id| TypeRef::List(Box::new(TypeRef::Boxed(Box::new(TypeRef::Named(id)))));
+        assert_eq!(
+            boxed_list(old_b).translated(&old, &new),
+            Some(boxed_list(new_b))
+        );
+        // `A` is not in the new module.
+        assert_eq!(TypeRef::Named(TypeId::new(0)).translated(&old, &new), None);
+        let kind = TypeKind::Alias(TypeRef::Named(old_b));
+        let in_new = kind.translated(&old, &new);
+        assert_eq!(in_new, Some(TypeKind::Alias(TypeRef::Named(new_b))));
+    }
+}

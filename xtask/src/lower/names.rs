@@ -326,6 +326,145 @@ fn camel_words(name: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::UnionVariant;
+
+    fn id(index: usize) -> TypeId {
+        TypeId::new(index)
+    }
+
+    fn words(words: &str) -> Wanted {
+        Wanted::words(words)
+    }
+
+    /// Where an `x-rust-name` is, for the names it gives.
+    fn given_at() -> Option<(String, Pointer)> {
+        Some(("doc.yaml".to_owned(), Pointer::root().join(X_RUST_NAME)))
+    }
+
+    #[test]
+    fn claims_in_order_decide_suffixes_and_names_after_other_types() {
+        let mut names = Names::default();
+        names.claim(id(0), words("Thing"), None);
+        names.claim(id(1), words("Thing"), None);
+        names.claim(id(2), Wanted::name_of(id(1)).followed_by("Status"), None);
+        names.claim(id(3), words("V2"), None);
+        names.claim(id(4), words("V2"), None);
+        let decided = names.decide(5).unwrap();
+        assert_eq!(
+            decided.last,
+            ["Thing", "Thing2", "Thing2Status", "V2", "V2_2"]
+        );
+        assert_eq!(decided.first, decided.last);
+        assert_eq!(names.claimed_so_far(id(2), 5), "Thing2Status");
+    }
+
+    #[test]
+    fn a_type_met_at_several_places_takes_the_words_they_share_when_free() {
+        let mut names = Names::default();
+        names.inline(id(0), words("AbsoluteValueInputsItem"), None);
+        names.add_place(id(0), words("AddNumbersInputsItem"));
+        names.inline(id(1), words("FooBarStatus"), None);
+        names.add_place(id(1), words("BazBarStatus"));
+        // A component of the name the places of the second suggest.
+        names.claim(id(2), words("BarStatus"), None);
+        names.inline(id(3), words("AloneStatus"), None);
+        let decided = names.decide(4).unwrap();
+        assert_eq!(
+            decided.first,
+            [
+                "AbsoluteValueInputsItem",
+                "FooBarStatus",
+                "BarStatus",
+                "AloneStatus"
+            ]
+        );
+        assert_eq!(
+            decided.last,
+            ["InputsItem", "FooBarStatus", "BarStatus", "AloneStatus"]
+        );
+    }
+
+    #[test]
+    fn an_x_rust_name_names_a_type_whatever_its_places_say() {
+        let mut names = Names::default();
+        names.inline(id(0), words("AInputsItem"), None);
+        names.add_place(id(0), words("BInputsItem"));
+        assert!(!names.is_given(id(0)));
+        names.give(id(0), "Chosen".to_owned(), given_at().unwrap());
+        assert!(names.is_given(id(0)));
+        names.inline(id(1), words("Given"), given_at());
+        names.add_place(id(1), words("XInputsItem"));
+        names.add_place(id(1), words("YInputsItem"));
+        let decided = names.decide(2).unwrap();
+        assert_eq!(decided.first, ["AInputsItem", "Given"]);
+        assert_eq!(decided.last, ["Chosen", "Given"]);
+    }
+
+    #[test]
+    fn an_x_rust_name_that_another_type_has_is_an_error() {
+        let mut names = Names::default();
+        names.claim(id(0), words("Thing"), None);
+        names.inline(id(1), words("Thing"), given_at());
+        let error = names.decide(2).err().expect("the name is taken");
+        let message = error.to_string();
+        assert!(message.contains("doc.yaml"), "{message}");
+        assert!(
+            message.contains("`x-rust-name: Thing` is already the name of a component schema"),
+            "{message}"
+        );
+    }
+
+    fn union(types: Vec<TypeRef>) -> Union {
+        let variants = types.into_iter().map(|ty| UnionVariant {
+            name: String::new(),
+            ty,
+        });
+        Union {
+            variants: variants.collect(),
+        }
+    }
+
+    fn variant_names(union: &Union) -> Vec<&str> {
+        union.variants.iter().map(|v| v.name.as_str()).collect()
+    }
+
+    #[test]
+    fn alternatives_are_named_after_what_they_hold_and_made_unique() {
+        let decided = Decided {
+            first: vec!["Thing".to_owned()],
+            last: vec!["Thing".to_owned()],
+        };
+        let mut u = union(vec![
+            TypeRef::Named(id(0)),
+            TypeRef::String,
+            TypeRef::String,
+            TypeRef::I64,
+            TypeRef::List(Box::new(TypeRef::Json)),
+        ]);
+        name_variants(&mut u, &decided);
+        assert_eq!(
+            variant_names(&u),
+            ["Thing", "Text", "Text2", "Integer", "List"]
+        );
+    }
+
+    #[test]
+    fn an_alternative_takes_its_types_later_name_unless_another_has_it() {
+        let decided = Decided {
+            first: vec!["FooBarStatus".to_owned(), "Foo".to_owned()],
+            last: vec!["BarStatus".to_owned(), "Text2".to_owned()],
+        };
+        let mut renamed = union(vec![TypeRef::Named(id(0)), TypeRef::String]);
+        name_variants(&mut renamed, &decided);
+        assert_eq!(variant_names(&renamed), ["BarStatus", "Text"]);
+        let mut kept = union(vec![
+            TypeRef::String,
+            TypeRef::String,
+            TypeRef::Named(id(1)),
+        ]);
+        name_variants(&mut kept, &decided);
+        assert_eq!(variant_names(&kept), ["Text", "Text2", "Foo"]);
+    }
 
     fn common(places: &[&str]) -> Option<String> {
         common_name(&places.iter().map(|p| p.to_string()).collect::<Vec<_>>())
