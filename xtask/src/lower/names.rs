@@ -1,15 +1,16 @@
 //! The naming step for types: every type of a module is named here, once, when the module is
-//! lowered. Lowering knows types by id and only says what each asks to be called; this step
-//! decides the names.
+//! lowered. Lowering knows types by id and only records what each asks to be called; this
+//! step decides the names.
 //!
-//! Lowering claims a name for each type when it makes the type (`Names::claim`): a component
-//! schema its name, an inline type the name of the place it is met first
-//! (`{Parent}{Property}`), an `x-rust-name` the name it gives, an operation's struct
-//! `{Function}Query` or `{Function}Body`. The claims are made on one namespace in the order
-//! lowering made them, which decides the collision suffixes (`Namespace::claim`). Then an
-//! inline type met at several places takes the words they share (`common_name`:
-//! `AbsoluteValueInputsItem` and `AddNumbersInputsItem` give `InputsItem`), unless an
-//! `x-rust-name` names it; and a union's alternatives are named after the types they hold.
+//! Lowering asks for a name for each type when it makes the type (`Names::ask`): a component
+//! schema its schema's name, an inline type the name of the place it is met first
+//! (`{Parent}{Property}`) or the one its `x-rust-name` gives, an operation's struct
+//! `{Function}Query` or `{Function}Body`. This step claims those names on one namespace in
+//! the order lowering asked for them, which decides the collision suffixes
+//! (`Namespace::claim`). Then an inline type met at several places takes the words they share
+//! (`common_name`: `AbsoluteValueInputsItem` and `AddNumbersInputsItem` give `InputsItem`),
+//! unless an `x-rust-name` names it; and a union's alternatives are named after the types they
+//! hold.
 
 use std::collections::BTreeMap;
 
@@ -51,7 +52,7 @@ impl Wanted {
         }
     }
 
-    /// The name, with the names types were claimed as (`claimed`, by id).
+    /// The name, given the names types have claimed so far (`claimed`, by id).
     fn spelled(&self, claimed: &[Option<String>]) -> String {
         let after = self
             .after
@@ -60,8 +61,8 @@ impl Wanted {
     }
 }
 
-/// A name claimed on the module's namespace.
-struct Claim {
+/// A name a type asks for, claimed on the module's namespace in turn.
+struct Request {
     id: TypeId,
     wanted: Wanted,
     /// Where an `x-rust-name` asks for exactly this name (its file and pointer), which must
@@ -73,22 +74,22 @@ struct Claim {
 struct Places {
     /// What each place would call it, in the order lowering met them.
     places: Vec<Wanted>,
-    /// An `x-rust-name` names it (its last claim): the places do not.
+    /// An `x-rust-name` names it (its last request): the places do not.
     given: bool,
 }
 
 /// What lowering asks of the naming step.
 #[derive(Default)]
 pub(super) struct Names {
-    /// In the order lowering made them.
-    claims: Vec<Claim>,
+    /// In the order lowering asked.
+    requests: Vec<Request>,
     /// The inline types, by id.
     inline: BTreeMap<TypeId, Places>,
 }
 
 /// Every type's name, by id.
 pub(super) struct Decided {
-    /// The name each type claimed first: the name lowering's messages give it.
+    /// The name each type asked for first, as claimed: the name lowering's warnings give it.
     pub(super) first: Vec<String>,
     /// Its name.
     pub(super) last: Vec<String>,
@@ -96,14 +97,10 @@ pub(super) struct Decided {
 
 impl Names {
     /// Type `id` asks to be called `wanted`: a component schema, an operation's struct, or
-    /// (with `given_at`, where its `x-rust-name` is) a second name of an inline shape.
-    pub(super) fn claim(
-        &mut self,
-        id: TypeId,
-        wanted: Wanted,
-        given_at: Option<(String, Pointer)>,
-    ) {
-        self.claims.push(Claim {
+    /// (with `given_at`, where its `x-rust-name` is) the alias a second `x-rust-name` of an
+    /// inline shape makes.
+    pub(super) fn ask(&mut self, id: TypeId, wanted: Wanted, given_at: Option<(String, Pointer)>) {
+        self.requests.push(Request {
             id,
             wanted,
             given_at,
@@ -119,7 +116,7 @@ impl Names {
         given_at: Option<(String, Pointer)>,
     ) {
         let given = given_at.is_some();
-        self.claim(id, wanted.clone(), given_at);
+        self.ask(id, wanted.clone(), given_at);
         self.inline.insert(
             id,
             Places {
@@ -138,7 +135,7 @@ impl Names {
 
     /// An `x-rust-name` (at `given_at`) names inline type `id`, met before without one.
     pub(super) fn give(&mut self, id: TypeId, wanted: String, given_at: (String, Pointer)) {
-        self.claim(id, Wanted::words(wanted), Some(given_at));
+        self.ask(id, Wanted::words(wanted), Some(given_at));
         if let Some(places) = self.inline.get_mut(&id) {
             places.given = true;
         }
@@ -149,33 +146,34 @@ impl Names {
         self.inline.get(&id).is_some_and(|places| places.given)
     }
 
-    /// The name type `id` has claimed by now, for a message.
-    pub(super) fn claimed_so_far(&self, id: TypeId, count: usize) -> String {
+    /// The name type `id` (of `count`) asked for first, as claimed: what a message during
+    /// lowering calls it.
+    pub(super) fn first_name(&self, id: TypeId, count: usize) -> String {
         let mut namespace = Namespace::new();
         let mut claimed = vec![None; count];
-        for claim in &self.claims {
-            let name = namespace.claim(&claim.wanted.spelled(&claimed));
-            if claim.id == id {
+        for request in &self.requests {
+            let name = namespace.claim(&request.wanted.spelled(&claimed));
+            if request.id == id {
                 return name;
             }
-            if let Some(slot) = claimed.get_mut(claim.id.index()) {
+            if let Some(slot) = claimed.get_mut(request.id.index()) {
                 slot.get_or_insert(name);
             }
         }
         String::new()
     }
 
-    /// Names the `count` types: the claims in order, then each inline type met at several
-    /// places, in order of its first name, the words they share if no type has that name
-    /// (or the `x-rust-name` one gave it). An `x-rust-name` that is already the name of
-    /// another type is an error.
+    /// Names the `count` types: each name asked for, claimed in order, then each inline type
+    /// met at several places, in order of its first name, the words they share if no type
+    /// has that name (unless an `x-rust-name` named it). An `x-rust-name` that is already the
+    /// name of another type is an error.
     pub(super) fn decide(&self, count: usize) -> Result<Decided> {
         let mut namespace = Namespace::new();
         let mut first: Vec<Option<String>> = vec![None; count];
         let mut last: Vec<Option<String>> = vec![None; count];
-        for claim in &self.claims {
-            let wanted = claim.wanted.spelled(&first);
-            if let Some((file, pointer)) = &claim.given_at {
+        for request in &self.requests {
+            let wanted = request.wanted.spelled(&first);
+            if let Some((file, pointer)) = &request.given_at {
                 if !namespace.is_free(&wanted) {
                     return Err(Error::spec(
                         file,
@@ -187,7 +185,7 @@ impl Names {
                 }
             }
             let name = namespace.claim(&wanted);
-            let i = claim.id.index();
+            let i = request.id.index();
             if first[i].is_none() {
                 first[i] = Some(name.clone());
             }
@@ -344,18 +342,18 @@ mod tests {
     #[test]
     fn claims_in_order_decide_suffixes_and_names_after_other_types() {
         let mut names = Names::default();
-        names.claim(id(0), words("Thing"), None);
-        names.claim(id(1), words("Thing"), None);
-        names.claim(id(2), Wanted::name_of(id(1)).followed_by("Status"), None);
-        names.claim(id(3), words("V2"), None);
-        names.claim(id(4), words("V2"), None);
+        names.ask(id(0), words("Thing"), None);
+        names.ask(id(1), words("Thing"), None);
+        names.ask(id(2), Wanted::name_of(id(1)).followed_by("Status"), None);
+        names.ask(id(3), words("V2"), None);
+        names.ask(id(4), words("V2"), None);
         let decided = names.decide(5).unwrap();
         assert_eq!(
             decided.last,
             ["Thing", "Thing2", "Thing2Status", "V2", "V2_2"]
         );
         assert_eq!(decided.first, decided.last);
-        assert_eq!(names.claimed_so_far(id(2), 5), "Thing2Status");
+        assert_eq!(names.first_name(id(2), 5), "Thing2Status");
     }
 
     #[test]
@@ -366,7 +364,7 @@ mod tests {
         names.inline(id(1), words("FooBarStatus"), None);
         names.add_place(id(1), words("BazBarStatus"));
         // A component of the name the places of the second suggest.
-        names.claim(id(2), words("BarStatus"), None);
+        names.ask(id(2), words("BarStatus"), None);
         names.inline(id(3), words("AloneStatus"), None);
         let decided = names.decide(4).unwrap();
         assert_eq!(
@@ -403,7 +401,7 @@ mod tests {
     #[test]
     fn an_x_rust_name_that_another_type_has_is_an_error() {
         let mut names = Names::default();
-        names.claim(id(0), words("Thing"), None);
+        names.ask(id(0), words("Thing"), None);
         names.inline(id(1), words("Thing"), given_at());
         let error = names.decide(2).err().expect("the name is taken");
         let message = error.to_string();

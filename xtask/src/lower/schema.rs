@@ -101,11 +101,11 @@ impl<'a> Lowerer<'a> {
             shapes: Shapes::default(),
             warnings: Vec::new(),
         };
-        // Component schemas claim their names first, so they keep them.
+        // Component schemas ask for their names first, so they keep them.
         for schema in schema_names {
             let id = lowerer.new_type();
             let wanted = Wanted::words(naming::type_name(schema));
-            lowerer.names.claim(id, wanted, None);
+            lowerer.names.ask(id, wanted, None);
             lowerer.components.insert(schema.clone(), id);
         }
         lowerer
@@ -122,7 +122,7 @@ impl<'a> Lowerer<'a> {
     /// or its multipart parts), which asks to be called `wanted`.
     pub(super) fn operation_struct(&mut self, wanted: String) -> TypeId {
         let id = self.new_type();
-        self.names.claim(id, Wanted::words(wanted), None);
+        self.names.ask(id, Wanted::words(wanted), None);
         id
     }
 
@@ -247,7 +247,7 @@ impl<'a> Lowerer<'a> {
                 at,
                 format!(
                     "type `{}` is defined differently here than at {file}: {pointer}; schemas of the same name in one version must agree",
-                    self.names.claimed_so_far(id, self.types.len())
+                    self.names.first_name(id, self.types.len())
                 ),
             ));
         }

@@ -89,7 +89,7 @@ impl<'a> Lowerer<'a> {
             // The shape already has another `x-rust-name`: this one is an alias of it.
             Some(existing) => {
                 let alias = self.new_type();
-                self.names.claim(alias, place.clone(), Some(given_at));
+                self.names.ask(alias, place.clone(), Some(given_at));
                 self.shapes.given.insert(wanted, (existing, alias));
                 self.add_place(existing, &def, place);
                 let alias_def = TypeDef {
