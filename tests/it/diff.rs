@@ -368,7 +368,9 @@ fn the_report_ends_in_the_verdict_and_reads_as_a_changelog() {
         new.modules[0]
             .operations
             .retain(|op| op.name != "delete_part");
-        new.modules[0].types.get_mut("Thing").unwrap().doc = Some("Changed.".to_owned());
+        let types = &mut new.modules[0].types;
+        let thing = types.id_of("Thing").unwrap();
+        types.get_mut(thing).unwrap().doc = Some("Changed.".to_owned());
         new
     };
     let report = xtask::diff::diff(&old, &new);

@@ -131,14 +131,14 @@ fn same_schema_has_the_same_name_in_both_versions() {
 
     let api = tests::checked_in_api();
     let (a, b) = (&api.modules[0], &api.modules[1]);
-    for def in a.types.values() {
+    for (id, def) in a.types.iter() {
         if let Some(schema) = &def.schema_name {
-            if let Some(other) = b
+            if let Some((other, _)) = b
                 .types
-                .values()
-                .find(|t| t.schema_name.as_ref() == Some(schema))
+                .iter()
+                .find(|(_, t)| t.schema_name.as_ref() == Some(schema))
             {
-                assert_eq!(def.name, other.name, "schema {schema}");
+                assert_eq!(a.types.name(id), b.types.name(other), "schema {schema}");
             }
         }
     }

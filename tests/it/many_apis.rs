@@ -116,7 +116,7 @@ fn apis_group_by_title_and_may_define_different_schemas_of_one_name() {
     let api = lower(&specs);
     let paths: Vec<String> = api.modules.iter().map(Module::path).collect();
     assert_eq!(paths, ["apples::v1", "pears::v1"]);
-    assert!(module(&api, "pears::v1").types.contains_key("Tree"));
+    assert!(module(&api, "pears::v1").types.id_of("Tree").is_some());
 
     let out = dir.join("fruit");
     codegen::run(&job(&specs, &out, "fruit"), false).unwrap();
@@ -174,7 +174,8 @@ fn call(module: &Module, method: HttpMethod, path: &str) -> String {
             "\"1\"".to_owned()
         })
         .collect();
-    if let Some(query) = &op.query_struct {
+    if let Some(query) = op.query_struct {
+        let query = module.types.name(query);
         args.push(format!("&{}::{query}::default()", module.path()));
     }
     format!("{}::{}({})", module.path(), op.name, args.join(", "))
@@ -214,8 +215,16 @@ fn several_published_apis_make_one_crate_with_one_client() {
         ]
     );
     // Error bodies are the same schema in every API: one type.
-    let shared: Vec<String> = api.shared.types().map(|t| t.name.clone()).collect();
-    assert!(shared.contains(&"Error".to_owned()), "{shared:?}");
+    let shared: Vec<&str> = api
+        .shared
+        .types()
+        .iter()
+        .map(|t| {
+            let (module, id) = t.written();
+            api.modules[module].types.name(id)
+        })
+        .collect();
+    assert!(shared.contains(&"Error"), "{shared:?}");
 
     let out = scratch("published").join("hubspot");
     codegen::run(&job(&specs, &out, "hubspot"), false).unwrap();

@@ -55,14 +55,14 @@ fn no_two_inline_types_of_a_module_have_one_shape() {
     let modules = published_modules();
     for (name, module) in &modules {
         let mut shapes = BTreeSet::new();
-        for def in module.types.values() {
+        for (id, def) in module.types.iter() {
             if def.schema_name.is_some() || matches!(def.kind, TypeKind::Alias(_)) {
                 continue;
             }
             assert!(
                 shapes.insert(format!("{:?}", def.kind.shape())),
                 "{name}: {} has the shape of another inline type",
-                def.name
+                module.types.name(id)
             );
         }
     }
@@ -76,21 +76,25 @@ fn media_bridges_repeated_union_is_one_type_and_components_keep_their_names() {
     let module = lower(&path).unwrap();
     let unions: Vec<&str> = module
         .types
-        .values()
-        .filter(|def| matches!(&def.kind, TypeKind::Union(u) if u.variants.len() == 89))
-        .map(|def| def.name.as_str())
+        .iter()
+        .filter(|(_, def)| matches!(&def.kind, TypeKind::Union(u) if u.variants.len() == 89))
+        .map(|(id, _)| module.types.name(id))
         .collect();
     assert_eq!(unions, ["InputsItem"], "the 96 copies of the 89-way oneOf");
 
     let doc = load(&path);
     let schemas = &doc.api.components.as_ref().unwrap().schemas;
     for schema in schemas.keys() {
-        let def = module
+        let (id, _) = module
             .types
-            .values()
-            .find(|def| def.schema_name.as_ref() == Some(schema))
+            .iter()
+            .find(|(_, def)| def.schema_name.as_ref() == Some(schema))
             .unwrap_or_else(|| panic!("component {schema} has no type"));
-        assert_eq!(def.name, xtask::naming::type_name(schema), "{schema}");
+        assert_eq!(
+            module.types.name(id),
+            xtask::naming::type_name(schema),
+            "{schema}"
+        );
     }
     assert_eq!(lower(&path).unwrap(), module, "lowering is deterministic");
 }
@@ -106,10 +110,10 @@ fn hubspots_error_schemas_require_only_what_it_always_sends() {
     let mut checked = BTreeSet::new();
     for (name, module) in &modules {
         for (schema, always_sent) in expected {
-            let Some(def) = module
+            let Some((_, def)) = module
                 .types
-                .values()
-                .find(|def| def.schema_name.as_deref() == Some(schema))
+                .iter()
+                .find(|(_, def)| def.schema_name.as_deref() == Some(schema))
             else {
                 continue;
             };
@@ -144,7 +148,9 @@ fn a_documents_own_x_lenient_false_keeps_an_error_schema_as_written() {
     let extensions = &mut schema.schema_data.extensions;
     extensions.insert(xtask::lower::X_LENIENT.to_owned(), false.into());
     let (api, _) = xtask::lower::lower(&[doc]).unwrap();
-    let TypeKind::Struct(s) = &api.modules[0].types["StandardError"].kind else {
+    let types = &api.modules[0].types;
+    let standard_error = types.id_of("StandardError").and_then(|id| types.get(id));
+    let Some(TypeKind::Struct(s)) = standard_error.map(|def| &def.kind) else {
         panic!("StandardError is a struct")
     };
     let required: Vec<&str> = s

@@ -256,17 +256,21 @@ fn every_published_schema_has_its_rust_type() {
         let published = &published.modules[0];
         let module = ours.modules.iter().find(|m| &m.version == version).unwrap();
         let mut schemas = 0;
-        for def in published.types.values() {
+        for (id, def) in published.types.iter() {
             let Some(schema) = &def.schema_name else {
                 continue;
             };
             schemas += 1;
-            let ours = module
+            let (ours_id, ours) = module
                 .types
-                .values()
-                .find(|t| t.schema_name.as_ref() == Some(schema))
+                .iter()
+                .find(|(_, t)| t.schema_name.as_ref() == Some(schema))
                 .unwrap_or_else(|| panic!("{version}: published schema {schema} has no Rust type"));
-            assert_eq!(ours.name, def.name, "{version}: {schema}");
+            assert_eq!(
+                module.types.name(ours_id),
+                published.types.name(id),
+                "{version}: {schema}"
+            );
             let wire = |t: &xtask::ir::TypeDef, published: bool| match &t.kind {
                 xtask::ir::TypeKind::Struct(s) => s
                     .fields
@@ -317,10 +321,10 @@ fn every_recorded_deviation_is_still_one() {
     let Some(dir) = reference_dir() else { return };
     let ours = tests::checked_in_api();
     fn field<'m>(module: &'m Module, schema: &str, property: &str) -> Option<&'m Field> {
-        let def = module
+        let (_, def) = module
             .types
-            .values()
-            .find(|t| t.schema_name.as_deref() == Some(schema))?;
+            .iter()
+            .find(|(_, t)| t.schema_name.as_deref() == Some(schema))?;
         let TypeKind::Struct(s) = &def.kind else {
             return None;
         };
@@ -347,11 +351,11 @@ fn every_recorded_deviation_is_still_one() {
                 ),
                 Change::MapOrString => {
                     assert_eq!(theirs.ty, string_lists, "{at}: published type");
-                    let TypeRef::Named(name) = &ours.ty else {
+                    let TypeRef::Named(id) = ours.ty else {
                         panic!("{at}: ours is {:?}", ours.ty)
                     };
-                    let TypeKind::Union(union) = &module.types[name].kind else {
-                        panic!("{at}: {name} is not a union")
+                    let Some(TypeKind::Union(union)) = module.types.get(id).map(|d| &d.kind) else {
+                        panic!("{at}: {} is not a union", module.types.name(id))
                     };
                     let variants: Vec<&TypeRef> = union.variants.iter().map(|v| &v.ty).collect();
                     assert_eq!(variants, [&string_lists, &TypeRef::String], "{at}");
@@ -439,8 +443,8 @@ fn every_reference_document_generates_a_crate_that_compiles_and_documents() {
         assert_eq!(
             module
                 .types
-                .values()
-                .filter(|t| t.schema_name.is_some())
+                .iter()
+                .filter(|(_, t)| t.schema_name.is_some())
                 .count(),
             schemas,
             "{stem}: a type per schema"

@@ -5,12 +5,10 @@
 //! not promise: record ids as numbers, enum values nobody has documented, properties nobody
 //! has declared, `null` for optional fields, and optional fields left out.
 
-use std::collections::BTreeMap;
-
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
-use xtask::ir::{TypeDef, TypeKind, TypeRef};
+use xtask::ir::{TypeId, TypeKind, TypeRef, TypeTable};
 
 const STRINGS: &[&str] = &[
     "",
@@ -28,21 +26,25 @@ const STRINGS: &[&str] = &[
 const MAX_DEPTH: usize = 5;
 
 pub struct Sampler<'a> {
-    types: &'a BTreeMap<String, TypeDef>,
+    types: &'a TypeTable,
     rng: StdRng,
 }
 
 impl<'a> Sampler<'a> {
-    pub fn new(types: &'a BTreeMap<String, TypeDef>, seed: u64) -> Self {
+    pub fn new(types: &'a TypeTable, seed: u64) -> Self {
         Sampler {
             types,
             rng: StdRng::seed_from_u64(seed),
         }
     }
 
-    /// A value of the named type.
+    /// A value of the type of this name.
     pub fn named(&mut self, name: &str) -> Value {
-        self.value(&TypeRef::Named(name.to_owned()), 0)
+        let id = self
+            .types
+            .id_of(name)
+            .unwrap_or_else(|| panic!("type {name} is not in the model"));
+        self.value(&TypeRef::Named(id), 0)
     }
 
     fn chance(&mut self, percent: u32) -> bool {
@@ -124,15 +126,15 @@ impl<'a> Sampler<'a> {
                 )
             }
             TypeRef::Boxed(inner) => self.value(inner, depth),
-            TypeRef::Named(name) => self.named_value(name, depth),
+            TypeRef::Named(id) => self.named_value(*id, depth),
         }
     }
 
-    fn named_value(&mut self, name: &str, depth: usize) -> Value {
-        let def = self
-            .types
-            .get(name)
-            .unwrap_or_else(|| panic!("type {name} is not in the model"));
+    fn named_value(&mut self, id: TypeId, depth: usize) -> Value {
+        let def = self.types.get(id).unwrap_or_else(|| {
+            let name = self.types.name(id);
+            panic!("type {name} has no definition")
+        });
         match &def.kind {
             TypeKind::Alias(target) => self.value(target, depth),
             TypeKind::Enum(e) => {

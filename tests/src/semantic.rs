@@ -8,15 +8,10 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use xtask::ir::{TypeDef, TypeKind, TypeRef};
+use xtask::ir::{TypeKind, TypeRef, TypeTable};
 
 /// `Ok` when `after` means the same as `before`; otherwise where and how they differ.
-pub fn same(
-    types: &BTreeMap<String, TypeDef>,
-    ty: &TypeRef,
-    before: &Value,
-    after: &Value,
-) -> Result<(), String> {
+pub fn same(types: &TypeTable, ty: &TypeRef, before: &Value, after: &Value) -> Result<(), String> {
     compare(types, ty, before, after, "")
 }
 
@@ -28,7 +23,7 @@ fn differ(at: &str, before: &Value, after: &Value) -> Result<(), String> {
 }
 
 fn compare(
-    types: &BTreeMap<String, TypeDef>,
+    types: &TypeTable,
     ty: &TypeRef,
     before: &Value,
     after: &Value,
@@ -79,7 +74,7 @@ fn compare(
             }
             _ => differ(at, before, after),
         },
-        TypeRef::Named(name) => match &types[name].kind {
+        TypeRef::Named(id) => match &types.get(*id).expect("a defined type").kind {
             TypeKind::Alias(target) => compare(types, target, before, after, at),
             TypeKind::Enum(_) => exact(before, after, at),
             TypeKind::Union(u) => {

@@ -1,9 +1,11 @@
 //! The intermediate model: plain data between lowering and emitting.
 //!
 //! Every name here is final (a valid, unique Rust identifier); the emitter only spells it.
-//! Nothing in this module knows about `openapiv3` or token streams.
+//! Types are known by id (`TypeId`) into their module's `TypeTable`, which holds each type's
+//! name, given once at the end of lowering. Nothing in this module knows about `openapiv3` or
+//! token streams.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything generated from one run: one module per API and version.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14,35 +16,57 @@ pub struct Api {
     pub shared: SharedTypes,
 }
 
-/// The types several modules define alike, and which modules (indexes into `Api::modules`)
-/// use each (`lower/shared.rs`).
+/// The types several modules define alike (`lower/shared.rs`), in order of name.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SharedTypes {
-    pub types: BTreeMap<String, (TypeDef, std::collections::BTreeSet<usize>)>,
+    types: Vec<SharedType>,
+    /// Each module's types that are shared ones: (module, id).
+    served: BTreeSet<(usize, TypeId)>,
+}
+
+/// One type several modules define alike.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedType {
+    /// Each module that uses it (an index into `Api::modules`), with the type's id there.
+    pub ids: BTreeMap<usize, TypeId>,
+}
+
+impl SharedType {
+    /// The module whose definition is written (the first that uses it; all are alike), and
+    /// the type's id there.
+    pub fn written(&self) -> (usize, TypeId) {
+        let (&module, &id) = self.ids.first_key_value().expect("a shared type has users");
+        (module, id)
+    }
 }
 
 impl SharedTypes {
+    /// `types` in order of name.
+    pub fn new(types: Vec<SharedType>) -> Self {
+        let served = types
+            .iter()
+            .flat_map(|t| t.ids.iter().map(|(&module, &id)| (module, id)))
+            .collect();
+        SharedTypes { types, served }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.types.is_empty()
     }
 
-    pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
-        self.types.values().map(|(def, _)| def)
+    /// In order of name.
+    pub fn types(&self) -> &[SharedType] {
+        &self.types
     }
 
-    /// Whether module `module`'s type `name` is the shared one (rather than its own).
-    pub fn serves(&self, module: usize, name: &str) -> bool {
-        self.types
-            .get(name)
-            .is_some_and(|(_, users)| users.contains(&module))
+    /// Whether module `module`'s type `id` is a shared one (rather than its own).
+    pub fn serves(&self, module: usize, id: TypeId) -> bool {
+        self.served.contains(&(module, id))
     }
 
     /// The modules that use any shared type.
-    pub fn users(&self) -> std::collections::BTreeSet<usize> {
-        self.types
-            .values()
-            .flat_map(|(_, users)| users.iter().copied())
-            .collect()
+    pub fn users(&self) -> BTreeSet<usize> {
+        self.served.iter().map(|&(module, _)| module).collect()
     }
 }
 
@@ -60,13 +84,13 @@ pub struct Module {
     pub sources: Vec<String>,
     /// What each document says of itself, in the order of `sources`.
     pub about: Vec<About>,
-    /// Keyed and therefore emitted in order of Rust name.
-    pub types: BTreeMap<String, TypeDef>,
+    /// Every type of the module, by id, with its name.
+    pub types: TypeTable,
     /// Sorted by function name.
     pub operations: Vec<Operation>,
-    /// The structs the batch operations' inputs and results reach that hold record ids, by
-    /// name: how the batch helper matches results and errors to inputs.
-    pub record_ids: BTreeMap<String, RecordIds>,
+    /// The structs the batch operations' inputs and results reach that hold record ids: how
+    /// the batch helper matches results and errors to inputs.
+    pub record_ids: BTreeMap<TypeId, RecordIds>,
 }
 
 impl Module {
@@ -116,8 +140,9 @@ pub struct Operation {
     pub doc: Option<String>,
     /// Path parameters in template order, then query parameters.
     pub params: Vec<Param>,
-    /// The struct that holds the optional query parameters, if there are any.
-    pub query_struct: Option<String>,
+    /// The struct that holds the optional query parameters, if there are any (a type of the
+    /// module without a definition: this operation's parameters are its fields).
+    pub query_struct: Option<TypeId>,
     pub body: Option<Body>,
     /// The body of a full success, `None` when success has no body (204).
     pub ok: Option<ResponseBody>,
@@ -160,7 +185,7 @@ pub enum Auth {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page {
     /// The struct that holds one page (the success body, aliases followed).
-    pub type_name: String,
+    pub type_id: TypeId,
     /// Its required list of items (`results`).
     pub items: String,
     pub item: TypeRef,
@@ -191,7 +216,7 @@ pub struct Batch {
     pub input: TypeRef,
     /// When an input can ask for the next page of its own results (the runtime's
     /// `ContinueFrom`): the input struct and its optional `after` field.
-    pub input_after: Option<(String, String)>,
+    pub input_after: Option<(TypeId, String)>,
     /// The success and 207 bodies that list results (the runtime's `BatchOutput`).
     pub outputs: Vec<BatchOutput>,
     /// How many inputs one request may carry.
@@ -232,7 +257,7 @@ pub struct LowerLimit {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchOutput {
     /// The struct (aliases followed).
-    pub type_name: String,
+    pub type_id: TypeId,
     /// Its required list of results (`results`).
     pub results: String,
     pub item: TypeRef,
@@ -246,7 +271,7 @@ pub struct BatchOutput {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResultPage {
     /// The result struct (aliases followed).
-    pub type_name: String,
+    pub type_id: TypeId,
     /// Its one required list, which later pages extend.
     pub items: String,
     pub next: Cursor,
@@ -369,9 +394,10 @@ pub enum BodyKind {
 /// A multipart form of typed fields and files.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Multipart {
-    /// The struct of parts the function takes; `None` when the document lists no parts, and
-    /// the caller builds the form.
-    pub struct_name: Option<String>,
+    /// The struct of parts the function takes (a type of the module without a definition:
+    /// the parts are its fields); `None` when the document lists no parts, and the caller
+    /// builds the form.
+    pub parts_struct: Option<TypeId>,
     /// In the order they are sent: fields first, then files, so a server reads what a file
     /// is before the file.
     pub parts: Vec<Part>,
@@ -430,9 +456,9 @@ impl ResponseBody {
     }
 }
 
+/// A type the module defines. Its name is its table's (`TypeTable::name`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeDef {
-    pub name: String,
     /// The `components/schemas` name this type comes from, if it is not an inline schema.
     pub schema_name: Option<String>,
     pub doc: Option<String>,
@@ -524,8 +550,103 @@ pub struct Union {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
+    /// After the type it holds, given with the type names (`lower/names.rs`); empty until
+    /// then.
     pub name: String,
     pub ty: TypeRef,
+}
+
+/// A type of one module: its place in the module's `TypeTable`, which holds its name and
+/// definition. Ids of two modules, or of two lowerings of one document, are unrelated: types
+/// of different modules compare by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(u32);
+
+impl TypeId {
+    /// The type at `index` of its table.
+    pub fn new(index: usize) -> TypeId {
+        TypeId(u32::try_from(index).expect("fewer than 2^32 types in a module"))
+    }
+
+    /// Its place in its table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A module's types, each known by its `TypeId` and named once, at the end of lowering
+/// (`lower/names.rs`). Each is a definition, or a struct an operation defines beside its
+/// function (`Operation::query_struct`, `Multipart::parts_struct`), which has only its name
+/// here: the operation holds its fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TypeTable {
+    /// By id: each type's name and definition.
+    entries: Vec<(String, Option<TypeDef>)>,
+    /// The ids of the definitions in order of name: the order they are written in.
+    by_name: Vec<TypeId>,
+}
+
+impl TypeTable {
+    /// The table of `entries`, by id: each type's name and definition (`None` for an
+    /// operation's struct). Names are unique.
+    pub fn new(entries: Vec<(String, Option<TypeDef>)>) -> TypeTable {
+        let mut by_name: Vec<TypeId> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, def))| def.is_some())
+            .map(|(i, _)| TypeId::new(i))
+            .collect();
+        by_name.sort_unstable_by(|a, b| entries[a.index()].0.cmp(&entries[b.index()].0));
+        TypeTable { entries, by_name }
+    }
+
+    /// A type's name.
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.entries[id.index()].0
+    }
+
+    /// A type's definition; `None` for an operation's struct.
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.entries.get(id.index())?.1.as_ref()
+    }
+
+    pub fn get_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
+        self.entries.get_mut(id.index())?.1.as_mut()
+    }
+
+    /// The defined type of this name.
+    pub fn id_of(&self, name: &str) -> Option<TypeId> {
+        let found = self.by_name.binary_search_by(|id| self.name(*id).cmp(name));
+        found.ok().map(|i| self.by_name[i])
+    }
+
+    /// The definitions, in order of name.
+    pub fn iter(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.by_name
+            .iter()
+            .filter_map(|&id| Some((id, self.get(id)?)))
+    }
+
+    /// How many types are defined.
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+/// Where the type printer finds the names of types: a module's `TypeTable`, or while
+/// lowering, the names types have so far.
+pub trait TypeNames {
+    fn type_name(&self, id: TypeId) -> &str;
+}
+
+impl TypeNames for TypeTable {
+    fn type_name(&self, id: TypeId) -> &str {
+        self.name(id)
+    }
 }
 
 /// A use of a type.
@@ -545,8 +666,8 @@ pub enum TypeRef {
     ObjectId,
     /// Any JSON value: for schemas that leave the shape open.
     Json,
-    /// A type defined in the same module.
-    Named(String),
+    /// A type of the same module.
+    Named(TypeId),
     List(Box<TypeRef>),
     /// An object with arbitrary keys.
     Map(Box<TypeRef>),
@@ -565,8 +686,8 @@ pub enum Spelling {
 }
 
 impl TypeRef {
-    /// The one printer of a type reference.
-    pub fn spelled(&self, spelling: Spelling) -> String {
+    /// The one printer of a type reference; `names` names the types it mentions.
+    pub fn spelled(&self, spelling: Spelling, names: &(impl TypeNames + ?Sized)) -> String {
         let code = spelling == Spelling::Code;
         let pick = |code_name: &str, short: &str| if code { code_name } else { short }.to_owned();
         match self {
@@ -580,15 +701,15 @@ impl TypeRef {
             TypeRef::Date => pick("::chrono::NaiveDate", "NaiveDate"),
             TypeRef::ObjectId => pick("crate::runtime::ObjectId", "ObjectId"),
             TypeRef::Json => pick("::serde_json::Value", "Value"),
-            TypeRef::Named(name) => name.clone(),
-            TypeRef::List(inner) => format!("Vec<{}>", inner.spelled(spelling)),
+            TypeRef::Named(id) => names.type_name(*id).to_owned(),
+            TypeRef::List(inner) => format!("Vec<{}>", inner.spelled(spelling, names)),
             TypeRef::Map(inner) if code => format!(
                 "::std::collections::BTreeMap<String, {}>",
-                inner.spelled(spelling)
+                inner.spelled(spelling, names)
             ),
-            TypeRef::Map(inner) => format!("Map<String, {}>", inner.spelled(spelling)),
-            TypeRef::Boxed(inner) if code => format!("Box<{}>", inner.spelled(spelling)),
-            TypeRef::Boxed(inner) => inner.spelled(spelling),
+            TypeRef::Map(inner) => format!("Map<String, {}>", inner.spelled(spelling, names)),
+            TypeRef::Boxed(inner) if code => format!("Box<{}>", inner.spelled(spelling, names)),
+            TypeRef::Boxed(inner) => inner.spelled(spelling, names),
         }
     }
 
@@ -607,7 +728,7 @@ impl TypeRef {
     }
 
     /// The defined type this reference mentions, however deep: `Vec<Map<A>>` mentions `A`.
-    pub fn mentioned(&self) -> Option<&str> {
+    pub fn mentioned(&self) -> Option<TypeId> {
         self.walk().find_map(TypeRef::as_named)
     }
 
@@ -618,32 +739,24 @@ impl TypeRef {
             .unwrap_or(self)
     }
 
-    /// The name of a defined type, if this reference is exactly one.
-    pub fn as_named(&self) -> Option<&str> {
+    /// The type, if this reference is exactly one of the module's.
+    pub fn as_named(&self) -> Option<TypeId> {
         match self {
-            TypeRef::Named(name) => Some(name),
+            TypeRef::Named(id) => Some(*id),
             _ => None,
         }
     }
 
-    /// Points the reference at the new name of a renamed type, however deep it mentions it.
-    pub fn rename(&mut self, renames: &Renames) {
-        match self {
-            TypeRef::Named(name) => rename(name, renames),
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                inner.rename(renames)
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Old type names to new ones.
-pub type Renames = BTreeMap<String, String>;
-
-fn rename(name: &mut String, renames: &Renames) {
-    if let Some(new) = renames.get(name.as_str()) {
-        name.clone_from(new);
+    /// The same reference in another module: the type it mentions (named in `from`) as `to`
+    /// names it. `None` when `to` defines no type of that name.
+    pub fn translated(&self, from: &TypeTable, to: &TypeTable) -> Option<TypeRef> {
+        Some(match self {
+            TypeRef::Named(id) => TypeRef::Named(to.id_of(from.name(*id))?),
+            TypeRef::List(inner) => TypeRef::List(Box::new(inner.translated(from, to)?)),
+            TypeRef::Map(inner) => TypeRef::Map(Box::new(inner.translated(from, to)?)),
+            TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(inner.translated(from, to)?)),
+            other => other.clone(),
+        })
     }
 }
 
@@ -669,10 +782,28 @@ impl Slot {
 }
 
 impl TypeDef {
+    /// Equal apart from documentation: two documents may describe the same schema in
+    /// different words and still mean the same type.
+    pub fn same_shape(&self, other: &TypeDef) -> bool {
+        self.schema_name == other.schema_name && self.kind.shape() == other.kind.shape()
+    }
+
+    /// The same definition in another module: each type it mentions (named in `from`) as `to`
+    /// names it. `None` when `to` defines no type of one of those names.
+    pub fn translated(&self, from: &TypeTable, to: &TypeTable) -> Option<TypeDef> {
+        Some(TypeDef {
+            schema_name: self.schema_name.clone(),
+            doc: self.doc.clone(),
+            kind: self.kind.translated(from, to)?,
+        })
+    }
+}
+
+impl TypeKind {
     /// Every type reference the definition holds, with where: struct fields, then the extra
     /// map's values; union alternatives; an alias's target.
     pub fn children(&self) -> Vec<(Slot, &TypeRef)> {
-        match &self.kind {
+        match self {
             TypeKind::Struct(s) => {
                 let fields = s.fields.iter().enumerate();
                 let fields = fields.map(|(i, field)| (Slot::Field(i), &field.ty));
@@ -690,7 +821,7 @@ impl TypeDef {
 
     /// The type reference at `slot`, to change it.
     pub fn child_mut(&mut self, slot: Slot) -> Option<&mut TypeRef> {
-        match (&mut self.kind, slot) {
+        match (self, slot) {
             (TypeKind::Struct(s), Slot::Field(i)) => s.fields.get_mut(i).map(|f| &mut f.ty),
             (TypeKind::Struct(s), Slot::Extra) => s.extra.as_mut().map(|e| &mut e.value),
             (TypeKind::Union(u), Slot::Variant(i)) => u.variants.get_mut(i).map(|v| &mut v.ty),
@@ -699,38 +830,6 @@ impl TypeDef {
         }
     }
 
-    /// Equal apart from documentation: two documents may describe the same schema in
-    /// different words and still mean the same type.
-    pub fn same_shape(&self, other: &TypeDef) -> bool {
-        self.name == other.name
-            && self.schema_name == other.schema_name
-            && self.kind.shape() == other.kind.shape()
-    }
-
-    /// Points every reference in the definition at the new names of renamed types. A union
-    /// alternative named after the type it holds takes the type's new name.
-    pub fn rename_mentions(&mut self, renames: &Renames) {
-        let slots: Vec<Slot> = self.children().into_iter().map(|(slot, _)| slot).collect();
-        for slot in slots {
-            if let Some(ty) = self.child_mut(slot) {
-                ty.rename(renames);
-            }
-        }
-        if let TypeKind::Union(union) = &mut self.kind {
-            for i in 0..union.variants.len() {
-                let Some(new) = renames.get(&union.variants[i].name) else {
-                    continue;
-                };
-                let held = union.variants[i].ty.as_named() == Some(new.as_str());
-                if held && union.variants.iter().all(|v| &v.name != new) {
-                    union.variants[i].name.clone_from(new);
-                }
-            }
-        }
-    }
-}
-
-impl TypeKind {
     /// The kind without its documentation: what makes two types the same type.
     pub fn shape(&self) -> TypeKind {
         let mut kind = self.clone();
@@ -739,149 +838,38 @@ impl TypeKind {
         }
         kind
     }
-}
 
-impl Operation {
-    /// Points every type the operation names at the new names of renamed types. Every field
-    /// is named here, so a new one that holds a type cannot be forgotten.
-    pub fn rename_types(&mut self, renames: &Renames) {
-        let Operation {
-            name: _,
-            method: _,
-            path: _,
-            summary: _,
-            doc: _,
-            params,
-            query_struct,
-            body,
-            ok,
-            partial,
-            idempotent: _,
-            paging,
-            batch,
-            search: _,
-            auth: _,
-            secrets: _,
-        } = self;
-        for param in params {
-            let Param {
-                name: _,
-                wire_name: _,
-                location: _,
-                ty,
-                required: _,
-                doc: _,
-                cursor: _,
-                secret: _,
-            } = param;
-            ty.rename(renames);
-        }
-        if let Some(query) = query_struct {
-            rename(query, renames);
-        }
-        if let Some(Body {
-            kind,
-            required: _,
-            media_type: _,
-            alternatives: _,
-        }) = body
-        {
-            match kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => ty.rename(renames),
-                BodyKind::Multipart(Multipart { struct_name, parts }) => {
-                    if let Some(struct_name) = struct_name {
-                        rename(struct_name, renames);
-                    }
-                    for Part {
-                        name: _,
-                        wire_name: _,
-                        doc: _,
-                        required: _,
-                        kind,
-                        secret: _,
-                    } in parts
-                    {
-                        match kind {
-                            PartKind::Text(ty) | PartKind::Json(ty) => ty.rename(renames),
-                            PartKind::File | PartKind::Files => {}
-                        }
-                    }
-                }
-                BodyKind::Text | BodyKind::Binary => {}
+    /// The same kind in another module (`TypeRef::translated` for each reference it holds).
+    pub fn translated(&self, from: &TypeTable, to: &TypeTable) -> Option<TypeKind> {
+        let mut kind = self.clone();
+        for (slot, ty) in self.children() {
+            let translated = ty.translated(from, to)?;
+            if let Some(child) = kind.child_mut(slot) {
+                *child = translated;
             }
         }
-        match ok {
-            Some(ResponseBody::Json(ty)) => ty.rename(renames),
-            Some(
-                ResponseBody::Text { media_types: _ } | ResponseBody::Binary { media_types: _ },
-            )
-            | None => {}
-        }
-        if let Some(ty) = partial {
-            ty.rename(renames);
-        }
-        if let Some(Page {
-            type_name,
-            items: _,
-            item,
-            next: _,
-        }) = paging
-        {
-            rename(type_name, renames);
-            item.rename(renames);
-        }
-        if let Some(Batch {
-            input,
-            input_after,
-            outputs,
-            limit: _,
-        }) = batch
-        {
-            input.rename(renames);
-            if let Some((input_struct, _)) = input_after {
-                rename(input_struct, renames);
-            }
-            for output in outputs {
-                let BatchOutput {
-                    type_name,
-                    results: _,
-                    item,
-                    errors: _,
-                    item_paging,
-                } = output;
-                rename(type_name, renames);
-                item.rename(renames);
-                if let Some(page) = item_paging {
-                    rename(&mut page.type_name, renames);
-                }
-            }
-        }
+        Some(kind)
     }
 }
 
-/// Lookups on a module's types by name, the same while lowering (before the module exists)
-/// and while emitting.
+/// Lookups on a module's types by id, the same while lowering (the definitions so far, by
+/// id) and while emitting (`TypeTable`).
 pub trait Types {
+    /// A type's definition, if it has one (yet).
+    fn def(&self, id: TypeId) -> Option<&TypeDef>;
+
+    /// How many types there are: no chain of aliases is longer.
+    fn count(&self) -> usize;
+
     /// What a reference stands for: through any chain of aliases to the type at its end.
     /// Other references are themselves.
-    fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef;
-
-    /// The struct a reference holds in place (through `Box` and aliases), with its name.
-    fn struct_of<'t>(&'t self, ty: &TypeRef) -> Option<(&'t str, &'t Struct)>;
-
-    /// Whether a value of this reference (aliases not followed) is written as text in a URL
-    /// or a form field: a scalar, a date, a record id or a string enum.
-    fn is_text(&self, ty: &TypeRef) -> bool;
-}
-
-impl Types for BTreeMap<String, TypeDef> {
     fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
         let mut ty = ty;
         // Bounded: lowering asks before `cycles` has refused aliases of themselves.
-        for _ in 0..=self.len() {
+        for _ in 0..=self.count() {
             match ty
                 .as_named()
-                .and_then(|name| self.get(name))
+                .and_then(|id| self.def(id))
                 .map(|def| &def.kind)
             {
                 Some(TypeKind::Alias(target)) => ty = target,
@@ -891,24 +879,21 @@ impl Types for BTreeMap<String, TypeDef> {
         ty
     }
 
-    fn struct_of<'t>(&'t self, ty: &TypeRef) -> Option<(&'t str, &'t Struct)> {
-        let name = self.resolve(ty.unboxed()).as_named()?;
-        match self.get_key_value(name)? {
-            (
-                name,
-                TypeDef {
-                    kind: TypeKind::Struct(s),
-                    ..
-                },
-            ) => Some((name, s)),
+    /// The struct a reference holds in place (through `Box` and aliases), with its id.
+    fn struct_of<'t>(&'t self, ty: &TypeRef) -> Option<(TypeId, &'t Struct)> {
+        let id = self.resolve(ty.unboxed()).as_named()?;
+        match &self.def(id)?.kind {
+            TypeKind::Struct(s) => Some((id, s)),
             _ => None,
         }
     }
 
+    /// Whether a value of this reference (aliases not followed) is written as text in a URL
+    /// or a form field: a scalar, a date, a record id or a string enum.
     fn is_text(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::Named(name) => {
-                matches!(self.get(name).map(|d| &d.kind), Some(TypeKind::Enum(_)))
+            TypeRef::Named(id) => {
+                matches!(self.def(*id).map(|d| &d.kind), Some(TypeKind::Enum(_)))
             }
             TypeRef::String
             | TypeRef::Boolean
@@ -924,9 +909,82 @@ impl Types for BTreeMap<String, TypeDef> {
     }
 }
 
-/// As messages and reports name it (`Spelling::Short`).
-impl std::fmt::Display for TypeRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.spelled(Spelling::Short))
+impl Types for TypeTable {
+    fn def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.get(id)
+    }
+
+    fn count(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// The definitions so far, by id, while lowering: `None` for a type not defined yet (a
+/// component schema not lowered yet) or without a definition (an operation's struct).
+impl Types for [Option<TypeDef>] {
+    fn def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.get(id.index())?.as_ref()
+    }
+
+    fn count(&self) -> usize {
+        self.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alias(target: TypeRef) -> Option<TypeDef> {
+        Some(TypeDef {
+            schema_name: None,
+            doc: None,
+            kind: TypeKind::Alias(target),
+        })
+    }
+
+    #[test]
+    fn a_table_names_every_type_and_lists_its_definitions_by_name() {
+        let table = TypeTable::new(vec![
+            ("Zebra".to_owned(), alias(TypeRef::String)),
+            ("ListQuery".to_owned(), None),
+            ("Apple".to_owned(), alias(TypeRef::I64)),
+        ]);
+        let listed: Vec<&str> = table.iter().map(|(id, _)| table.name(id)).collect();
+        assert_eq!(listed, ["Apple", "Zebra"]);
+        assert_eq!(table.len(), 2);
+        let query = TypeId::new(1);
+        assert_eq!(table.name(query), "ListQuery");
+        assert_eq!(table.get(query), None);
+        assert_eq!(table.id_of("ListQuery"), None);
+        assert_eq!(table.id_of("Zebra"), Some(TypeId::new(0)));
+        assert_eq!(
+            TypeRef::List(Box::new(TypeRef::Named(TypeId::new(2))))
+                .spelled(Spelling::Short, &table),
+            "Vec<Apple>"
+        );
+    }
+
+    #[test]
+    fn references_move_between_modules_by_name() {
+        let old = TypeTable::new(vec![
+            ("A".to_owned(), alias(TypeRef::String)),
+            ("B".to_owned(), alias(TypeRef::String)),
+        ]);
+        let new = TypeTable::new(vec![
+            ("B".to_owned(), alias(TypeRef::String)),
+            ("C".to_owned(), alias(TypeRef::String)),
+        ]);
+        let (old_b, new_b) = (TypeId::new(1), TypeId::new(0));
+        let boxed_list = |id| TypeRef::List(Box::new(TypeRef::Boxed(Box::new(TypeRef::Named(id)))));
+        assert_eq!(
+            boxed_list(old_b).translated(&old, &new),
+            Some(boxed_list(new_b))
+        );
+        // `A` is not in the new module.
+        assert_eq!(TypeRef::Named(TypeId::new(0)).translated(&old, &new), None);
+        let kind = TypeKind::Alias(TypeRef::Named(old_b));
+        let in_new = kind.translated(&old, &new);
+        assert_eq!(in_new, Some(TypeKind::Alias(TypeRef::Named(new_b))));
     }
 }

@@ -19,7 +19,7 @@ pub use markdown::changelog_section;
 
 use crate::ir::{
     Api, Auth, Body, BodyKind, Module, Operation, ParamLocation, Part, PartKind, ResponseBody,
-    TypeDef, TypeKind,
+    Spelling, TypeDef, TypeKind, TypeRef, TypeTable,
 };
 
 /// Differences between two sides, as report lines.
@@ -168,13 +168,53 @@ fn paired<'a, T>(
         .collect()
 }
 
+/// The types of the two sides, which name the types their references mention. Ids of the
+/// two sides are unrelated: types are compared by name.
+#[derive(Clone, Copy)]
+struct Sides<'a> {
+    old: &'a TypeTable,
+    new: &'a TypeTable,
+}
+
+impl Sides<'_> {
+    /// Whether a reference of the old side and one of the new side are the same type.
+    fn same(&self, old: &TypeRef, new: &TypeRef) -> bool {
+        old.translated(self.old, self.new).as_ref() == Some(new)
+    }
+
+    /// Whether a definition's kind is the same on both sides.
+    fn same_kind(&self, old: &TypeKind, new: &TypeKind) -> bool {
+        old.translated(self.old, self.new).as_ref() == Some(new)
+    }
+
+    /// Whether a multipart part is held alike on both sides.
+    fn same_part(&self, old: &PartKind, new: &PartKind) -> bool {
+        match (old, new) {
+            (PartKind::File, PartKind::File) | (PartKind::Files, PartKind::Files) => true,
+            (PartKind::Text(a), PartKind::Text(b)) | (PartKind::Json(a), PartKind::Json(b)) => {
+                self.same(a, b)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A type reference in the report's words.
+fn short(ty: &TypeRef, types: &TypeTable) -> String {
+    ty.spelled(Spelling::Short, types)
+}
+
 fn diff_modules(old: &Module, new: &Module) -> Section {
     let title = format!("{} -> {}", label(old), label(new));
+    let sides = Sides {
+        old: &old.types,
+        new: &new.types,
+    };
     let mut operations = Vec::new();
     for (name, o, n) in paired(&old.operations, &new.operations, |o| &o.name) {
         match (o, n) {
             (Some(o), Some(n)) => {
-                let changes = operation_changes(o, n);
+                let changes = operation_changes(o, n, sides);
                 if !changes.is_empty() {
                     operations.push(Change::Changed(name.to_owned(), changes));
                 }
@@ -185,17 +225,26 @@ fn diff_modules(old: &Module, new: &Module) -> Section {
         }
     }
     let mut types = Vec::new();
-    let names: BTreeSet<&String> = old.types.keys().chain(new.types.keys()).collect();
+    let names_of = |types: &'_ TypeTable| -> Vec<String> {
+        types
+            .iter()
+            .map(|(id, _)| types.name(id).to_owned())
+            .collect()
+    };
+    let names: BTreeSet<String> = names_of(&old.types)
+        .into_iter()
+        .chain(names_of(&new.types))
+        .collect();
     for name in names {
-        match (old.types.get(name), new.types.get(name)) {
+        match (defined(&old.types, &name), defined(&new.types, &name)) {
             (Some(o), Some(n)) => {
-                let changes = type_changes(o, n);
+                let changes = type_changes(o, n, sides);
                 if !changes.is_empty() {
-                    types.push(Change::Changed(name.clone(), changes));
+                    types.push(Change::Changed(name, changes));
                 }
             }
-            (Some(o), None) => types.push(Change::Removed(name.clone(), kind(o))),
-            (None, Some(n)) => types.push(Change::Added(name.clone(), kind(n))),
+            (Some(o), None) => types.push(Change::Removed(name, kind(o, &old.types))),
+            (None, Some(n)) => types.push(Change::Added(name, kind(n, &new.types))),
             (None, None) => {}
         }
     }
@@ -206,6 +255,11 @@ fn diff_modules(old: &Module, new: &Module) -> Section {
         operations,
         types,
     }
+}
+
+/// The definition of the type of this name.
+fn defined<'t>(types: &'t TypeTable, name: &str) -> Option<&'t TypeDef> {
+    types.get(types.id_of(name)?)
 }
 
 fn label(m: &Module) -> String {
@@ -220,25 +274,25 @@ fn endpoint(op: &Operation) -> String {
     format!("{} {}", op.method.as_str(), op.path)
 }
 
-fn kind(t: &TypeDef) -> String {
+fn kind(t: &TypeDef, types: &TypeTable) -> String {
     match &t.kind {
         TypeKind::Struct(s) => format!("struct, {}", counted(s.fields.len(), "field")),
         TypeKind::Enum(e) => format!("enum, {}", counted(e.variants.len(), "value")),
         TypeKind::Union(u) => format!("one of {} types", u.variants.len()),
-        TypeKind::Alias(target) => format!("= {target}"),
+        TypeKind::Alias(target) => format!("= {}", short(target, types)),
     }
 }
 
 /// A request body as the function takes it, and how it is sent when that is not JSON.
-fn request_body(body: Option<&Body>) -> String {
+fn request_body(body: Option<&Body>, types: &TypeTable) -> String {
     let Some(body) = body else {
         return "()".to_owned();
     };
     match &body.kind {
-        BodyKind::Json(ty) => ty.to_string(),
-        BodyKind::Form(ty) => format!("{} as a form", ty),
-        BodyKind::Multipart(form) => match &form.struct_name {
-            Some(name) => format!("{name} as multipart"),
+        BodyKind::Json(ty) => short(ty, types),
+        BodyKind::Form(ty) => format!("{} as a form", short(ty, types)),
+        BodyKind::Multipart(form) => match form.parts_struct {
+            Some(id) => format!("{} as multipart", types.name(id)),
             None => "Multipart".to_owned(),
         },
         BodyKind::Text => format!("text ({})", body.media_type),
@@ -247,10 +301,10 @@ fn request_body(body: Option<&Body>) -> String {
 }
 
 /// A success body as the function returns it.
-fn response_body(body: Option<&ResponseBody>) -> String {
+fn response_body(body: Option<&ResponseBody>, types: &TypeTable) -> String {
     match body {
         None => "()".to_owned(),
-        Some(ResponseBody::Json(ty)) => ty.to_string(),
+        Some(ResponseBody::Json(ty)) => short(ty, types),
         Some(ResponseBody::Text { .. }) => "String".to_owned(),
         Some(ResponseBody::Binary { .. }) => "Vec<u8>".to_owned(),
     }
@@ -284,7 +338,7 @@ fn described(what: &str, old: &Option<String>, new: &Option<String>) -> Option<S
     }
 }
 
-fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
+fn operation_changes(old: &Operation, new: &Operation, sides: Sides) -> Vec<Detail> {
     let mut changes = Vec::new();
     if old.method != new.method || path_shape(&old.path) != path_shape(&new.path) {
         changes.push(Detail::breaking(format!(
@@ -293,8 +347,10 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
             endpoint(new)
         )));
     }
-    param_changes(old, new, &mut changes);
-    match (&old.query_struct, &new.query_struct) {
+    param_changes(old, new, sides, &mut changes);
+    let old_query = old.query_struct.map(|id| sides.old.name(id));
+    let new_query = new.query_struct.map(|id| sides.new.name(id));
+    match (old_query, new_query) {
         (None, Some(query)) => changes.push(Detail::breaking(format!(
             "now takes its optional query parameters as `{query}`"
         ))),
@@ -305,8 +361,8 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
         _ => {}
     }
     let (old_body, new_body) = (
-        request_body(old.body.as_ref()),
-        request_body(new.body.as_ref()),
+        request_body(old.body.as_ref(), sides.old),
+        request_body(new.body.as_ref(), sides.new),
     );
     if old_body != new_body {
         changes.push(Detail::breaking(format!("body: {old_body} -> {new_body}")));
@@ -319,12 +375,12 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
             }));
         }
         if let (BodyKind::Multipart(a), BodyKind::Multipart(b)) = (&a.kind, &b.kind) {
-            part_changes(&a.parts, &b.parts, &mut changes);
+            part_changes(&a.parts, &b.parts, sides, &mut changes);
         }
     }
     let (old_ok, new_ok) = (
-        response_body(old.ok.as_ref()),
-        response_body(new.ok.as_ref()),
+        response_body(old.ok.as_ref(), sides.old),
+        response_body(new.ok.as_ref(), sides.new),
     );
     if old_ok != new_ok {
         changes.push(Detail::breaking(format!("response: {old_ok} -> {new_ok}")));
@@ -336,11 +392,13 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
         }
         (None, Some(p)) => changes.push(Detail::breaking(format!(
             "may answer 207 (partial success) with {}",
-            p
+            short(p, sides.new)
         ))),
-        (Some(o), Some(n)) if o != n => {
-            changes.push(Detail::breaking(format!("207 response: {} -> {}", o, n)))
-        }
+        (Some(o), Some(n)) if !sides.same(o, n) => changes.push(Detail::breaking(format!(
+            "207 response: {} -> {}",
+            short(o, sides.old),
+            short(n, sides.new)
+        ))),
         _ => {}
     }
     if old.idempotent != new.idempotent {
@@ -384,7 +442,7 @@ fn operation_changes(old: &Operation, new: &Operation) -> Vec<Detail> {
 }
 
 /// Parameters by name, then the order of the function's arguments.
-fn param_changes(old: &Operation, new: &Operation, changes: &mut Vec<Detail>) {
+fn param_changes(old: &Operation, new: &Operation, sides: Sides, changes: &mut Vec<Detail>) {
     for (name, o, n) in paired(&old.params, &new.params, |p| &p.name) {
         match (o, n) {
             (Some(_), None) => {
@@ -408,15 +466,16 @@ fn param_changes(old: &Operation, new: &Operation, changes: &mut Vec<Detail>) {
                             "query"
                         },
                         if p.required { ", required" } else { "" },
-                        p.ty
+                        short(&p.ty, sides.new)
                     ),
                 ));
             }
             (Some(o), Some(n)) => {
-                if o.ty != n.ty {
+                if !sides.same(&o.ty, &n.ty) {
                     changes.push(Detail::breaking(format!(
                         "parameter `{name}`: {} -> {}",
-                        o.ty, n.ty
+                        short(&o.ty, sides.old),
+                        short(&n.ty, sides.new)
                     )));
                 }
                 if o.required != n.required {
@@ -461,17 +520,17 @@ fn param_changes(old: &Operation, new: &Operation, changes: &mut Vec<Detail>) {
 }
 
 /// A multipart part as its field holds it.
-fn part_kind(kind: &PartKind) -> String {
+fn part_kind(kind: &PartKind, types: &TypeTable) -> String {
     match kind {
         PartKind::File => "file".to_owned(),
         PartKind::Files => "files".to_owned(),
-        PartKind::Text(ty) => ty.to_string(),
-        PartKind::Json(ty) => format!("{} as JSON", ty),
+        PartKind::Text(ty) => short(ty, types),
+        PartKind::Json(ty) => format!("{} as JSON", short(ty, types)),
     }
 }
 
 /// The parts of a multipart body, fields of the struct the function takes.
-fn part_changes(old: &[Part], new: &[Part], changes: &mut Vec<Detail>) {
+fn part_changes(old: &[Part], new: &[Part], sides: Sides, changes: &mut Vec<Detail>) {
     // A list of files is empty when not given: it is optional whatever the document says.
     let required = |p: &Part| p.required && p.kind != PartKind::Files;
     for (wire, o, n) in paired(old, new, |p| &p.wire_name) {
@@ -485,16 +544,16 @@ fn part_changes(old: &[Part], new: &[Part], changes: &mut Vec<Detail>) {
                 },
                 format!(
                     "part `{wire}` added ({}{})",
-                    part_kind(&p.kind),
+                    part_kind(&p.kind, sides.new),
                     if required(p) { ", required" } else { "" }
                 ),
             )),
             (Some(a), Some(b)) => {
-                if a.kind != b.kind {
+                if !sides.same_part(&a.kind, &b.kind) {
                     changes.push(Detail::breaking(format!(
                         "part `{wire}`: {} -> {}",
-                        part_kind(&a.kind),
-                        part_kind(&b.kind)
+                        part_kind(&a.kind, sides.old),
+                        part_kind(&b.kind, sides.new)
                     )));
                 }
                 if required(a) != required(b) {
@@ -528,7 +587,7 @@ fn token_use(auth: Auth) -> &'static str {
 /// What changed about a type. A struct's `new` takes its required fields, so a field that
 /// becomes required, or is added required, changes `new`: breaking, whether the type goes
 /// into requests or only comes in answers (code may build those too, for tests).
-fn type_changes(old: &TypeDef, new: &TypeDef) -> Vec<Detail> {
+fn type_changes(old: &TypeDef, new: &TypeDef, sides: Sides) -> Vec<Detail> {
     let mut changes = Vec::new();
     match (&old.kind, &new.kind) {
         (TypeKind::Struct(o), TypeKind::Struct(n)) => {
@@ -547,14 +606,18 @@ fn type_changes(old: &TypeDef, new: &TypeDef) -> Vec<Detail> {
                         let required = if f.required { ", required" } else { "" };
                         changes.push(Detail::new(
                             class,
-                            format!("field `{wire}` added ({}{required})", f.ty),
+                            format!(
+                                "field `{wire}` added ({}{required})",
+                                short(&f.ty, sides.new)
+                            ),
                         ));
                     }
                     (Some(a), Some(b)) => {
-                        if a.ty != b.ty {
+                        if !sides.same(&a.ty, &b.ty) {
                             changes.push(Detail::breaking(format!(
                                 "field `{wire}`: {} -> {}",
-                                a.ty, b.ty
+                                short(&a.ty, sides.old),
+                                short(&b.ty, sides.new)
                             )));
                         }
                         if a.is_option() != b.is_option() {
@@ -607,9 +670,11 @@ fn type_changes(old: &TypeDef, new: &TypeDef) -> Vec<Detail> {
                 changes.push(Detail::breaking(format!("value `{removed}` removed")));
             }
         }
-        (o, n) if o != n => {
-            changes.push(Detail::breaking(format!("{} -> {}", kind(old), kind(new))))
-        }
+        (o, n) if !sides.same_kind(o, n) => changes.push(Detail::breaking(format!(
+            "{} -> {}",
+            kind(old, sides.old),
+            kind(new, sides.new)
+        ))),
         _ => {}
     }
     if let Some(words) = described("description", &old.doc, &new.doc) {

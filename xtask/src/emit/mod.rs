@@ -25,7 +25,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Result;
-use crate::ir::{Api, Module, TypeDef};
+use crate::ir::{Api, Module};
+use models::Model;
 
 pub use registry::round_trip_registry;
 pub use render::{render, Emitted, Item, PlannedFile};
@@ -87,7 +88,17 @@ pub fn plan<'a>(api: &'a Api, options: &CrateOptions, runtime: &str) -> Vec<Plan
         vec![Item::written(move || lib_rs(api).into())],
     ));
     if !shared.is_empty() {
-        let types: Vec<&TypeDef> = shared.types().collect();
+        let types: Vec<Model> = shared
+            .types()
+            .iter()
+            .map(|shared_type| {
+                let (module, id) = shared_type.written();
+                Model {
+                    types: &api.modules[module].types,
+                    id,
+                }
+            })
+            .collect();
         let tail_types = types.clone();
         files.push(PlannedFile::rust(
             "src/shared.rs",
@@ -122,15 +133,20 @@ pub fn plan<'a>(api: &'a Api, options: &CrateOptions, runtime: &str) -> Vec<Plan
     for (index, module) in api.modules.iter().enumerate() {
         let header = format::header(&options.command, &module.sources);
         let dir = format!("src/{}", module.dir());
-        let own: Vec<&TypeDef> = module
+        let own: Vec<Model> = module
             .types
-            .values()
-            .filter(|t| !shared.serves(index, &t.name))
+            .iter()
+            .filter(|(id, _)| !shared.serves(index, *id))
+            .map(|(id, _)| Model {
+                types: &module.types,
+                id,
+            })
             .collect();
-        let borrowed: Vec<&String> = module
+        let borrowed: Vec<&str> = module
             .types
-            .keys()
-            .filter(|n| shared.serves(index, n))
+            .iter()
+            .filter(|(id, _)| shared.serves(index, *id))
+            .map(|(id, _)| module.types.name(id))
             .collect();
         let has_models = !own.is_empty();
         let imports_shared = !borrowed.is_empty();
@@ -164,7 +180,7 @@ pub fn plan<'a>(api: &'a Api, options: &CrateOptions, runtime: &str) -> Vec<Plan
                     Item::written(move || {
                         let impls = traits::trait_impls(module)
                             .into_iter()
-                            .filter(|i| !shared.serves(index, &i.type_name))
+                            .filter(|i| !shared.serves(index, i.type_id))
                             .map(|i| i.tokens);
                         models::models_tail(&tail_types, quote!(#(#impls)*)).into()
                     }),
@@ -177,7 +193,7 @@ pub fn plan<'a>(api: &'a Api, options: &CrateOptions, runtime: &str) -> Vec<Plan
                 header,
                 vec![
                     Item::written(|| operations::operations_head().into()),
-                    Item::Operations(&module.operations),
+                    Item::Operations(&module.types, &module.operations),
                     Item::written(move || operations::operations_tail(module).into()),
                 ],
             ));
@@ -192,7 +208,7 @@ fn shared_trait_impls(api: &Api) -> TokenStream {
     let mut impls = BTreeMap::new();
     for (index, module) in api.modules.iter().enumerate() {
         for i in traits::trait_impls(module) {
-            if api.shared.serves(index, &i.type_name) {
+            if api.shared.serves(index, i.type_id) {
                 impls.entry((i.type_name, i.trait_name)).or_insert(i.tokens);
             }
         }
@@ -284,7 +300,7 @@ fn api_rs(modules: &[&Module]) -> TokenStream {
     }
 }
 
-fn module_rs(module: &Module, has_models: bool, shared: &[&String]) -> TokenStream {
+fn module_rs(module: &Module, has_models: bool, shared: &[&str]) -> TokenStream {
     let docs = about::version_docs(module);
     let models = has_models.then(|| {
         quote!(

@@ -7,7 +7,26 @@ use super::debug::{self, Shown};
 use super::render::Emitted;
 use super::types::{doc_attrs, ident, type_tokens};
 use super::{struct_serde, struct_text};
-use crate::ir::{Enum, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{Enum, Struct, TypeDef, TypeId, TypeKind, TypeTable, Union};
+
+/// A type to write: its id, and the table that defines and names it (its module's; for a
+/// shared type, the first module's that uses it).
+#[derive(Clone, Copy)]
+pub struct Model<'a> {
+    pub types: &'a TypeTable,
+    pub id: TypeId,
+}
+
+impl<'a> Model<'a> {
+    pub fn name(self) -> &'a str {
+        self.types.name(self.id)
+    }
+
+    /// Its definition; `None` only for an operation's struct, which is no model.
+    pub fn def(self) -> Option<&'a TypeDef> {
+        self.types.get(self.id)
+    }
+}
 
 /// The start of a file of types (a module's `models.rs`, or `shared.rs`): its doc and lints,
 /// and `imports`. The types and the end follow as pieces of their own (`type_defs`,
@@ -22,34 +41,38 @@ pub fn models_head(doc: &str, imports: TokenStream) -> TokenStream {
     }
 }
 
-/// The definitions of `types`, each with its own impls.
-pub fn type_defs(types: &[&TypeDef]) -> Emitted {
+/// The definitions of `models`, each with its own impls.
+pub fn type_defs(models: &[Model]) -> Emitted {
     let mut emitted = Emitted::default();
-    for def in types {
+    for &model in models {
+        let (Some(def), name, types) = (model.def(), model.name(), model.types) else {
+            continue;
+        };
         match &def.kind {
             TypeKind::Struct(s) => {
-                let redacting_debug = redacting_debug(&def.name, s);
+                let redacting_debug = redacting_debug(name, s);
                 let doc = type_doc(def);
                 emitted.text(struct_text::definition(
-                    &def.name,
+                    name,
                     &doc,
                     s,
                     redacting_debug.is_some(),
+                    types,
                 ));
                 if let Some(debug) = redacting_debug {
                     emitted.tokens(debug);
                 }
-                emitted.text(struct_text::constructor(&def.name, s));
-                emitted.text(struct_serde::serde_impls(&def.name, s));
+                emitted.text(struct_text::constructor(name, s, types));
+                emitted.text(struct_serde::serde_impls(name, s, types));
             }
-            TypeKind::Enum(e) => emitted.tokens(enum_def(&def.name, type_doc_attrs(def), e)),
+            TypeKind::Enum(e) => emitted.tokens(enum_def(name, type_doc_attrs(def), e)),
             TypeKind::Union(u) => {
-                emitted.tokens(union_def(type_doc_attrs(def), &ident(&def.name), u));
+                emitted.tokens(union_def(type_doc_attrs(def), &ident(name), u, types));
             }
             TypeKind::Alias(target) => {
                 let docs = type_doc_attrs(def);
-                let name = ident(&def.name);
-                let target = type_tokens(target);
+                let name = ident(name);
+                let target = type_tokens(target, types);
                 emitted.tokens(quote! {
                     #docs
                     pub type #name = #target;
@@ -62,8 +85,8 @@ pub fn type_defs(types: &[&TypeDef]) -> Emitted {
 
 /// The end of a file of types: the runtime-trait `impls`, then the proof that every type of
 /// the file is `Send + Sync`.
-pub fn models_tail(types: &[&TypeDef], impls: TokenStream) -> TokenStream {
-    let send_sync = send_sync_assertion(types.iter().map(|t| t.name.as_str()));
+pub fn models_tail(models: &[Model], impls: TokenStream) -> TokenStream {
+    let send_sync = send_sync_assertion(models.iter().map(|model| model.name()));
     quote! {
         #impls
 
@@ -230,10 +253,15 @@ fn enum_def(type_name: &str, docs: TokenStream, e: &Enum) -> TokenStream {
     }
 }
 
-fn union_def(docs: TokenStream, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn union_def(
+    docs: TokenStream,
+    name: &proc_macro2::Ident,
+    u: &Union,
+    types: &TypeTable,
+) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = type_tokens(&v.ty);
+        let ty = type_tokens(&v.ty, types);
         quote!(#variant(#ty),)
     });
     quote! {

@@ -8,10 +8,9 @@ use quote::quote;
 use super::debug::{self, Shown};
 use super::struct_text::{impl_text, Setter};
 use super::types::{doc_attrs, ident, type_tokens};
-use crate::ir::Spelling;
 use crate::ir::{
     Auth, Body, BodyKind, Module, Operation, Param, ParamLocation, Part, PartKind, ResponseBody,
-    TypeRef,
+    Spelling, TypeRef, TypeTable,
 };
 
 /// The start of a module's `operations.rs`. The request functions and the end follow as
@@ -27,9 +26,10 @@ pub fn operations_head() -> TokenStream {
     }
 }
 
-/// The request functions of `operations`, with their query and multipart structs.
-pub fn operation_fns(operations: &[Operation]) -> TokenStream {
-    let operations = operations.iter().map(operation);
+/// The request functions of `operations`, with their query and multipart structs; `types`
+/// names the types they use.
+pub fn operation_fns(types: &TypeTable, operations: &[Operation]) -> TokenStream {
+    let operations = operations.iter().map(|op| operation(op, types));
     quote!(#(#operations)*)
 }
 
@@ -38,11 +38,12 @@ pub fn operations_tail(module: &Module) -> TokenStream {
     let query_structs = module
         .operations
         .iter()
-        .filter_map(|op| op.query_struct.as_deref());
+        .filter_map(|op| op.query_struct)
+        .map(|id| module.types.name(id));
     super::models::send_sync_assertion(query_structs)
 }
 
-fn operation(op: &Operation) -> TokenStream {
+fn operation(op: &Operation, types: &TypeTable) -> TokenStream {
     let name = ident(&op.name);
     let name_text = &op.name;
     let mut doc = String::new();
@@ -74,14 +75,14 @@ fn operation(op: &Operation) -> TokenStream {
         .collect();
     let args = required.iter().map(|p| {
         let arg = ident(&p.name);
-        let ty = arg_type(&p.ty);
+        let ty = arg_type(&p.ty, types);
         quote!(#arg: #ty)
     });
-    let query_arg = op.query_struct.as_ref().map(|q| {
-        let q = ident(q);
+    let query_arg = op.query_struct.map(|q| {
+        let q = ident(types.name(q));
         quote!(query: &#q)
     });
-    let body_arg = op.body.as_ref().map(body_arg);
+    let body_arg = op.body.as_ref().map(|body| body_arg(body, types));
     let all_args = args.chain(query_arg).chain(body_arg);
 
     let (output, decode) = match (&op.ok, &op.partial) {
@@ -91,15 +92,15 @@ fn operation(op: &Operation) -> TokenStream {
                 .ok
                 .as_ref()
                 .and_then(ResponseBody::json)
-                .map_or(quote!(()), type_tokens);
-            let partial = type_tokens(partial);
+                .map_or(quote!(()), |ok| type_tokens(ok, types));
+            let partial = type_tokens(partial, types);
             (
                 quote!(crate::runtime::Outcome<#ok, #partial>),
                 quote!(crate::runtime::decode::outcome::<#ok, #partial>),
             )
         }
         (Some(ResponseBody::Json(ok)), None) => {
-            let ok = type_tokens(ok);
+            let ok = type_tokens(ok, types);
             (quote!(#ok), quote!(crate::runtime::decode::json::<#ok>))
         }
         (Some(ResponseBody::Text { .. }), _) => {
@@ -151,9 +152,11 @@ fn operation(op: &Operation) -> TokenStream {
     let search = op.search.then(|| quote!(.search()));
     let query_struct = op
         .query_struct
+        .map(|q| query_struct(types.name(q), &op.name, &op.params, types));
+    let parts_struct = op
+        .body
         .as_ref()
-        .map(|q| query_struct(q, &op.name, &op.params));
-    let parts_struct = op.body.as_ref().and_then(|b| parts_struct(b, &op.name));
+        .and_then(|b| parts_struct(b, &op.name, types));
     quote! {
         #query_struct
         #parts_struct
@@ -178,19 +181,19 @@ fn operation(op: &Operation) -> TokenStream {
 
 /// How a required argument of type `ty` is taken.
 /// (Lowering has already resolved aliases of parameter types.)
-fn arg_type(ty: &TypeRef) -> TokenStream {
+fn arg_type(ty: &TypeRef, types: &TypeTable) -> TokenStream {
     match ty {
         TypeRef::String => quote!(&str),
         TypeRef::ObjectId => quote!(impl Into<crate::runtime::ObjectId>),
         TypeRef::Boolean | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
-            type_tokens(ty)
+            type_tokens(ty, types)
         }
         TypeRef::List(item) => {
-            let item = type_tokens(item);
+            let item = type_tokens(item, types);
             quote!(&[#item])
         }
         other => {
-            let t = type_tokens(other);
+            let t = type_tokens(other, types);
             quote!(&#t)
         }
     }
@@ -253,7 +256,12 @@ fn url_values(item: &TypeRef, values: TokenStream) -> TokenStream {
     }
 }
 
-fn query_struct(type_name: &str, operation: &str, params: &[Param]) -> TokenStream {
+fn query_struct(
+    type_name: &str,
+    operation: &str,
+    params: &[Param],
+    types: &TypeTable,
+) -> TokenStream {
     let name = ident(type_name);
     let doc = format!(" Optional query parameters of [`{operation}`].");
     let optional: Vec<&Param> = params
@@ -273,7 +281,7 @@ fn query_struct(type_name: &str, operation: &str, params: &[Param]) -> TokenStre
     let fields = optional.iter().map(|p| {
         let docs = doc_attrs(p.doc.as_deref());
         let field = ident(&p.name);
-        let ty = type_tokens(&p.ty);
+        let ty = type_tokens(&p.ty, types);
         quote! {
             #docs
             pub #field: Option<#ty>,
@@ -283,7 +291,7 @@ fn query_struct(type_name: &str, operation: &str, params: &[Param]) -> TokenStre
         .iter()
         .map(|p| Setter {
             field: ident(&p.name).to_string(),
-            value: p.ty.spelled(Spelling::Code),
+            value: p.ty.spelled(Spelling::Code, types),
             optional: true,
             takes_option: p.cursor,
         })
@@ -326,19 +334,19 @@ fn body_doc(body: &Body) -> String {
 }
 
 /// The function's argument for its body.
-fn body_arg(body: &Body) -> TokenStream {
+fn body_arg(body: &Body, types: &TypeTable) -> TokenStream {
     let ty = match &body.kind {
         BodyKind::Json(TypeRef::List(item)) => {
-            let item = type_tokens(item);
+            let item = type_tokens(item, types);
             quote!(&[#item])
         }
         BodyKind::Json(ty) | BodyKind::Form(ty) => {
-            let t = type_tokens(ty);
+            let t = type_tokens(ty, types);
             quote!(&#t)
         }
-        BodyKind::Multipart(form) => match &form.struct_name {
-            Some(name) => {
-                let name = ident(name);
+        BodyKind::Multipart(form) => match form.parts_struct {
+            Some(id) => {
+                let name = ident(types.name(id));
                 quote!(#name)
             }
             None => quote!(crate::runtime::Multipart),
@@ -361,7 +369,7 @@ fn body_setter(body: &Body) -> TokenStream {
         (BodyKind::Json(_), true) => quote!(.json(body)),
         (BodyKind::Json(_), false) => quote!(.json_opt(body)),
         (BodyKind::Form(_), _) => quote!(.form(body)),
-        (BodyKind::Multipart(form), _) => match &form.struct_name {
+        (BodyKind::Multipart(form), _) => match form.parts_struct {
             Some(_) => {
                 let parts = form.parts.iter().map(part_setter);
                 quote!(.multipart(crate::runtime::Multipart::new() #(#parts)*))
@@ -392,11 +400,11 @@ fn part_setter(part: &Part) -> TokenStream {
 
 /// The struct a multipart body is given as: typed fields, and files as the runtime's
 /// `FilePart`s.
-fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
+fn parts_struct(body: &Body, operation: &str, types: &TypeTable) -> Option<TokenStream> {
     let BodyKind::Multipart(form) = &body.kind else {
         return None;
     };
-    let type_name = form.struct_name.as_deref()?;
+    let type_name = types.name(form.parts_struct?);
     let name = ident(type_name);
     let doc = format!(
         " The parts of the `{}` body of [`{operation}`].",
@@ -408,7 +416,7 @@ fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
         let ty = match &part.kind {
             PartKind::File => quote!(crate::runtime::FilePart),
             PartKind::Files => quote!(Vec<crate::runtime::FilePart>),
-            PartKind::Text(ty) | PartKind::Json(ty) => type_tokens(ty),
+            PartKind::Text(ty) | PartKind::Json(ty) => type_tokens(ty, types),
         };
         let ty = if part.required || part.kind == PartKind::Files {
             ty
@@ -446,7 +454,7 @@ fn parts_struct(body: &Body, operation: &str) -> Option<TokenStream> {
     let part_type = |part: &Part| match &part.kind {
         PartKind::File => "crate::runtime::FilePart".to_owned(),
         PartKind::Files => "Vec<crate::runtime::FilePart>".to_owned(),
-        PartKind::Text(ty) | PartKind::Json(ty) => ty.spelled(Spelling::Code),
+        PartKind::Text(ty) | PartKind::Json(ty) => ty.spelled(Spelling::Code, types),
     };
     let field = |part: &Part| ident(&part.name).to_string();
     let params: Vec<String> = form

@@ -18,7 +18,8 @@ pub fn round_trip_registry(api: &Api, crate_name: &str, command: &str) -> Result
         let module = ident(&m.name);
         let module_name = &m.name;
         let krate = krate.clone();
-        m.types.keys().map(move |t| {
+        m.types.iter().map(move |(id, _)| {
+            let t = m.types.name(id);
             let ty = ident(t);
             quote!((#module_name, #t) => Some(via::<#krate::#module::#ty>(json)),)
         })
@@ -28,7 +29,8 @@ pub fn round_trip_registry(api: &Api, crate_name: &str, command: &str) -> Result
         let module = ident(&m.name);
         let module_name = &m.name;
         let krate = krate.clone();
-        m.types.iter().filter_map(move |(t, def)| {
+        m.types.iter().filter_map(move |(id, def)| {
+            let t = m.types.name(id);
             let TypeKind::Struct(Struct {
                 extra: Some(extra), ..
             }) = &def.kind

@@ -15,18 +15,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 
+use super::models::Model;
 use super::{format, models, operations, OutputFile};
 use crate::error::Result;
-use crate::ir::{Operation, TypeDef, TypeKind};
+use crate::ir::{Operation, TypeKind, TypeTable};
 
 /// One item of a Rust file, as emit plans it.
 pub enum Item<'a> {
     /// Written by a function of the model, on the thread that formats it.
     Written(Box<dyn Fn() -> Emitted + Send + Sync + 'a>),
     /// Type definitions, in order.
-    Types(Vec<&'a TypeDef>),
-    /// Request functions, in order.
-    Operations(&'a [Operation]),
+    Types(Vec<Model<'a>>),
+    /// Request functions, in order, and the table that names the types they use.
+    Operations(&'a TypeTable, &'a [Operation]),
 }
 
 impl<'a> Item<'a> {
@@ -126,8 +127,8 @@ impl<'a> PlannedFile<'a> {
 /// What one thread emits and formats at a time: an item written whole, or a run of a list.
 enum Run<'i, 'a> {
     Written(&'i (dyn Fn() -> Emitted + Send + Sync + 'a)),
-    Types(&'i [&'a TypeDef]),
-    Operations(&'a [Operation]),
+    Types(&'i [Model<'a>]),
+    Operations(&'a TypeTable, &'a [Operation]),
 }
 
 impl Run<'_, '_> {
@@ -135,7 +136,9 @@ impl Run<'_, '_> {
         match self {
             Run::Written(write) => write(),
             Run::Types(types) => models::type_defs(types),
-            Run::Operations(operations) => operations::operation_fns(operations).into(),
+            Run::Operations(types, operations) => {
+                operations::operation_fns(types, operations).into()
+            }
         }
     }
 }
@@ -151,10 +154,10 @@ fn runs<'i, 'a>(items: &'i [Item<'a>], threads: usize) -> Vec<Run<'i, 'a>> {
                     .into_iter()
                     .map(Run::Types),
             ),
-            Item::Operations(operations) => out.extend(
+            Item::Operations(types, operations) => out.extend(
                 split(operations, threads, |op| 4 + op.params.len())
                     .into_iter()
-                    .map(Run::Operations),
+                    .map(|run| Run::Operations(types, run)),
             ),
         }
     }
@@ -272,12 +275,12 @@ fn split<T>(items: &[T], threads: usize, weight: impl Fn(&T) -> usize) -> Vec<&[
 
 /// About how much code a type makes, relative to others: its fields or variants, each
 /// (de)serialised, on top of what every type has.
-fn type_weight(def: &&TypeDef) -> usize {
-    4 + match &def.kind {
-        TypeKind::Struct(s) => 2 * s.fields.len(),
-        TypeKind::Enum(e) => e.variants.len(),
-        TypeKind::Union(u) => 2 * u.variants.len(),
-        TypeKind::Alias(_) => 0,
+fn type_weight(model: &Model) -> usize {
+    4 + match model.def().map(|def| &def.kind) {
+        Some(TypeKind::Struct(s)) => 2 * s.fields.len(),
+        Some(TypeKind::Enum(e)) => e.variants.len(),
+        Some(TypeKind::Union(u)) => 2 * u.variants.len(),
+        Some(TypeKind::Alias(_)) | None => 0,
     }
 }
 

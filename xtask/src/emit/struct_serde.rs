@@ -11,14 +11,14 @@ use proc_macro2::Literal;
 use super::lines::Lines;
 use super::struct_text::{field_type, name};
 use super::types::ident;
-use crate::ir::Spelling;
 use crate::ir::{Field, Struct};
+use crate::ir::{Spelling, TypeTable};
 
 /// Both impls of the struct `type_name`, each from the start of a line.
-pub fn serde_impls(type_name: &str, s: &Struct) -> String {
+pub fn serde_impls(type_name: &str, s: &Struct, types: &TypeTable) -> String {
     let mut out = Lines::default();
     serialize(&mut out, type_name, s);
-    deserialize(&mut out, type_name, s);
+    deserialize(&mut out, type_name, s, types);
     out.into_text()
 }
 
@@ -77,7 +77,7 @@ fn serialize(out: &mut Lines, type_name: &str, s: &Struct) {
 /// type-checks markedly faster than a `?` in every arm. `read` and `finish` are `#[inline]`:
 /// in a release build their instances can land in another codegen unit than the visitor's
 /// loop, and reading then takes 4.5 % more instructions than with a visitor per struct.
-fn deserialize(out: &mut Lines, type_name: &str, s: &Struct) {
+fn deserialize(out: &mut Lines, type_name: &str, s: &Struct, types: &TypeTable) {
     out.open(&format!(
         "impl<'de> ::serde::Deserialize<'de> for {type_name} {{"
     ));
@@ -90,13 +90,13 @@ fn deserialize(out: &mut Lines, type_name: &str, s: &Struct) {
     } else {
         out.open("struct __Slots {");
         for f in &s.fields {
-            out.line(&format!("{}: Option<{}>,", name(f), field_type(f)));
+            out.line(&format!("{}: Option<{}>,", name(f), field_type(f, types)));
         }
         if let Some(extra) = &s.extra {
             out.line(&format!(
                 "{}: ::std::collections::BTreeMap<String, {}>,",
                 ident(&extra.name),
-                extra.value.spelled(Spelling::Code)
+                extra.value.spelled(Spelling::Code, types)
             ));
         }
         out.close("}");
@@ -206,7 +206,7 @@ fn wire(f: &Field) -> String {
 mod tests {
     use super::super::lines::WIDTH;
     use super::*;
-    use crate::ir::{ExtraField, TypeRef};
+    use crate::ir::{ExtraField, TypeId, TypeRef};
 
     /// Every shape (no fields, fields with and without an extra map, lenient, lines that
     /// break) makes two impls that parse, with an arm per field and lines within the width.
@@ -220,7 +220,7 @@ mod tests {
             Field::plain("count", TypeRef::I64, false),
             Field::plain("when", TypeRef::DateTime, false),
             Field::plain(long, TypeRef::List(Box::new(TypeRef::Json)), false),
-            Field::plain("type", TypeRef::Named("Kind".to_owned()), true),
+            Field::plain("type", TypeRef::Named(TypeId::new(0)), true),
         ];
         let extra = ExtraField {
             name: "extra".to_owned(),
@@ -253,8 +253,9 @@ mod tests {
                 lenient: true,
             },
         ];
+        let types = TypeTable::new(vec![("Kind".to_owned(), None)]);
         for s in &shapes {
-            let text = serde_impls("Thing", s);
+            let text = serde_impls("Thing", s, &types);
             let parsed = syn::parse_file(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
             assert_eq!(parsed.items.len(), 2, "{text}");
             let arms = text.matches(" => ").count();

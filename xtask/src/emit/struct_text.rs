@@ -3,8 +3,7 @@
 
 use super::lines::Lines;
 use super::types::ident;
-use crate::ir::Spelling;
-use crate::ir::{Field, Struct};
+use crate::ir::{Field, Spelling, Struct, TypeTable};
 
 /// What the map of undeclared properties says of itself.
 const EXTRA_DOC: &str =
@@ -14,8 +13,15 @@ const LENIENT_EXTRA_DOC: &str =
      fit their type, kept so that they survive a round trip.";
 
 /// `pub struct`, with `doc` and the derives: `Debug` unless `redacted` (the type writes its
-/// own, see `debug.rs`), `Default` when no field is required.
-pub fn definition(type_name: &str, doc: &str, s: &Struct, redacted: bool) -> String {
+/// own, see `debug.rs`), `Default` when no field is required. `types` names the types it
+/// mentions.
+pub fn definition(
+    type_name: &str,
+    doc: &str,
+    s: &Struct,
+    redacted: bool,
+    types: &TypeTable,
+) -> String {
     let mut out = Lines::default();
     out.doc(Some(doc));
     let debug = if redacted { "" } else { "Debug, " };
@@ -35,7 +41,7 @@ pub fn definition(type_name: &str, doc: &str, s: &Struct, redacted: bool) -> Str
     out.open(&format!("pub struct {type_name} {{"));
     for f in &s.fields {
         out.doc(f.doc.as_deref());
-        out.line(&format!("pub {}: {},", name(f), field_type(f)));
+        out.line(&format!("pub {}: {},", name(f), field_type(f, types)));
     }
     if let Some(extra) = &s.extra {
         out.doc(Some(if s.lenient {
@@ -46,7 +52,7 @@ pub fn definition(type_name: &str, doc: &str, s: &Struct, redacted: bool) -> Str
         out.line(&format!(
             "pub {}: ::std::collections::BTreeMap<String, {}>,",
             ident(&extra.name),
-            extra.value.spelled(Spelling::Code)
+            extra.value.spelled(Spelling::Code, types)
         ));
     }
     out.close("}");
@@ -55,12 +61,12 @@ pub fn definition(type_name: &str, doc: &str, s: &Struct, redacted: bool) -> Str
 
 /// `new`, taking the required fields (anything `Into` their types), and a setter of each
 /// optional field.
-pub fn constructor(type_name: &str, s: &Struct) -> String {
+pub fn constructor(type_name: &str, s: &Struct, types: &TypeTable) -> String {
     let params: Vec<String> = s
         .fields
         .iter()
         .filter(|f| f.required)
-        .map(|f| format!("{}: impl Into<{}>", name(f), field_type(f)))
+        .map(|f| format!("{}: impl Into<{}>", name(f), field_type(f, types)))
         .collect();
     let mut inits: Vec<String> = s
         .fields
@@ -85,7 +91,7 @@ pub fn constructor(type_name: &str, s: &Struct) -> String {
         .filter(|f| !f.required && f.is_option())
         .map(|f| Setter {
             field: name(f),
-            value: f.ty.spelled(Spelling::Code),
+            value: f.ty.spelled(Spelling::Code, types),
             optional: true,
             takes_option: false,
         })
@@ -120,8 +126,8 @@ pub fn name(f: &Field) -> String {
 }
 
 /// A field's type: an `Option` when it may be absent or null.
-pub fn field_type(f: &Field) -> String {
-    let ty = f.ty.spelled(Spelling::Code);
+pub fn field_type(f: &Field, types: &TypeTable) -> String {
+    let ty = f.ty.spelled(Spelling::Code, types);
     if f.is_option() {
         format!("Option<{ty}>")
     } else {

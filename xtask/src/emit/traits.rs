@@ -11,74 +11,94 @@ use quote::quote;
 
 use super::types::{ident, type_tokens};
 use crate::ir::{
-    BatchOutput, Cursor, FieldStep, Module, OwnRecord, Page, RecordIds, ResultPage, TypeKind,
-    TypeRef,
+    BatchOutput, Cursor, FieldStep, Module, OwnRecord, Page, RecordIds, ResultPage, TypeId,
+    TypeKind, TypeRef, TypeTable,
 };
 
-/// One trait impl: the type it is for, the trait, and the code.
+/// One trait impl: the type it is for (by id, and its name), the trait, and the code.
 pub struct TraitImpl {
+    pub type_id: TypeId,
     pub type_name: String,
     pub trait_name: &'static str,
     pub tokens: TokenStream,
 }
 
 pub fn trait_impls(module: &Module) -> Vec<TraitImpl> {
+    let types = &module.types;
     // Several operations may share a type; each impl is written once, in order of type name.
     let mut pages: BTreeMap<&str, &Page> = BTreeMap::new();
     let mut outputs: BTreeMap<&str, &BatchOutput> = BTreeMap::new();
-    let mut continuable: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut continuable: BTreeMap<&str, (TypeId, &str)> = BTreeMap::new();
     for op in &module.operations {
         if let Some(page) = &op.paging {
-            pages.entry(&page.type_name).or_insert(page);
+            pages.entry(types.name(page.type_id)).or_insert(page);
         }
         if let Some(batch) = &op.batch {
             if let Some((input, after)) = &batch.input_after {
-                continuable.entry(input).or_insert(after);
+                continuable
+                    .entry(types.name(*input))
+                    .or_insert((*input, after));
             }
             for output in &batch.outputs {
-                outputs.entry(&output.type_name).or_insert(output);
+                outputs.entry(types.name(output.type_id)).or_insert(output);
             }
         }
     }
     let mut paged_results: BTreeMap<&str, &ResultPage> = BTreeMap::new();
     for output in outputs.values() {
         if let Some(paged) = &output.item_paging {
-            paged_results.entry(&paged.type_name).or_insert(paged);
+            paged_results
+                .entry(types.name(paged.type_id))
+                .or_insert(paged);
         }
     }
+    let records: BTreeMap<&str, (TypeId, &RecordIds)> = module
+        .record_ids
+        .iter()
+        .map(|(&id, record)| (types.name(id), (id, record)))
+        .collect();
 
     let mut impls = Vec::new();
-    let mut add = |type_name: &str, trait_name: &'static str, tokens: TokenStream| {
+    let mut add = |type_id: TypeId, trait_name: &'static str, tokens: TokenStream| {
         impls.push(TraitImpl {
-            type_name: type_name.to_owned(),
+            type_id,
+            type_name: types.name(type_id).to_owned(),
             trait_name,
             tokens,
         });
     };
-    for (name, page) in pages {
-        add(name, "Page", page_impl(page));
+    for page in pages.into_values() {
+        add(page.type_id, "Page", page_impl(page, types));
     }
-    for (name, output) in outputs {
-        add(name, "BatchOutput", batch_output_impl(output));
+    for output in outputs.into_values() {
+        add(
+            output.type_id,
+            "BatchOutput",
+            batch_output_impl(output, types),
+        );
     }
-    for (name, after) in continuable {
-        add(name, "ContinueFrom", continue_from_impl(name, after));
+    for (name, (id, after)) in continuable {
+        add(id, "ContinueFrom", continue_from_impl(name, after));
     }
-    for (name, paged) in paged_results {
-        add(name, "PagedResult", paged_result_impl(paged));
+    for paged in paged_results.into_values() {
+        add(
+            paged.type_id,
+            "PagedResult",
+            paged_result_impl(paged, types),
+        );
     }
-    for (name, record) in &module.record_ids {
-        if let Some(tokens) = object_ids_impl(module, name, record) {
-            add(name, "ObjectIds", tokens);
+    for (name, (id, record)) in records {
+        if let Some(tokens) = object_ids_impl(types, id, name, record) {
+            add(id, "ObjectIds", tokens);
         }
     }
     impls
 }
 
-fn page_impl(page: &Page) -> TokenStream {
-    let ty = ident(&page.type_name);
+fn page_impl(page: &Page, types: &TypeTable) -> TokenStream {
+    let ty = ident(types.name(page.type_id));
     let items = ident(&page.items);
-    let item = type_tokens(&page.item);
+    let item = type_tokens(&page.item, types);
     let next_after = next_after_expr(&page.next);
     quote! {
         impl crate::runtime::Page for #ty {
@@ -129,8 +149,8 @@ fn continue_from_impl(type_name: &str, after: &str) -> TokenStream {
 }
 
 /// A batch result with its own `paging` and one list of items pages that list.
-fn paged_result_impl(paged: &ResultPage) -> TokenStream {
-    let ty = ident(&paged.type_name);
+fn paged_result_impl(paged: &ResultPage, types: &TypeTable) -> TokenStream {
+    let ty = ident(types.name(paged.type_id));
     let items = ident(&paged.items);
     let paging = ident(&paged.next.paging.field);
     let next_after = next_after_expr(&paged.next);
@@ -148,10 +168,10 @@ fn paged_result_impl(paged: &ResultPage) -> TokenStream {
 }
 
 /// `results: [T]` plus, when present, `errors: [E]`.
-fn batch_output_impl(output: &BatchOutput) -> TokenStream {
-    let ty = ident(&output.type_name);
+fn batch_output_impl(output: &BatchOutput, types: &TypeTable) -> TokenStream {
+    let ty = ident(types.name(output.type_id));
     let results = ident(&output.results);
-    let item = type_tokens(&output.item);
+    let item = type_tokens(&output.item, types);
     let errors = match &output.errors {
         Some(errors) => {
             let field = ident(&errors.field);
@@ -177,8 +197,13 @@ fn batch_output_impl(output: &BatchOutput) -> TokenStream {
     }
 }
 
-fn object_ids_impl(module: &Module, name: &str, record: &RecordIds) -> Option<TokenStream> {
-    let TypeKind::Struct(s) = &module.types.get(name)?.kind else {
+fn object_ids_impl(
+    types: &TypeTable,
+    id: TypeId,
+    name: &str,
+    record: &RecordIds,
+) -> Option<TokenStream> {
+    let TypeKind::Struct(s) = &types.get(id)?.kind else {
         return None;
     };
     let mut pushes = s

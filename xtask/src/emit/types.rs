@@ -3,15 +3,16 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Spelling, TypeRef};
+use crate::ir::{Spelling, TypeRef, TypeTable};
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// A type reference's tokens, from the model's one printer (`TypeRef::spelled`).
-pub fn type_tokens(ty: &TypeRef) -> TokenStream {
-    ty.spelled(Spelling::Code)
+/// A type reference's tokens, from the model's one printer (`TypeRef::spelled`), the types
+/// it mentions named by `types`.
+pub fn type_tokens(ty: &TypeRef, types: &TypeTable) -> TokenStream {
+    ty.spelled(Spelling::Code, types)
         .parse()
         .expect("the model spells types that parse")
 }
@@ -68,24 +69,27 @@ pub fn doc_lines(text: Option<&str>, from_document: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::TypeId;
 
     /// The model's spelling for code is how prettyplease prints the type, so text written
     /// without formatting reads as the rest.
     #[test]
     fn types_are_spelled_as_formatted() {
+        let table = TypeTable::new(vec![("Filter".to_owned(), None)]);
+        let filter = TypeRef::Named(TypeId::new(0));
         let types = [
             TypeRef::Map(Box::new(TypeRef::List(Box::new(TypeRef::DateTime)))),
             TypeRef::ObjectId,
-            TypeRef::Boxed(Box::new(TypeRef::Named("Filter".to_owned()))),
+            TypeRef::Boxed(Box::new(filter)),
             TypeRef::Date,
         ];
         for ty in types {
-            let tokens = type_tokens(&ty);
+            let tokens = type_tokens(&ty, &table);
             let file: syn::File = syn::parse2(quote!(type T = #tokens;)).unwrap();
             let formatted = prettyplease::unparse(&file);
             assert_eq!(
                 formatted,
-                format!("type T = {};\n", ty.spelled(Spelling::Code))
+                format!("type T = {};\n", ty.spelled(Spelling::Code, &table))
             );
         }
     }

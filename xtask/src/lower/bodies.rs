@@ -8,6 +8,7 @@ use openapiv3::{
     MediaType, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
+use super::names::Wanted;
 use super::refs;
 use super::schema::{AsSchema, Hint, Lowerer};
 use super::secrets;
@@ -150,13 +151,12 @@ impl<'a> Lowerer<'a> {
             Kind::Form => {
                 let ty = self.body_type(doc, content, &schema_at, &hint)?;
                 if !self.is_object(&ty) {
-                    self.warn(
+                    self.warn_of_type(
                         doc,
                         &schema_at,
-                        format!(
-                            "a form body of type {} is not an object: the request fails unless its value serialises to one",
-                            ty
-                        ),
+                        "a form body of type ".to_owned(),
+                        &ty,
+                        " is not an object: the request fails unless its value serialises to one",
                     );
                 }
                 (BodyKind::Form(ty), essence(media))
@@ -270,11 +270,12 @@ impl<'a> Lowerer<'a> {
                 "a multipart body that lists no properties: the function takes a `Multipart` the caller builds",
             );
             return Ok(Multipart {
-                struct_name: None,
+                parts_struct: None,
                 parts: Vec::new(),
             });
         };
-        let struct_name = self.claim_type_name(&format!("{type_base}Body"));
+        let parts_struct = self.operation_struct(format!("{type_base}Body"));
+        let parent = Wanted::name_of(parts_struct);
         let mut names = Namespace::new();
         let (mut fields, mut files) = (Vec::new(), Vec::new());
         let siblings: Vec<&str> = object.properties.keys().map(String::as_str).collect();
@@ -287,7 +288,7 @@ impl<'a> Lowerer<'a> {
             } else if is_binary_array(doc, property) {
                 PartKind::Files
             } else {
-                let hint = Hint::property(&struct_name, wire);
+                let hint = Hint::property(&parent, wire);
                 ty = self.type_ref(doc, property, &property_at, &hint)?;
                 if self.is_text(&ty) {
                     PartKind::Text(ty.clone())
@@ -313,7 +314,7 @@ impl<'a> Lowerer<'a> {
         }
         fields.extend(files);
         Ok(Multipart {
-            struct_name: Some(struct_name),
+            parts_struct: Some(parts_struct),
             parts: fields,
         })
     }

@@ -4,15 +4,17 @@
 //! or by `x-rust-api` on `info`), and each API's documents into modules by `info.version`.
 //! Within a module, component schemas of every document share one set of type names: a
 //! schema that two documents both define must mean the same type. Modules are lowered each on
-//! their own, so two APIs may define different schemas of the same name. Inline schemas that
-//! need a type of their own (objects with properties, enums, unions) are named after where
-//! they sit (`{Parent}{Property}`) unless the document names them with `x-rust-name`.
+//! their own, so two APIs may define different schemas of the same name. Types are known by
+//! id while lowering and named once, when the module is lowered (`names.rs`): inline schemas
+//! that need a type of their own (objects with properties, enums, unions) are named after
+//! where they sit (`{Parent}{Property}`) unless the document names them with `x-rust-name`.
 
 mod auth;
 pub mod batch_limits;
 mod bodies;
 mod cycles;
 mod extensions;
+mod names;
 mod operations;
 mod pages_and_batches;
 mod quirks;
@@ -134,9 +136,8 @@ fn lower_module(
 ) -> Result<(Module, Vec<Warning>)> {
     let mut lowerer = schema::Lowerer::new(docs);
     lowerer.lower_components()?;
-    let mut operations = lowerer.lower_operations()?;
-    lowerer.name_shared_shapes(&mut operations);
-    let (mut types, warnings) = lowerer.finish();
+    let operations = lowerer.lower_operations()?;
+    let (mut types, warnings) = lowerer.finish()?;
     cycles::check_aliases(&types, docs)?;
     cycles::box_recursive_fields(&mut types);
     let record_ids = record_ids::record_ids(&types, &operations);

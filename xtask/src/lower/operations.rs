@@ -10,6 +10,7 @@ use super::auth;
 use super::batch_limits;
 use super::bodies::is_json_media_type;
 use super::extensions;
+use super::names::Wanted;
 use super::pages_and_batches;
 use super::refs;
 use super::schema::{AsSchema, Hint, Lowerer};
@@ -164,7 +165,7 @@ impl<'a> Lowerer<'a> {
         let query_struct = params
             .iter()
             .any(|p| p.location == ParamLocation::Query && !p.required)
-            .then(|| self.claim_type_name(&format!("{type_base}Query")));
+            .then(|| self.operation_struct(format!("{type_base}Query")));
         let secrets = secrets::of_operation(
             self.types_ref(),
             &params,
@@ -255,7 +256,10 @@ impl<'a> Lowerer<'a> {
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let hint = Hint {
-                        name: format!("{type_base}{}", naming::type_name(&data.name)),
+                        name: Wanted::words(format!(
+                            "{type_base}{}",
+                            naming::type_name(&data.name)
+                        )),
                         object_id: naming::is_object_id_property(&data.name),
                     };
                     self.type_ref(doc, schema, &param_at.join("schema"), &hint)?
@@ -272,13 +276,12 @@ impl<'a> Lowerer<'a> {
             let ty = match self.parameter_type(ty) {
                 Ok(ty) => ty,
                 Err(ty) => {
-                    self.warn(
+                    self.warn_of_type(
                         doc,
                         &param_at.join("schema"),
-                        format!(
-                            "parameter `{}` of type {} is sent as a string the caller writes",
-                            data.name, ty
-                        ),
+                        format!("parameter `{}` of type ", data.name),
+                        &ty,
+                        " is sent as a string the caller writes",
                     );
                     TypeRef::String
                 }

@@ -6,14 +6,12 @@
 //! `{results: [...], errors: [...]}`; a batch read's input may carry an `after` of its own
 //! and each of its results may page.
 
-use std::collections::BTreeMap;
-
 use openapiv3::Parameter;
 
 use crate::error::Result;
 use crate::ir::{
     Batch, BatchLimit, BatchOutput, Cursor, Field, FieldStep, HttpMethod, Page, ResultPage, Struct,
-    TypeDef, TypeRef, Types,
+    TypeId, TypeRef, Types,
 };
 
 /// HubSpot's name for a page cursor: the query parameter that asks for a page, the field of
@@ -38,13 +36,13 @@ pub(super) fn is_cursor(param: &Parameter) -> bool {
 
 /// The page of an operation that takes a cursor (`is_cursor`): its success body is a struct
 /// with required `results` and a `paging.next.after` string.
-pub(super) fn page(types: &BTreeMap<String, TypeDef>, ok: Option<&TypeRef>) -> Option<Page> {
+pub(super) fn page(types: &(impl Types + ?Sized), ok: Option<&TypeRef>) -> Option<Page> {
     // Only a body that names its type: the impl goes on that struct.
     let ok = ok.filter(|ok| ok.as_named().is_some())?;
-    let (type_name, s) = types.struct_of(ok)?;
+    let (type_id, s) = types.struct_of(ok)?;
     let (items, item) = required_list(s, "results")?;
     Some(Page {
-        type_name: type_name.to_owned(),
+        type_id,
         items,
         item,
         next: next_cursor(types, s)?,
@@ -54,7 +52,7 @@ pub(super) fn page(types: &BTreeMap<String, TypeDef>, ok: Option<&TypeRef>) -> O
 /// A batch operation's facts: its JSON body has a required `inputs` list. `limit` decides
 /// how many inputs a request may carry (`batch_limits.rs`), asked only of batches.
 pub(super) fn batch(
-    types: &BTreeMap<String, TypeDef>,
+    types: &(impl Types + ?Sized),
     body: Option<&TypeRef>,
     ok: Option<&TypeRef>,
     partial: Option<&TypeRef>,
@@ -70,9 +68,9 @@ pub(super) fn batch(
     let input_after = input
         .as_named()
         .and_then(|_| types.struct_of(&input))
-        .and_then(|(name, s)| {
+        .and_then(|(id, s)| {
             let after = field(s, CURSOR).filter(|f| !f.required && f.ty == TypeRef::String)?;
-            Some((name.to_owned(), after.name.clone()))
+            Some((id, after.name.clone()))
         });
     let outputs = ok
         .into_iter()
@@ -91,7 +89,7 @@ pub(super) fn batch(
 /// Whether an operation is a CRM search: a `POST` to a path ending in `search` whose JSON
 /// body is a struct with `filterGroups` (HubSpot's `PublicObjectSearchRequest`).
 pub(super) fn is_search(
-    types: &BTreeMap<String, TypeDef>,
+    types: &(impl Types + ?Sized),
     method: HttpMethod,
     path: &str,
     body: Option<&TypeRef>,
@@ -104,15 +102,15 @@ pub(super) fn is_search(
 }
 
 /// A batch response: required `results`, and `errors` when it has them.
-fn batch_output(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Option<BatchOutput> {
-    let (type_name, s) = types.struct_of(ty)?;
+fn batch_output(types: &(impl Types + ?Sized), ty: &TypeRef) -> Option<BatchOutput> {
+    let (type_id, s) = types.struct_of(ty)?;
     let (results, item) = required_list(s, "results")?;
     let errors = field(s, "errors").map(step);
     let item_paging = types
         .struct_of(&item)
-        .and_then(|(name, result)| result_page(types, name, result));
+        .and_then(|(id, result)| result_page(types, id, result));
     Some(BatchOutput {
-        type_name: type_name.to_owned(),
+        type_id,
         results,
         item,
         errors,
@@ -121,7 +119,7 @@ fn batch_output(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Option<Batch
 }
 
 /// A batch result with its own `paging` and exactly one required list, which pages.
-fn result_page(types: &BTreeMap<String, TypeDef>, name: &str, s: &Struct) -> Option<ResultPage> {
+fn result_page(types: &(impl Types + ?Sized), id: TypeId, s: &Struct) -> Option<ResultPage> {
     let next = next_cursor(types, s)?;
     let lists: Vec<&Field> = s
         .fields
@@ -132,14 +130,14 @@ fn result_page(types: &BTreeMap<String, TypeDef>, name: &str, s: &Struct) -> Opt
         return None;
     };
     Some(ResultPage {
-        type_name: name.to_owned(),
+        type_id: id,
         items: items.name.clone(),
         next,
     })
 }
 
 /// `paging.next.after`, with `after` a string.
-fn next_cursor(types: &BTreeMap<String, TypeDef>, s: &Struct) -> Option<Cursor> {
+fn next_cursor(types: &(impl Types + ?Sized), s: &Struct) -> Option<Cursor> {
     let paging = field(s, "paging")?;
     let next = field(types.struct_of(&paging.ty)?.1, "next")?;
     let after = field(types.struct_of(&next.ty)?.1, CURSOR).filter(|f| f.ty == TypeRef::String)?;

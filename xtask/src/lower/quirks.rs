@@ -91,13 +91,14 @@ fn has_shape(s: &Struct, published: &ErrorSchema) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ExtraField, Field};
+    use crate::ir::{ExtraField, Field, TypeId};
 
     /// `StandardError` as HubSpot publishes it: every property required but `id` and
     /// `subCategory`.
     fn standard_error() -> TypeKind {
         let lists = TypeRef::Map(Box::new(TypeRef::List(Box::new(TypeRef::String))));
-        let errors = TypeRef::List(Box::new(TypeRef::Named("ErrorDetail".into())));
+        let error_detail = TypeRef::Named(TypeId::new(0));
+        let errors = TypeRef::List(Box::new(error_detail));
         let fields = vec![
             Field::plain("category", TypeRef::String, true),
             Field::plain("context", lists, true),

@@ -16,18 +16,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Field, FieldStep, Operation, OwnRecord, RecordIds, Struct, TypeDef, TypeRef, Types,
+    Field, FieldStep, Operation, OwnRecord, RecordIds, Struct, TypeId, TypeRef, Types,
 };
 
 /// How deep nested structs are searched; record ids sit one or two levels down.
 const MAX_DEPTH: usize = 8;
 
 /// Every struct the module's batch inputs and results reach that holds record ids, and
-/// every batch input and result struct, by name.
+/// every batch input and result struct.
 pub(super) fn record_ids(
-    types: &BTreeMap<String, TypeDef>,
+    types: &(impl Types + ?Sized),
     operations: &[Operation],
-) -> BTreeMap<String, RecordIds> {
+) -> BTreeMap<TypeId, RecordIds> {
     let roots: Vec<&TypeRef> = operations
         .iter()
         .filter_map(|op| op.batch.as_ref())
@@ -41,12 +41,12 @@ pub(super) fn record_ids(
     // that names no record (a create's input): it then names none.
     let named_roots = roots
         .iter()
-        .filter_map(|root| types.struct_of(root).map(|(name, _)| name.to_owned()));
-    let matched: BTreeSet<String> = with_ids.iter().cloned().chain(named_roots).collect();
+        .filter_map(|root| types.struct_of(root).map(|(id, _)| id));
+    let matched: BTreeSet<TypeId> = with_ids.iter().copied().chain(named_roots).collect();
     matched
         .iter()
-        .filter_map(|name| {
-            let (_, s) = types.struct_of(&TypeRef::Named(name.clone()))?;
+        .filter_map(|&id| {
+            let (_, s) = types.struct_of(&TypeRef::Named(id))?;
             let fields = s
                 .fields
                 .iter()
@@ -54,7 +54,7 @@ pub(super) fn record_ids(
                 .map(|f| f.name.clone())
                 .collect();
             let own = own_record(types, s);
-            Some((name.clone(), RecordIds { fields, own }))
+            Some((id, RecordIds { fields, own }))
         })
         .collect()
 }
@@ -67,24 +67,24 @@ fn element(ty: &TypeRef) -> &TypeRef {
 }
 
 /// Whether a field holds record ids itself or through structs in `set`.
-fn holds_ids(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
+fn holds_ids(ty: &TypeRef, set: &BTreeSet<TypeId>) -> bool {
     match element(ty) {
         TypeRef::ObjectId => true,
-        TypeRef::Named(n) => set.contains(n),
+        TypeRef::Named(id) => set.contains(id),
         _ => false,
     }
 }
 
 /// Structs reachable from `roots` that hold record ids.
-fn structs_with_ids(types: &BTreeMap<String, TypeDef>, roots: &[&TypeRef]) -> BTreeSet<String> {
+fn structs_with_ids(types: &(impl Types + ?Sized), roots: &[&TypeRef]) -> BTreeSet<TypeId> {
     // Reachable structs first.
     let mut reachable = BTreeMap::new();
     let mut stack: Vec<&TypeRef> = roots.to_vec();
     while let Some(ty) = stack.pop() {
-        let Some((name, s)) = types.struct_of(ty) else {
+        let Some((id, s)) = types.struct_of(ty) else {
             continue;
         };
-        if reachable.insert(name, s).is_none() {
+        if reachable.insert(id, s).is_none() {
             stack.extend(s.fields.iter().map(|f| element(&f.ty)));
         }
     }
@@ -92,9 +92,9 @@ fn structs_with_ids(types: &BTreeMap<String, TypeDef>, roots: &[&TypeRef]) -> BT
     let mut set = BTreeSet::new();
     loop {
         let before = set.len();
-        for (name, s) in &reachable {
+        for (&id, s) in &reachable {
             if s.fields.iter().any(|f| holds_ids(&f.ty, &set)) {
-                set.insert((*name).to_owned());
+                set.insert(id);
             }
         }
         if set.len() == before {
@@ -104,7 +104,7 @@ fn structs_with_ids(types: &BTreeMap<String, TypeDef>, roots: &[&TypeRef]) -> BT
 }
 
 /// The record `s` is about, or `None` when it has no single first record id.
-fn own_record(types: &BTreeMap<String, TypeDef>, s: &Struct) -> Option<OwnRecord> {
+fn own_record(types: &(impl Types + ?Sized), s: &Struct) -> Option<OwnRecord> {
     let First::Path(path) = first_id(types, s, 0) else {
         return None;
     };
@@ -129,7 +129,7 @@ enum First<'t> {
     NotSingle,
 }
 
-fn first_id<'t>(types: &'t BTreeMap<String, TypeDef>, s: &'t Struct, depth: usize) -> First<'t> {
+fn first_id<'t>(types: &'t (impl Types + ?Sized), s: &'t Struct, depth: usize) -> First<'t> {
     if depth > MAX_DEPTH {
         return First::NotSingle;
     }
@@ -147,7 +147,7 @@ fn first_id<'t>(types: &'t BTreeMap<String, TypeDef>, s: &'t Struct, depth: usiz
 }
 
 /// The first record id inside a value of type `ty`; the path below the field holding it.
-fn first_in<'t>(types: &'t BTreeMap<String, TypeDef>, ty: &'t TypeRef, depth: usize) -> First<'t> {
+fn first_in<'t>(types: &'t (impl Types + ?Sized), ty: &'t TypeRef, depth: usize) -> First<'t> {
     match ty {
         TypeRef::ObjectId => First::Path(Vec::new()),
         TypeRef::Boxed(inner) => first_in(types, inner, depth),
@@ -180,7 +180,7 @@ fn context_keys(path: &[&Field]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ExtraField, TypeKind};
+    use crate::ir::{ExtraField, TypeDef, TypeKind, TypeTable};
 
     fn strukt(fields: Vec<Field>) -> TypeKind {
         TypeKind::Struct(Struct {
@@ -193,28 +193,31 @@ mod tests {
         })
     }
 
-    fn types(types: Vec<(&str, TypeKind)>) -> BTreeMap<String, TypeDef> {
-        types
-            .into_iter()
-            .map(|(name, kind)| {
-                let def = TypeDef {
-                    name: name.to_owned(),
-                    schema_name: None,
-                    doc: None,
-                    kind,
-                };
-                (name.to_owned(), def)
-            })
-            .collect()
-    }
-
-    fn named(name: &str) -> TypeRef {
-        TypeRef::Named(name.to_owned())
+    /// A table of types named `names`, by id in that order, of `kinds`, which refer to one
+    /// another by name with the function they are given.
+    fn types(
+        names: &[&str],
+        kinds: impl FnOnce(&dyn Fn(&str) -> TypeRef) -> Vec<TypeKind>,
+    ) -> TypeTable {
+        let named = |name: &str| {
+            let index = names.iter().position(|n| *n == name);
+            TypeRef::Named(TypeId::new(index.expect("a listed type")))
+        };
+        let defs = names.iter().zip(kinds(&named)).map(|(name, kind)| {
+            let def = TypeDef {
+                schema_name: None,
+                doc: None,
+                kind,
+            };
+            (name.to_string(), Some(def))
+        });
+        TypeTable::new(defs.collect())
     }
 
     /// The record of struct `name`.
-    fn own(types: &BTreeMap<String, TypeDef>, name: &str) -> Option<OwnRecord> {
-        let TypeKind::Struct(s) = &types[name].kind else {
+    fn own(types: &TypeTable, name: &str) -> Option<OwnRecord> {
+        let def = types.id_of(name).and_then(|id| types.get(id));
+        let Some(TypeKind::Struct(s)) = def.map(|d| &d.kind) else {
             panic!("{name} is not a struct")
         };
         own_record(types, s)
@@ -237,19 +240,15 @@ mod tests {
 
     #[test]
     fn an_association_input_is_named_by_its_source() {
-        let t = types(vec![
-            (
-                "ObjectRef",
+        let t = types(&["ObjectRef", "Pair"], |named| {
+            vec![
                 strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
-            ),
-            (
-                "Pair",
                 strukt(vec![
                     Field::plain("from", named("ObjectRef"), true),
                     Field::plain("to", named("ObjectRef"), true),
                 ]),
-            ),
-        ]);
+            ]
+        });
         assert_eq!(
             own(&t, "Pair"),
             record(&[("from", false), ("id", false)], &["fromObjectId"])
@@ -262,19 +261,15 @@ mod tests {
 
     #[test]
     fn a_named_id_property_keeps_its_name_and_optionals_are_followed() {
-        let t = types(vec![
-            (
-                "Labels",
+        let t = types(&["Labels", "Outer"], |named| {
+            vec![
                 strukt(vec![
                     Field::plain("fromObjectId", TypeRef::ObjectId, false),
                     Field::plain("toObjectId", TypeRef::ObjectId, true),
                 ]),
-            ),
-            (
-                "Outer",
                 strukt(vec![Field::plain("pair", named("Labels"), false)]),
-            ),
-        ]);
+            ]
+        });
         assert_eq!(
             own(&t, "Labels"),
             record(&[("from_object_id", true)], &["fromObjectId"])
@@ -290,51 +285,36 @@ mod tests {
 
     #[test]
     fn a_first_id_in_a_list_is_no_single_record() {
-        let t = types(vec![
-            (
-                "ObjectRef",
+        let t = types(&["ObjectRef", "Many", "Plain"], |named| {
+            vec![
                 strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
-            ),
-            (
-                "Many",
                 strukt(vec![
                     Field::plain("label", TypeRef::String, true),
                     Field::plain("to", TypeRef::List(Box::new(named("ObjectRef"))), true),
                     Field::plain("from", named("ObjectRef"), true),
                 ]),
-            ),
-            (
-                "Plain",
                 strukt(vec![Field::plain("label", TypeRef::String, true)]),
-            ),
-        ]);
+            ]
+        });
         assert_eq!(own(&t, "Many"), None);
         assert_eq!(own(&t, "Plain"), None);
     }
 
     #[test]
     fn structs_that_reach_ids_are_found_through_lists_and_nested_structs() {
-        let t = types(vec![
-            (
-                "ObjectRef",
+        let t = types(&["ObjectRef", "Input", "Unrelated"], |named| {
+            vec![
                 strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
-            ),
-            (
-                "Input",
                 strukt(vec![
                     Field::plain("label", TypeRef::String, true),
                     Field::plain("to", TypeRef::List(Box::new(named("ObjectRef"))), true),
                 ]),
-            ),
-            (
-                "Unrelated",
                 strukt(vec![Field::plain("id", TypeRef::ObjectId, true)]),
-            ),
-        ]);
-        let found = structs_with_ids(&t, &[&named("Input")]);
-        assert_eq!(
-            found.into_iter().collect::<Vec<_>>(),
-            ["Input".to_owned(), "ObjectRef".to_owned()]
-        );
+            ]
+        });
+        let input = TypeRef::Named(t.id_of("Input").unwrap());
+        let found = structs_with_ids(&t, &[&input]);
+        let names: Vec<&str> = found.into_iter().map(|id| t.name(id)).collect();
+        assert_eq!(names, ["ObjectRef", "Input"]);
     }
 }

@@ -8,13 +8,15 @@ use openapiv3::{
 };
 
 use super::extensions;
+use super::names::{self, Names, Wanted};
 use super::quirks;
 use super::refs::{self, MAX_REF_DEPTH};
 use super::secrets;
 use super::shapes::Shapes;
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::ir::{
-    Enum, ExtraField, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant, Variant,
+    Enum, ExtraField, Field, Spelling, Struct, TypeDef, TypeId, TypeKind, TypeRef, TypeTable,
+    Union, UnionVariant, Variant,
 };
 use crate::load::Document;
 use crate::naming::{self, Namespace};
@@ -28,7 +30,7 @@ enum Lowered {
 /// What to call an inline schema that needs a type of its own.
 #[derive(Clone)]
 pub(super) struct Hint {
-    pub(super) name: String,
+    pub(super) name: Wanted,
     /// The schema is a property that holds a record id.
     pub(super) object_id: bool,
 }
@@ -36,70 +38,131 @@ pub(super) struct Hint {
 impl Hint {
     pub(super) fn new(name: impl Into<String>) -> Self {
         Hint {
-            name: name.into(),
+            name: Wanted::words(name),
             object_id: false,
         }
     }
 
-    pub(super) fn property(parent: &str, wire: &str) -> Self {
+    pub(super) fn property(parent: &Wanted, wire: &str) -> Self {
         Hint {
-            name: format!("{parent}{}", naming::type_name(wire)),
+            name: parent.followed_by(&naming::type_name(wire)),
             object_id: naming::is_object_id_property(wire),
         }
     }
 
     fn suffixed(&self, suffix: &str) -> Self {
-        Hint::new(format!("{}{suffix}", self.name))
+        Hint {
+            name: self.name.followed_by(suffix),
+            object_id: false,
+        }
     }
+}
+
+/// A warning as lowering meets it: the type it names, if any (`before`, the type, `after`),
+/// is named when lowering is done.
+#[derive(PartialEq)]
+struct PendingWarning {
+    file: String,
+    pointer: Pointer,
+    before: String,
+    ty: Option<TypeRef>,
+    after: String,
 }
 
 pub(super) struct Lowerer<'a> {
     pub(super) docs: &'a [&'a Document],
-    pub(super) names: Namespace,
-    /// Component schema name to Rust name, shared by all documents of the module.
-    components: BTreeMap<String, String>,
-    pub(super) types: BTreeMap<String, TypeDef>,
+    /// Every type of the module by id, with its definition once it has one (a component
+    /// schema before it is lowered, and an operation's struct, have none).
+    pub(super) types: Vec<Option<TypeDef>>,
+    /// What each type asks to be called, for the naming step at the end (`names.rs`).
+    pub(super) names: Names,
+    /// Component schema name to type, shared by all documents of the module.
+    components: BTreeMap<String, TypeId>,
     /// Where each type was first defined, for messages about conflicting definitions.
-    pub(super) origins: BTreeMap<String, (String, Pointer)>,
+    pub(super) origins: BTreeMap<TypeId, (String, Pointer)>,
     /// Inline types by shape, so that one shape is one type.
     pub(super) shapes: Shapes,
-    warnings: Vec<Warning>,
+    warnings: Vec<PendingWarning>,
 }
 
 impl<'a> Lowerer<'a> {
     pub(super) fn new(docs: &'a [&'a Document]) -> Self {
-        let mut names = Namespace::new();
         let schema_names: BTreeSet<&String> = docs
             .iter()
             .filter_map(|d| d.api.components.as_ref())
             .flat_map(|c| c.schemas.keys())
             .collect();
-        let components = schema_names
-            .into_iter()
-            .map(|schema| (schema.clone(), names.claim(&naming::type_name(schema))))
-            .collect();
-        Lowerer {
+        let mut lowerer = Lowerer {
             docs,
-            names,
-            components,
-            types: BTreeMap::new(),
+            types: Vec::new(),
+            names: Names::default(),
+            components: BTreeMap::new(),
             origins: BTreeMap::new(),
             shapes: Shapes::default(),
             warnings: Vec::new(),
+        };
+        // Component schemas ask for their names first, so they keep them.
+        for schema in schema_names {
+            let id = lowerer.new_type();
+            let wanted = Wanted::words(naming::type_name(schema));
+            lowerer.names.ask(id, wanted, None);
+            lowerer.components.insert(schema.clone(), id);
         }
+        lowerer
     }
 
-    /// Claims a type name for a type the lowering makes up (such as a query struct).
-    pub(super) fn claim_type_name(&mut self, wanted: &str) -> String {
-        self.names.claim(wanted)
+    /// A new type, without a definition yet.
+    pub(super) fn new_type(&mut self) -> TypeId {
+        let id = TypeId::new(self.types.len());
+        self.types.push(None);
+        id
     }
 
-    pub(super) fn types_ref(&self) -> &BTreeMap<String, TypeDef> {
+    /// A struct an operation defines beside its function (its optional query parameters,
+    /// or its multipart parts), which asks to be called `wanted`.
+    pub(super) fn operation_struct(&mut self, wanted: String) -> TypeId {
+        let id = self.new_type();
+        self.names.ask(id, Wanted::words(wanted), None);
+        id
+    }
+
+    pub(super) fn types_ref(&self) -> &[Option<TypeDef>] {
         &self.types
     }
 
-    pub(super) fn finish(self) -> (BTreeMap<String, TypeDef>, Vec<Warning>) {
-        (self.types, self.warnings)
+    /// The module's types, named (`names.rs`), and the warnings, which name types as
+    /// lowering met them.
+    pub(super) fn finish(self) -> Result<(TypeTable, Vec<Warning>)> {
+        let decided = self.names.decide(self.types.len())?;
+        let warnings = self
+            .warnings
+            .into_iter()
+            .map(|w| {
+                let ty =
+                    w.ty.map(|ty| ty.spelled(Spelling::Short, decided.first.as_slice()));
+                Warning {
+                    file: w.file,
+                    pointer: w.pointer,
+                    message: format!("{}{}{}", w.before, ty.unwrap_or_default(), w.after),
+                }
+            })
+            .collect();
+        let entries = self
+            .types
+            .into_iter()
+            .zip(&decided.last)
+            .map(|(mut def, name)| {
+                if let Some(TypeDef {
+                    kind: TypeKind::Union(union),
+                    ..
+                }) = &mut def
+                {
+                    names::name_variants(union, &decided);
+                }
+                (name.clone(), def)
+            })
+            .collect();
+        Ok((TypeTable::new(entries), warnings))
     }
 
     pub(super) fn lower_components(&mut self) -> Result<()> {
@@ -110,7 +173,7 @@ impl<'a> Lowerer<'a> {
             let mut schemas: Vec<_> = components.schemas.iter().collect();
             schemas.sort_by(|a, b| a.0.cmp(b.0));
             for (schema_name, schema) in schemas {
-                let name = self.components[schema_name].clone();
+                let id = self.components[schema_name];
                 let at = Pointer::root()
                     .join("components")
                     .join("schemas")
@@ -120,7 +183,11 @@ impl<'a> Lowerer<'a> {
                         (None, TypeKind::Alias(self.named_by(doc, reference, &at)?))
                     }
                     ReferenceOr::Item(schema) => {
-                        let mut kind = match self.lowered(doc, schema, &at, &Hint::new(&name))? {
+                        let hint = Hint {
+                            name: Wanted::name_of(id),
+                            object_id: false,
+                        };
+                        let mut kind = match self.lowered(doc, schema, &at, &hint)? {
                             Lowered::Nominal(kind) => kind,
                             Lowered::Ref(ty) => TypeKind::Alias(ty),
                         };
@@ -132,12 +199,11 @@ impl<'a> Lowerer<'a> {
                     }
                 };
                 let def = TypeDef {
-                    name: name.clone(),
                     schema_name: Some(schema_name.clone()),
                     doc: doc_text,
                     kind,
                 };
-                self.define(def, doc, &at)?;
+                self.define(id, def, doc, &at)?;
             }
         }
         Ok(())
@@ -147,7 +213,7 @@ impl<'a> Lowerer<'a> {
     /// document does not define that schema, a JSON value (with a warning).
     fn named_by(&mut self, doc: &'a Document, reference: &str, at: &Pointer) -> Result<TypeRef> {
         match refs::component_if_defined::<Schema>(doc, reference, at)? {
-            Some(found) => Ok(TypeRef::Named(self.components[&found.name].clone())),
+            Some(found) => Ok(TypeRef::Named(self.components[&found.name])),
             None => {
                 self.warn(
                     doc,
@@ -162,33 +228,65 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn define(&mut self, def: TypeDef, doc: &Document, at: &Pointer) -> Result<()> {
-        if let Some(existing) = self.types.get(&def.name) {
+    /// Gives type `id` its definition; a component schema that another document of the
+    /// module defined already must be the same type.
+    pub(super) fn define(
+        &mut self,
+        id: TypeId,
+        def: TypeDef,
+        doc: &Document,
+        at: &Pointer,
+    ) -> Result<()> {
+        if let Some(Some(existing)) = self.types.get(id.index()) {
             if existing.same_shape(&def) {
                 return Ok(());
             }
-            let (file, pointer) = &self.origins[&def.name];
+            let (file, pointer) = &self.origins[&id];
             return Err(Error::spec(
                 &doc.file,
                 at,
                 format!(
                     "type `{}` is defined differently here than at {file}: {pointer}; schemas of the same name in one version must agree",
-                    def.name
+                    self.names.first_name(id, self.types.len())
                 ),
             ));
         }
-        self.origins
-            .insert(def.name.clone(), (doc.file.clone(), at.clone()));
-        self.types.insert(def.name.clone(), def);
+        self.origins.insert(id, (doc.file.clone(), at.clone()));
+        self.types[id.index()] = Some(def);
         Ok(())
     }
 
     /// Records a warning once: a path item's parameters are read for each of its operations.
     pub(super) fn warn(&mut self, doc: &Document, at: &Pointer, message: impl Into<String>) {
-        let warning = Warning {
+        self.add_warning(doc, at, message.into(), None, String::new());
+    }
+
+    /// Records a warning that names type `ty` between `before` and `after`, once.
+    pub(super) fn warn_of_type(
+        &mut self,
+        doc: &Document,
+        at: &Pointer,
+        before: String,
+        ty: &TypeRef,
+        after: &str,
+    ) {
+        self.add_warning(doc, at, before, Some(ty.clone()), after.to_owned());
+    }
+
+    fn add_warning(
+        &mut self,
+        doc: &Document,
+        at: &Pointer,
+        before: String,
+        ty: Option<TypeRef>,
+        after: String,
+    ) {
+        let warning = PendingWarning {
             file: doc.file.clone(),
             pointer: at.clone(),
-            message: message.into(),
+            before,
+            ty,
+            after,
         };
         if !self.warnings.contains(&warning) {
             self.warnings.push(warning);
@@ -212,7 +310,7 @@ impl<'a> Lowerer<'a> {
             extensions::rust_name(doc, &schema.schema_data.extensions, at)?.map(naming::type_name);
         let hint = match &explicit {
             Some(name) => Hint {
-                name: name.clone(),
+                name: Wanted::words(name.clone()),
                 object_id: hint.object_id,
             },
             None => hint.clone(),
@@ -222,12 +320,11 @@ impl<'a> Lowerer<'a> {
             Lowered::Nominal(kind) => kind,
         };
         let def = TypeDef {
-            name: hint.name,
             schema_name: None,
             doc: schema.schema_data.description.clone(),
             kind,
         };
-        self.inline_type(doc, at, def, explicit.is_some())
+        self.inline_type(doc, at, def, hint.name, explicit)
     }
 
     fn lowered(
@@ -373,7 +470,6 @@ impl<'a> Lowerer<'a> {
             [] => Ok(Lowered::Ref(TypeRef::Json)),
             [only] => Ok(Lowered::Ref(self.type_ref(doc, only, &at.join(0), hint)?)),
             _ => {
-                let mut names = Namespace::new();
                 let mut variants = Vec::new();
                 for (i, alternative) in alternatives.iter().enumerate() {
                     let ty = self.type_ref(
@@ -382,8 +478,11 @@ impl<'a> Lowerer<'a> {
                         &at.join(i),
                         &hint.suffixed(&format!("Variant{}", i + 1)),
                     )?;
-                    let name = names.claim(&union_variant_name(&ty));
-                    variants.push(UnionVariant { name, ty });
+                    // Named with the types (`names::name_variants`).
+                    variants.push(UnionVariant {
+                        name: String::new(),
+                        ty,
+                    });
                 }
                 Ok(Lowered::Nominal(TypeKind::Union(Union { variants })))
             }
@@ -571,7 +670,7 @@ impl<'a> Lowerer<'a> {
         doc: &'a Document,
         merged: &Merged<'a>,
         at: &Pointer,
-        parent: &str,
+        parent: &Wanted,
     ) -> Result<Struct> {
         let mut names = Namespace::new();
         let mut fields = Vec::with_capacity(merged.properties.len());
@@ -608,7 +707,10 @@ impl<'a> Lowerer<'a> {
                 doc,
                 values,
                 &at.join("additionalProperties"),
-                &Hint::new(format!("{parent}Extra")),
+                &Hint {
+                    name: parent.followed_by("Extra"),
+                    object_id: false,
+                },
             )?),
             _ => Some(TypeRef::Json),
         };
@@ -770,22 +872,5 @@ fn format_text<T: serde::Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Opti
     match serde_json::to_value(format).ok()? {
         serde_json::Value::String(text) => Some(text),
         _ => None,
-    }
-}
-
-fn union_variant_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::String => "Text".to_owned(),
-        TypeRef::Boolean => "Boolean".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
-        TypeRef::DateTime => "DateTime".to_owned(),
-        TypeRef::Date => "Date".to_owned(),
-        TypeRef::ObjectId => "Id".to_owned(),
-        TypeRef::Json => "Value".to_owned(),
-        TypeRef::List(_) => "List".to_owned(),
-        TypeRef::Map(_) => "Map".to_owned(),
-        TypeRef::Boxed(inner) => union_variant_name(inner),
     }
 }

@@ -3,7 +3,7 @@
 //! those its request and answers may hold, which the runtime keeps out of `Debug`, logs and
 //! errors.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
@@ -13,7 +13,7 @@ use super::extensions;
 use super::refs;
 use super::schema::AsSchema;
 use crate::error::{Pointer, Result};
-use crate::ir::{Body, BodyKind, Param, PartKind, ResponseBody, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Body, BodyKind, Param, PartKind, ResponseBody, TypeKind, TypeRef, Types};
 use crate::load::Document;
 use crate::naming;
 
@@ -62,7 +62,7 @@ fn by_name(wire: &str, siblings: &[&str], ty: &TypeRef) -> bool {
 /// The wire names of the secrets an operation's request or answers may hold: its secret
 /// parameters and parts, and the secret fields of every type its body and answers reach.
 pub(super) fn of_operation(
-    types: &BTreeMap<String, TypeDef>,
+    types: &(impl Types + ?Sized),
     params: &[Param],
     body: Option<&Body>,
     ok: Option<&ResponseBody>,
@@ -92,12 +92,12 @@ pub(super) fn of_operation(
     roots.extend(partial);
     // Every type reachable from the roots, each visited once (types may be recursive).
     let mut seen = BTreeSet::new();
-    let mut pending: Vec<&str> = roots.iter().filter_map(|ty| ty.mentioned()).collect();
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name) {
+    let mut pending: Vec<_> = roots.iter().filter_map(|ty| ty.mentioned()).collect();
+    while let Some(id) = pending.pop() {
+        if !seen.insert(id) {
             continue;
         }
-        let Some(def) = types.get(name) else { continue };
+        let Some(def) = types.def(id) else { continue };
         if let TypeKind::Struct(s) = &def.kind {
             names.extend(
                 s.fields
@@ -107,7 +107,8 @@ pub(super) fn of_operation(
             );
         }
         pending.extend(
-            def.children()
+            def.kind
+                .children()
                 .into_iter()
                 .filter_map(|(_, ty)| ty.mentioned()),
         );
