@@ -349,6 +349,20 @@ fn cyclic_refs() {
     assert_error(&error, "bad.yaml: #/components/schemas/A: cyclic $ref");
 }
 
+/// `allOf` copies a component's properties into the struct it makes: a property that leads
+/// back to that component through `allOf` would be lowered inside itself without end.
+#[test]
+fn a_schema_that_contains_itself_through_all_of() {
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        p:\n          oneOf:\n            - allOf:\n                - $ref: '#/components/schemas/A'\n                - type: object\n                  properties:\n                    x: {{type: string}}\n            - type: string\n"
+    );
+    let error = fails("all_of_itself", "bad.yaml", &text);
+    assert_error(
+        &error,
+        "bad.yaml: #/components/schemas/A/properties/p: this schema contains itself through `allOf`",
+    );
+}
+
 #[test]
 fn unsupported_all_of() {
     let text = format!(

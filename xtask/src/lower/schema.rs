@@ -82,6 +82,10 @@ pub(super) struct Lowerer<'a> {
     pub(super) origins: BTreeMap<TypeId, (String, Pointer)>,
     /// Inline types by shape, so that one shape is one type.
     pub(super) shapes: Shapes,
+    /// The inline schemas being lowered, by pointer, innermost last: `allOf` copies a
+    /// component's properties into the struct it makes, so a property that leads back
+    /// through `allOf` to that component would be lowered inside itself forever.
+    inline_stack: Vec<String>,
     warnings: Vec<PendingWarning>,
 }
 
@@ -99,6 +103,7 @@ impl<'a> Lowerer<'a> {
             components: BTreeMap::new(),
             origins: BTreeMap::new(),
             shapes: Shapes::default(),
+            inline_stack: Vec::new(),
             warnings: Vec::new(),
         };
         // Component schemas ask for their names first, so they keep them.
@@ -315,7 +320,20 @@ impl<'a> Lowerer<'a> {
             },
             None => hint.clone(),
         };
-        let kind = match self.lowered(doc, schema, at, &hint)? {
+        let place = format!("{}#{}", doc.file, at);
+        if self.inline_stack.contains(&place) {
+            return Err(Error::spec(
+                &doc.file,
+                at,
+                "this schema contains itself through `allOf`, which copies a schema's \
+                 properties in place; a recursive type needs a component schema and a `$ref` \
+                 to it",
+            ));
+        }
+        self.inline_stack.push(place);
+        let lowered = self.lowered(doc, schema, at, &hint);
+        self.inline_stack.pop();
+        let kind = match lowered? {
             Lowered::Ref(ty) => return Ok(ty),
             Lowered::Nominal(kind) => kind,
         };
