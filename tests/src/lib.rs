@@ -174,10 +174,51 @@ fn run(command: &mut std::process::Command) -> Result<(), String> {
     if output.status.success() {
         Ok(())
     } else {
+        // Cargo's progress lines would bury the failure: a consumer builds hundreds of crates.
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr: String = stderr
+            .lines()
+            .filter(|line| !is_cargo_progress(line))
+            .map(|line| format!("{line}\n"))
+            .collect();
         Err(format!(
-            "{command:?} failed:\n{}{}",
+            "{command:?} failed:\n{stderr}{}",
             String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
         ))
+    }
+}
+
+/// A line of cargo's that says what it is doing (`Compiling serde v1.0.0`), not what failed.
+fn is_cargo_progress(line: &str) -> bool {
+    const VERBS: [&str; 11] = [
+        "Adding",
+        "Blocking",
+        "Checking",
+        "Compiling",
+        "Doc-tests",
+        "Documenting",
+        "Downloaded",
+        "Downloading",
+        "Finished",
+        "Locking",
+        "Running",
+    ];
+    let line = line.trim_start();
+    VERBS
+        .iter()
+        .any(|verb| line.strip_prefix(verb).is_some_and(|rest| rest.starts_with(' ')))
+}
+
+#[cfg(test)]
+mod cargo_output {
+    use super::is_cargo_progress;
+
+    #[test]
+    fn progress_lines_are_dropped_and_failures_kept() {
+        assert!(is_cargo_progress("   Compiling serde v1.0.228"));
+        assert!(is_cargo_progress("     Running unittests src/lib.rs (target/debug/deps/x)"));
+        assert!(!is_cargo_progress("error[E0425]: cannot find value `x` in this scope"));
+        assert!(!is_cargo_progress("thread 'tests::x' panicked at src/lib.rs:58:9:"));
+        assert!(!is_cargo_progress("Compilingly wrong"));
     }
 }
