@@ -10,6 +10,8 @@ use hubspot_associations::{v4, Client};
 use tests::fake_hubspot::{FakeHubSpot, Fault, TOKEN};
 use tests::proxy::RecordingProxy;
 
+use crate::transport::associate;
+
 fn through(server: &FakeHubSpot, http: reqwest::ClientBuilder) -> Client {
     Client::builder()
         .token(TOKEN)
@@ -36,28 +38,7 @@ async fn a_configured_proxy_carries_every_request() {
         .send(&v4::list_labels("contacts", "companies"))
         .await
         .unwrap();
-    let pairs: Vec<_> = (1..=1500u64)
-        .map(|to| {
-            v4::PublicAssociationMultiPost::new(
-                v4::PublicObjectId::new(9u64),
-                v4::PublicObjectId::new(to),
-                vec![v4::AssociationSpec::new(
-                    v4::AssociationCategory::HubspotDefined,
-                    1,
-                )],
-            )
-        })
-        .collect();
-    let report = client
-        .batch(pairs, |chunk| {
-            v4::batch_create(
-                "contacts",
-                "companies",
-                &v4::BatchInputPublicAssociationMultiPost::new(chunk.to_vec()),
-            )
-        })
-        .await;
-    assert!(report.is_complete(), "{:?}", report.failures);
+    associate(&client, 9, 1500).await;
     let listed: Vec<_> = client
         .paginate(|after| {
             v4::list_associations(

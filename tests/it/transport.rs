@@ -31,7 +31,7 @@ fn new_label() -> v4::PublicAssociationDefinitionCreateRequest {
 }
 
 /// Associates contact `from` with companies 1..=count.
-async fn associate(client: &Client, from: u64, count: u64) {
+pub(crate) async fn associate(client: &Client, from: u64, count: u64) {
     let inputs: Vec<_> = (1..=count)
         .map(|to| {
             v4::PublicAssociationMultiPost::new(

@@ -204,9 +204,10 @@ fn is_cargo_progress(line: &str) -> bool {
         "Running",
     ];
     let line = line.trim_start();
-    VERBS
-        .iter()
-        .any(|verb| line.strip_prefix(verb).is_some_and(|rest| rest.starts_with(' ')))
+    VERBS.iter().any(|verb| {
+        line.strip_prefix(verb)
+            .is_some_and(|rest| rest.starts_with(' '))
+    })
 }
 
 #[cfg(test)]
@@ -216,9 +217,15 @@ mod cargo_output {
     #[test]
     fn progress_lines_are_dropped_and_failures_kept() {
         assert!(is_cargo_progress("   Compiling serde v1.0.228"));
-        assert!(is_cargo_progress("     Running unittests src/lib.rs (target/debug/deps/x)"));
-        assert!(!is_cargo_progress("error[E0425]: cannot find value `x` in this scope"));
-        assert!(!is_cargo_progress("thread 'tests::x' panicked at src/lib.rs:58:9:"));
+        assert!(is_cargo_progress(
+            "     Running unittests src/lib.rs (target/debug/deps/x)"
+        ));
+        assert!(!is_cargo_progress(
+            "error[E0425]: cannot find value `x` in this scope"
+        ));
+        assert!(!is_cargo_progress(
+            "thread 'tests::x' panicked at src/lib.rs:58:9:"
+        ));
         assert!(!is_cargo_progress("Compilingly wrong"));
     }
 }
