@@ -1,6 +1,6 @@
 //! What `tracing` writes while a test runs, captured for the test to read.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use tracing::subscriber::DefaultGuard;
 
@@ -12,6 +12,14 @@ pub(crate) struct CapturedLogs {
 
 impl CapturedLogs {
     pub(crate) fn start(level: tracing::Level) -> Self {
+        // `tracing` caches, per log line and for the whole process, whether anyone listens.
+        // With no global subscriber, a test without a capture that reaches a line first
+        // switches it off for every thread, and a capturing test would never see it.
+        static LISTEN_EVERYWHERE: Once = Once::new();
+        LISTEN_EVERYWHERE.call_once(|| {
+            tracing::subscriber::set_global_default(tracing_subscriber::registry())
+                .expect("no other global subscriber in the tests");
+        });
         let buffer = Buffer::default();
         let writer = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
