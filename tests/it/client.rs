@@ -476,11 +476,12 @@ async fn dropped_connections_and_slow_answers() {
         .token(TOKEN)
         .base_url(&server.base_url)
         .retry(fast_retries())
-        .timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(1))
         .build()
         .unwrap();
     server.queue(Fault::Drop);
-    server.queue(Fault::Slow(Duration::from_secs(2)));
+    // Far beyond the timeout, which leaves an ordinary answer on a loaded machine room.
+    server.queue(Fault::Slow(Duration::from_secs(20)));
     client
         .send(&v4::list_labels("contacts", "companies"))
         .await
@@ -491,7 +492,7 @@ async fn dropped_connections_and_slow_answers() {
         "a broken and a timed-out read were retried"
     );
 
-    server.queue(Fault::Slow(Duration::from_secs(2)));
+    server.queue(Fault::Slow(Duration::from_secs(20)));
     let label = v4::PublicAssociationDefinitionCreateRequest::new("Slow", "slow");
     let error = client
         .send(&v4::create_label("contacts", "companies", &label))
@@ -650,7 +651,7 @@ async fn the_client_keeps_under_the_limit_the_server_reports() {
 #[tokio::test]
 async fn a_request_gives_up_its_rate_limit_place_when_the_headers_arrive() {
     let server = FakeHubSpot::start();
-    server.queue(Fault::SlowBody(Duration::from_millis(600)));
+    server.queue(Fault::SlowBody(Duration::from_secs(2)));
     let client = Client::builder()
         .token(TOKEN)
         .base_url(&server.base_url)
@@ -669,7 +670,7 @@ async fn a_request_gives_up_its_rate_limit_place_when_the_headers_arrive() {
     };
     // The second request may go 200 ms after the first one's headers, so it is answered
     // while the first one's body is still on its way; counting the first from its body
-    // would hold the second until 800 ms, after the first.
+    // would hold the second until 2.2 s, after the first.
     tokio::join!(send(&slow, "slow body"), async {
         tokio::time::sleep(Duration::from_millis(20)).await;
         send(&next, "next").await

@@ -1,20 +1,9 @@
 //! The examples in `tests/examples/` run against the fake HubSpot, as a user would run them
 //! against the real one (`HUBSPOT_TOKEN`, and `HUBSPOT_BASE_URL` pointing at the fake).
 
-use std::path::PathBuf;
-
 use hubspot_associations::v4;
+use tests::example;
 use tests::fake_hubspot::{FakeHubSpot, TOKEN};
-
-/// `cargo test` builds the examples next to the test binaries.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target directory");
-    dir.join("examples").join(name)
-}
 
 async fn run(server: &FakeHubSpot, name: &str, args: &[&str]) -> String {
     let path = example(name);

@@ -4,7 +4,6 @@
 //! 401.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -12,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+use tests::example;
 
 const SECRET: &str = "3f1c1a8e-5a7b-4c2d-9e0f-webhook-test";
 /// The scheme and host HubSpot calls, which the receiver is told of: not the address it
@@ -22,16 +22,6 @@ const PATH: &str = "/hubspot/webhooks?source=crm%3Acontacts";
 /// ... so the URI it signs has `:` where the request has `%3A`.
 const SIGNED_URI: &str = "https://hooks.example.test/hubspot/webhooks?source=crm:contacts";
 const DELIVERY: &str = r#"[{"eventId":3816279340,"subscriptionId":25,"portalId":33,"appId":1160452,"occurredAt":1462216307945,"subscriptionType":"contact.propertyChange","attemptNumber":0,"objectId":1246965,"propertyName":"lifecyclestage","propertyValue":"subscriber","changeSource":"ACADEMY"},{"eventId":3816279480,"subscriptionId":22,"portalId":33,"appId":1160452,"occurredAt":1462216307945,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":1246978,"changeSource":"IMPORT"}]"#;
-
-/// `cargo test` builds the examples next to the test binaries.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target directory");
-    dir.join("examples").join(name)
-}
 
 /// The running example, stopped when dropped; its output lines come through `lines`.
 struct Server {

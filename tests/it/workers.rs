@@ -172,7 +172,8 @@ async fn a_limit_already_in_redis_lets_a_new_client_start_at_full_speed() {
     labels_through(&client(), 1).await;
     // A new client knows it from Redis: its first four requests go out together instead of
     // one first, alone, until an answer tells the limit.
-    let slow = Duration::from_millis(400);
+    // Sent one first, alone, they would take two answers' time.
+    let slow = Duration::from_secs(1);
     for _ in 0..4 {
         server.queue(Fault::Slow(slow));
     }

@@ -383,6 +383,12 @@ impl FakeHubSpot {
         self.with(|s| s.oauth.issue())
     }
 
+    /// Every OAuth access token issued so far expires now, while its holder may still
+    /// believe it has most of its life ahead; tokens issued later live as usual.
+    pub fn expire_access_tokens(&self) {
+        self.with(|s| s.oauth.expire_access());
+    }
+
     /// Every refresh token stops working, as when the app is uninstalled.
     pub fn revoke_refresh_tokens(&self) {
         self.with(|s| s.oauth.revoke());

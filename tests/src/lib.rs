@@ -24,6 +24,24 @@ pub fn workspace_root() -> PathBuf {
     xtask::codegen::workspace_root().expect("tests run in the checkout")
 }
 
+/// The built example `name` of `tests/examples/`. `cargo test` and `cargo test -p tests`
+/// build the examples next to the test binaries; `--test it` alone does not.
+pub fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory");
+    let path = dir.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build -p tests --examples`, or `cargo test -p tests` \
+         without `--test`, which builds it",
+        path.display()
+    );
+    path
+}
+
 /// The model of the checked-in specs, as `cargo xtask codegen` lowers them.
 pub fn checked_in_api() -> xtask::ir::Api {
     let job = xtask::codegen::default_job(&workspace_root()).expect("spec/ documents are listed");

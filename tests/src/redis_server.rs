@@ -27,6 +27,8 @@ pub struct RedisServer {
 pub enum StartError {
     /// `redis-server` is not on `PATH`.
     NotInstalled,
+    /// It is, but exited at start (as when another process took its port first).
+    Exited(std::process::ExitStatus),
     /// It is, but did not come up.
     Failed(String),
 }
@@ -37,6 +39,7 @@ impl std::fmt::Display for StartError {
             StartError::NotInstalled => {
                 f.write_str("redis-server not found on PATH; install it to run this test")
             }
+            StartError::Exited(status) => write!(f, "redis-server exited at start: {status}"),
             StartError::Failed(why) => f.write_str(why),
         }
     }
@@ -59,6 +62,19 @@ impl RedisServer {
 
     /// Starts one, or says what is missing.
     pub fn start() -> Result<RedisServer, StartError> {
+        // The port is found free by binding it and letting go, so another process may take
+        // it before redis-server binds it; redis-server then exits, and a new port is tried.
+        let mut attempts = 3;
+        loop {
+            attempts -= 1;
+            match RedisServer::start_on_a_free_port() {
+                Err(StartError::Exited(_)) if attempts > 0 => continue,
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn start_on_a_free_port() -> Result<RedisServer, StartError> {
         let port = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .and_then(|l| l.local_addr())
             .map_err(|e| StartError::Failed(format!("no free port on 127.0.0.1: {e}")))?
@@ -95,9 +111,7 @@ impl RedisServer {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !ping(port) {
             if let Ok(Some(status)) = server.child.try_wait() {
-                return Err(StartError::Failed(format!(
-                    "redis-server exited at start: {status}"
-                )));
+                return Err(StartError::Exited(status));
             }
             if Instant::now() > deadline {
                 return Err(StartError::Failed(format!(

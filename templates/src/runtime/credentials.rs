@@ -448,14 +448,20 @@ mod tests {
 
     #[test]
     fn tokens_are_refreshed_ahead_of_expiry() {
-        let now = SystemTime::now();
+        // When each was issued, from the token itself: the clock moves on between the calls.
+        let issued_at = |token: &AccessToken, life: u64| {
+            token.expires_at.expect("an expiry") - Duration::from_secs(life)
+        };
         let hubspot = AccessToken::issued(Token::from("a"), Duration::from_secs(1800));
-        assert!(hubspot.fresh(now + Duration::from_secs(1499)));
-        assert!(!hubspot.fresh(now + Duration::from_secs(1501)));
+        let issued = issued_at(&hubspot, 1800);
+        assert!(hubspot.fresh(issued + Duration::from_secs(1499)));
+        assert!(!hubspot.fresh(issued + Duration::from_secs(1501)));
         // A short-lived one a quarter of its life ahead.
         let short = AccessToken::issued(Token::from("b"), Duration::from_secs(8));
-        assert!(short.fresh(now + Duration::from_millis(5900)));
-        assert!(!short.fresh(now + Duration::from_millis(6100)));
+        let issued = issued_at(&short, 8);
+        assert!(short.fresh(issued + Duration::from_millis(5900)));
+        assert!(!short.fresh(issued + Duration::from_millis(6100)));
+        let now = SystemTime::now();
         let kept = AccessToken::new("c", Some(now + Duration::from_secs(200)));
         assert!(!kept.fresh(now), "due within five minutes");
         assert!(AccessToken::new("d", None).fresh(now + Duration::from_secs(1 << 30)));

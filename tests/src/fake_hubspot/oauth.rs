@@ -31,6 +31,8 @@ pub enum Expiry {
 struct Issued {
     issued_at: Instant,
     uses: usize,
+    /// Expired early, whatever its life (`FakeHubSpot::expire_access_tokens`).
+    expired: bool,
 }
 
 pub(super) struct OAuthState {
@@ -75,9 +77,17 @@ impl OAuthState {
             Issued {
                 issued_at: Instant::now(),
                 uses: 0,
+                expired: false,
             },
         );
         token
+    }
+
+    /// Every access token issued so far expires now.
+    pub fn expire_access(&mut self) {
+        for issued in self.access.values_mut() {
+            issued.expired = true;
+        }
     }
 
     /// Every refresh token stops working (the app was uninstalled).
@@ -92,10 +102,11 @@ impl OAuthState {
             return Bearer::Unknown;
         };
         issued.uses += 1;
-        let expired = match expiry {
-            Expiry::After(life) => issued.issued_at.elapsed() >= life,
-            Expiry::AfterRequests(requests) => issued.uses > requests,
-        };
+        let expired = issued.expired
+            || match expiry {
+                Expiry::After(life) => issued.issued_at.elapsed() >= life,
+                Expiry::AfterRequests(requests) => issued.uses > requests,
+            };
         if expired {
             Bearer::Expired
         } else {

@@ -636,6 +636,8 @@ mod tests {
     async fn with_others_about_each_answer_takes_one_sends_part_of_the_room() {
         // Seven sends in the window, two of them its own; three places free, two of them
         // room: the answer takes 2/7 of a place, so one place about two times in seven.
+        // Seeded: unseeded, 200 draws fall outside the bounds about once in 2,500 runs.
+        fastrand::seed(7);
         let mut took = [0u32; 3];
         for _ in 0..200 {
             let limiter = LocalLimiter::new(Some(window(10, 1000)), true);

@@ -579,11 +579,11 @@ mod tests {
             budget(store("share"), None, lease),
             budget(store("share"), None, lease),
         ];
-        // One learns the limit, 3 a quarter-second, and writes it for both.
-        shared(clients[0].acquire().await)
-            .report(&headers(3, 250))
-            .await;
+        // One learns the limit, 3 a quarter-second, and writes it for both. Its send counts
+        // from its report on, so no later than `start`.
+        let first = shared(clients[0].acquire().await);
         let start = std::time::Instant::now();
+        first.report(&headers(3, 250)).await;
         let granted = Arc::new(Mutex::new(vec![start]));
         let mut tasks = Vec::new();
         for client in &clients {
