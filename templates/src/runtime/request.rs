@@ -434,6 +434,14 @@ impl<T> Request<T> {
 
     /// The path; with `redacted`, secret parameters as `<redacted>`, for showing.
     fn render_path(&self, redacted: bool) -> Result<String, InvalidRequest> {
+        // Appended to the base URL, a path without its `/` could name another host
+        // (`.evil.example/x`) and take the token there.
+        if !self.template.starts_with('/') {
+            return Err(self.invalid(format!(
+                "the path {} does not start with `/`",
+                self.template
+            )));
+        }
         let mut path = String::with_capacity(self.template.len() + 32);
         let mut rest = self.template;
         while let Some(open) = rest.find('{') {
@@ -580,6 +588,15 @@ mod tests {
 
     fn query_of(request: &Request<serde_json::Value>) -> String {
         request.path_and_query().unwrap()
+    }
+
+    #[test]
+    fn a_path_without_its_slash_could_name_another_host_and_is_refused() {
+        let request: Request<serde_json::Value> =
+            Request::new("odd", Method::Get, ".evil.example/x", decode::json);
+        let error = request.path_and_query().unwrap_err();
+        assert!(error.message.contains("does not start with `/`"), "{error}");
+        assert!(list().path_and_query().is_ok());
     }
 
     #[test]
