@@ -145,6 +145,107 @@ async fn a_token_due_to_expire_is_refreshed_before_hubspot_refuses_it() {
     );
 }
 
+/// Calls to the fake's token endpoint.
+fn token_calls(server: &FakeHubSpot) -> usize {
+    server
+        .seen()
+        .iter()
+        .filter(|seen| seen.raw_path.starts_with("/oauth/"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_request_that_stops_waiting_loses_no_rotated_refresh_token() {
+    let server = FakeHubSpot::start();
+    // HubSpot issues a new refresh token, retiring the old one, but its answer is slow, and
+    // the request that asked for it gives up first.
+    server.delay_next_token_answer(Duration::from_millis(400));
+    let (client, kept) = oauth_client(&server, app());
+    let list = v4::list_labels("contacts", "companies");
+    let gave_up = tokio::time::timeout(Duration::from_millis(100), client.send(&list)).await;
+    assert!(gave_up.is_err(), "the first request was to give up");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The refresh went on without it: the tokens are kept, and the next request uses them.
+    client.send(&list).await.unwrap();
+    assert_eq!(kept.lock().unwrap().len(), 1);
+    assert_eq!(server.oauth_refreshes(), (1, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_waiting_on_a_failing_refresh_share_its_outcome() {
+    let server = FakeHubSpot::start();
+    // One refresh tries three times; all three meet the outage.
+    server.token_endpoint_outages(&[503, 503, 503]);
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .retry(RetryPolicy::never())
+        .oauth(app())
+        .build()
+        .unwrap();
+    let sends = (0..5).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.send(&v4::list_labels("contacts", "companies")).await })
+    });
+    for sent in futures_util::future::join_all(sends).await {
+        let error = sent.unwrap().unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::TokenRefresh {
+                    permanent: false,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
+    // The four that waited took the failure instead of asking again, one after another.
+    assert_eq!(token_calls(&server), 3);
+    // It was not for good: once the endpoint answers, so does the client.
+    client
+        .send(&v4::list_labels("contacts", "companies"))
+        .await
+        .unwrap();
+    assert_eq!(server.oauth_refreshes(), (1, 0));
+}
+
+#[tokio::test]
+async fn a_token_still_valid_is_used_when_its_early_refresh_fails() {
+    let server = FakeHubSpot::start();
+    let old = server.issue_access_token();
+    // Due for refresh (four minutes left), but the token endpoint is down.
+    let oauth = app().access_token(&*old, SystemTime::now() + Duration::from_secs(240));
+    let (client, kept) = oauth_client(&server, oauth);
+    server.token_endpoint_outages(&[503, 503, 503]);
+    client
+        .send(&v4::list_labels("contacts", "companies"))
+        .await
+        .unwrap();
+    let sent: Vec<Option<String>> = api_calls(&server).map(|s| s.authorization).collect();
+    assert_eq!(sent, [Some(format!("Bearer {old}"))]);
+    assert!(kept.lock().unwrap().is_empty());
+    // The next request tries again, and gets one.
+    client
+        .send(&v4::list_labels("contacts", "companies"))
+        .await
+        .unwrap();
+    assert_eq!(server.oauth_refreshes(), (1, 0));
+}
+
+#[tokio::test]
+async fn only_the_token_endpoints_own_refusal_is_for_good() {
+    let server = FakeHubSpot::start();
+    // A proxy's timeout in front of the endpoint says nothing of the refresh token.
+    server.token_endpoint_outages(&[408, 403]);
+    let (client, kept) = oauth_client(&server, app());
+    client
+        .send(&v4::list_labels("contacts", "companies"))
+        .await
+        .unwrap();
+    assert_eq!(server.oauth_refreshes(), (1, 0));
+    assert_eq!(kept.lock().unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn a_revoked_refresh_token_fails_every_request_fast_with_its_cause() {
     let captured = CapturedLogs::start(tracing::Level::DEBUG);

@@ -389,6 +389,18 @@ impl FakeHubSpot {
         self.with(|s| s.oauth.expire_access());
     }
 
+    /// The next token requests get these statuses instead of a refresh, one each, as from
+    /// a proxy or an outage in front of the endpoint.
+    pub fn token_endpoint_outages(&self, statuses: &[u16]) {
+        self.with(|s| s.oauth.outages.extend(statuses));
+    }
+
+    /// The next refresh is done (and its refresh token rotated) at once, but its answer
+    /// takes `delay` to leave.
+    pub fn delay_next_token_answer(&self, delay: Duration) {
+        self.with(|s| s.oauth.answer_delay = Some(delay));
+    }
+
     /// Every refresh token stops working, as when the app is uninstalled.
     pub fn revoke_refresh_tokens(&self) {
         self.with(|s| s.oauth.revoke());
@@ -523,22 +535,32 @@ async fn handle(
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         crm_objects::is_search(&method, &segments)
     };
+    let seen = Seen {
+        method: method.to_string(),
+        raw_path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    // The token endpoint takes the app's credentials in its form, not a bearer token.
+    if method == Method::POST && oauth::is_token_endpoint(uri.path()) {
+        let (answer, delay) = {
+            let mut s = state.lock().expect("state lock");
+            s.stats.requests += 1;
+            s.seen.push(seen);
+            s.oauth.token_endpoint(&body)
+        };
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
+        return answer;
+    }
     let (fault, remaining, counted) = {
         let mut s = state.lock().expect("state lock");
         s.stats.requests += 1;
-        s.seen.push(Seen {
-            method: method.to_string(),
-            raw_path: uri.path().to_owned(),
-            query: uri.query().map(str::to_owned),
-            authorization: headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-        });
-        // The token endpoint takes the app's credentials in its form, not a bearer token.
-        if method == Method::POST && oauth::is_token_endpoint(uri.path()) {
-            return s.oauth.token_endpoint(&body);
-        }
+        s.seen.push(seen);
         let bearer = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())

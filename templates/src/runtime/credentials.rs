@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -66,6 +68,11 @@ pub struct AccessToken {
 /// that is shorter.
 const REFRESH_AHEAD: Duration = Duration::from_secs(300);
 
+/// The longest life an issued token is taken to have, whatever `expires_in` says (HubSpot
+/// says 1,800 s): a day, so that a wild answer neither overflows the clock nor keeps a token
+/// for ever.
+const LONGEST_LIFE: Duration = Duration::from_secs(24 * 3600);
+
 impl AccessToken {
     /// A token that expires at `expires_at` (refreshed five minutes before), or never.
     pub fn new(token: impl Into<Token>, expires_at: Option<SystemTime>) -> Self {
@@ -79,6 +86,7 @@ impl AccessToken {
     /// A token issued now to live `expires_in`.
     fn issued(token: Token, expires_in: Duration) -> Self {
         let now = SystemTime::now();
+        let expires_in = expires_in.min(LONGEST_LIFE);
         let ahead = REFRESH_AHEAD.min(expires_in / 4);
         AccessToken {
             token,
@@ -90,6 +98,11 @@ impl AccessToken {
     /// Whether it is still good to send, not due for refresh.
     fn fresh(&self, now: SystemTime) -> bool {
         self.refresh_at.is_none_or(|at| now < at)
+    }
+
+    /// Whether it has not expired yet, though it may be due for refresh.
+    fn valid(&self, now: SystemTime) -> bool {
+        self.expires_at.is_none_or(|at| now < at)
     }
 }
 
@@ -175,7 +188,8 @@ impl OAuth {
     /// Called with every token set HubSpot issues, before any request uses it, so the
     /// application can keep it (HubSpot may issue a new refresh token, and the old one may
     /// then stop working). It runs while other requests wait for the token: to write it
-    /// somewhere slow, hand it to a task of its own.
+    /// somewhere slow, hand it to a task of its own. Should it panic, the client logs that
+    /// and uses the new tokens all the same.
     pub fn on_refresh(mut self, keep: impl Fn(&TokenSet) + Send + Sync + 'static) -> Self {
         self.on_refresh = Some(Arc::new(keep));
         self
@@ -204,17 +218,24 @@ impl OAuth {
                 return Err(Error::Config(format!("OAuth: the {what} is empty")));
             }
         }
+        if let Some(current) = &self.access_token {
+            bearer(current.token.expose_secret())?;
+        }
         Ok(Refresher {
-            http,
-            url,
-            client_id: self.client_id,
-            client_secret: self.client_secret,
-            on_refresh: self.on_refresh,
-            state: tokio::sync::Mutex::new(RefreshState {
-                current: self.access_token,
-                refresh_token: self.refresh_token,
-                refused: None,
-                refreshes: 0,
+            shared: Arc::new(RefresherShared {
+                http,
+                url,
+                client_id: self.client_id,
+                client_secret: self.client_secret,
+                on_refresh: self.on_refresh,
+                state: Arc::new(tokio::sync::Mutex::new(RefreshState {
+                    current: self.access_token,
+                    refresh_token: self.refresh_token,
+                    refused: None,
+                    last_failure: None,
+                    refreshes: 0,
+                })),
+                tried: AtomicU64::new(0),
             }),
         })
     }
@@ -222,13 +243,20 @@ impl OAuth {
 
 /// The client's own OAuth token source.
 pub(crate) struct Refresher {
+    shared: Arc<RefresherShared>,
+}
+
+struct RefresherShared {
     http: reqwest::Client,
     url: reqwest::Url,
     client_id: String,
     client_secret: Token,
     on_refresh: Option<KeepTokens>,
     /// Held while refreshing, so requests that need a token wait for the one refresh.
-    state: tokio::sync::Mutex<RefreshState>,
+    state: Arc<tokio::sync::Mutex<RefreshState>>,
+    /// Refreshes tried, whatever came of them: a request that waited while one was tried
+    /// takes its outcome instead of trying again.
+    tried: AtomicU64,
 }
 
 struct RefreshState {
@@ -236,7 +264,28 @@ struct RefreshState {
     refresh_token: Token,
     /// Why HubSpot refused to refresh for good; every later request fails with it.
     refused: Option<String>,
+    /// Why the last refresh failed for a passing reason, if it did.
+    last_failure: Option<String>,
     refreshes: u64,
+}
+
+impl RefreshState {
+    /// The token to send when a refresh could not be had: the current one while it has
+    /// not expired (and is not the one HubSpot refused), else the failure.
+    fn despite_failure(
+        &self,
+        expired: Option<&AccessToken>,
+        reason: &str,
+    ) -> Result<AccessToken, Error> {
+        let now = SystemTime::now();
+        match &self.current {
+            Some(current) if Some(current) != expired && current.valid(now) => Ok(current.clone()),
+            _ => Err(Error::TokenRefresh {
+                reason: reason.to_owned(),
+                permanent: false,
+            }),
+        }
+    }
 }
 
 /// Tries of a refresh that failed for a passing reason (a broken connection, a 5xx, a 429).
@@ -245,51 +294,94 @@ const REFRESH_TRIES: u32 = 3;
 impl TokenSource for Refresher {
     fn access_token<'a>(&'a self, expired: Option<&'a AccessToken>) -> TokenFuture<'a> {
         Box::pin(async move {
-            let mut state = self.state.lock().await;
+            let shared = &self.shared;
+            let tried_before = shared.tried.load(Ordering::Acquire);
+            let state = shared.state.clone().lock_owned().await;
             if let Some(reason) = &state.refused {
                 return Err(refused(reason.clone()));
+            }
+            if shared.tried.load(Ordering::Acquire) != tried_before {
+                // A refresh was tried while this request waited: its outcome is this one's.
+                match (&state.last_failure, &state.current) {
+                    (Some(reason), _) => return state.despite_failure(expired, reason),
+                    (None, Some(current)) => return Ok(current.clone()),
+                    (None, None) => {}
+                }
             }
             if let Some(current) = &state.current {
                 if Some(current) != expired && current.fresh(SystemTime::now()) {
                     return Ok(current.clone());
                 }
             }
-            let mut wait = Duration::from_millis(200);
-            let mut tries = 0;
-            let issued = loop {
-                tries += 1;
-                match self.refresh(&state.refresh_token).await {
-                    Ok(issued) => break issued,
-                    Err(Failure::Refused(reason)) => {
-                        tracing::error!(reason = %reason, "HubSpot refused to refresh the OAuth access token");
-                        state.refused = Some(reason.clone());
-                        return Err(refused(reason));
-                    }
-                    Err(Failure::Passing(reason)) if tries < REFRESH_TRIES => {
-                        tracing::warn!(reason = %reason, retry_in_ms = wait.as_millis() as u64, "could not refresh the OAuth access token; trying again");
-                        tokio::time::sleep(wait).await;
-                        wait *= 2;
-                    }
-                    Err(Failure::Passing(reason)) => {
-                        return Err(Error::TokenRefresh {
-                            reason,
-                            permanent: false,
-                        })
-                    }
-                }
-            };
-            state.refreshes += 1;
-            tracing::info!(
-                refreshes = state.refreshes,
-                "refreshed the OAuth access token"
-            );
-            if let Some(keep) = &self.on_refresh {
-                keep(&issued);
-            }
-            state.refresh_token = issued.refresh_token;
-            state.current = Some(issued.access_token.clone());
-            Ok(issued.access_token)
+            // In a task of its own: a request that stops waiting (a timeout, a dropped
+            // future) must not cancel a refresh halfway, after HubSpot issued a new refresh
+            // token and retired the old one, but before the client kept it.
+            let (refresher, expired) = (shared.clone(), expired.cloned());
+            tokio::spawn(async move { refresher.refresh_holding(state, expired).await })
+                .await
+                .unwrap_or_else(|stopped| {
+                    Err(Error::TokenRefresh {
+                        reason: format!("the refresh stopped: {stopped}"),
+                        permanent: false,
+                    })
+                })
         })
+    }
+}
+
+impl RefresherShared {
+    /// Refreshes, holding the state, and says what came of it.
+    async fn refresh_holding(
+        &self,
+        mut state: tokio::sync::OwnedMutexGuard<RefreshState>,
+        expired: Option<AccessToken>,
+    ) -> Result<AccessToken, Error> {
+        let mut wait = Duration::from_millis(200);
+        let mut tries = 0;
+        let outcome = loop {
+            tries += 1;
+            match self.refresh(&state.refresh_token).await {
+                Ok(issued) => break Ok(issued),
+                Err(Failure::Passing(reason)) if tries < REFRESH_TRIES => {
+                    tracing::warn!(reason = %reason, retry_in_ms = wait.as_millis() as u64, "could not refresh the OAuth access token; trying again");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                }
+                Err(failure) => break Err(failure),
+            }
+        };
+        self.tried.fetch_add(1, Ordering::Release);
+        let issued = match outcome {
+            Ok(issued) => issued,
+            Err(Failure::Refused(reason)) => {
+                tracing::error!(reason = %reason, "HubSpot refused to refresh the OAuth access token");
+                state.refused = Some(reason.clone());
+                return Err(refused(reason));
+            }
+            Err(Failure::Passing(reason)) => {
+                let kept = state.despite_failure(expired.as_ref(), &reason);
+                tracing::warn!(reason = %reason, current_token_used = kept.is_ok(), "could not refresh the OAuth access token");
+                state.last_failure = Some(reason);
+                return kept;
+            }
+        };
+        state.refreshes += 1;
+        state.last_failure = None;
+        state.refresh_token = issued.refresh_token.clone();
+        state.current = Some(issued.access_token.clone());
+        tracing::info!(
+            refreshes = state.refreshes,
+            "refreshed the OAuth access token"
+        );
+        // Still before any request uses it: they wait for the state this holds.
+        if let Some(keep) = &self.on_refresh {
+            if std::panic::catch_unwind(AssertUnwindSafe(|| keep(&issued))).is_err() {
+                tracing::error!(
+                    "the application's on_refresh panicked; the client keeps the new tokens"
+                );
+            }
+        }
+        Ok(issued.access_token)
     }
 }
 
@@ -309,7 +401,7 @@ enum Failure {
     Passing(String),
 }
 
-impl Refresher {
+impl RefresherShared {
     async fn refresh(&self, refresh_token: &Token) -> Result<TokenSet, Failure> {
         let pairs = BTreeMap::from([
             ("client_id", self.client_id.as_str()),
@@ -346,10 +438,12 @@ impl Refresher {
         let json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
         if !(200..300).contains(&status) {
             let reason = scrubbed(refusal_reason(status, json.as_ref()));
-            return Err(if status == 429 || status >= 500 {
-                Failure::Passing(reason)
-            } else {
+            // OAuth's refusals (`invalid_grant`, `invalid_client`) and HubSpot's are 400s (401
+            // for some clients); anything else may be a proxy's or a passing state.
+            return Err(if status == 400 || status == 401 {
                 Failure::Refused(reason)
+            } else {
+                Failure::Passing(reason)
             });
         }
         let field = |name: &str| json.as_ref()?.get(name)?.as_str().map(str::to_owned);
@@ -359,6 +453,11 @@ impl Refresher {
                 "the token endpoint answered {status} without an access token"
             )));
         };
+        if let Err(error) = bearer(&access) {
+            return Err(Failure::Passing(format!(
+                "the token endpoint answered {status} with an access token that cannot be sent: {error}"
+            )));
+        }
         let expires_in = json
             .as_ref()
             .and_then(|j| j.get("expires_in")?.as_u64())
@@ -465,6 +564,30 @@ mod tests {
         let kept = AccessToken::new("c", Some(now + Duration::from_secs(200)));
         assert!(!kept.fresh(now), "due within five minutes");
         assert!(AccessToken::new("d", None).fresh(now + Duration::from_secs(1 << 30)));
+    }
+
+    #[test]
+    fn a_wild_expiry_is_taken_as_a_day_at_most() {
+        let before = SystemTime::now();
+        let token = AccessToken::issued(Token::from("a"), Duration::MAX);
+        let expires_at = token.expires_at.expect("an expiry");
+        assert!(
+            expires_at <= SystemTime::now() + LONGEST_LIFE,
+            "{expires_at:?}"
+        );
+        assert!(expires_at >= before + LONGEST_LIFE, "{expires_at:?}");
+    }
+
+    #[test]
+    fn a_kept_access_token_that_cannot_be_sent_is_refused_at_build() {
+        let oauth = OAuth::new("client-id-1", "client-SECRET", "refresh-SECRET")
+            .access_token("access-SECRET\n", SystemTime::now());
+        let Err(error) = oauth.into_source(reqwest::Client::new(), "https://api.hubapi.com") else {
+            panic!("built")
+        };
+        let text = error.to_string();
+        assert!(text.contains("a line break"), "{text}");
+        assert!(!text.contains("SECRET"), "{text}");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! A test can make tokens expire after a number of requests instead of after a time, so
 //! that how many refreshes a job needs does not depend on how fast the machine is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
@@ -43,6 +43,11 @@ pub(super) struct OAuthState {
     refresh_tokens: Vec<String>,
     pub refreshes: usize,
     pub refused_refreshes: usize,
+    /// Statuses the next token requests get instead of a refresh, as from a proxy or an
+    /// outage in front of the endpoint.
+    pub outages: VecDeque<u16>,
+    /// How long the next refresh's answer takes on its way, once the refresh is done.
+    pub answer_delay: Option<Duration>,
     next: usize,
 }
 
@@ -55,6 +60,8 @@ impl Default for OAuthState {
             refresh_tokens: vec![REFRESH_TOKEN.to_owned()],
             refreshes: 0,
             refused_refreshes: 0,
+            outages: VecDeque::new(),
+            answer_delay: None,
             next: 0,
         }
     }
@@ -114,8 +121,18 @@ impl OAuthState {
         }
     }
 
-    /// `POST /oauth/v1/token` with a form body.
-    pub fn token_endpoint(&mut self, form: &[u8]) -> Response {
+    /// `POST /oauth/v1/token` with a form body: the answer, and how long it takes to leave
+    /// (the refresh is done, and the refresh token rotated, before it does).
+    pub fn token_endpoint(&mut self, form: &[u8]) -> (Response, Option<Duration>) {
+        if let Some(status) = self.outages.pop_front() {
+            let status = StatusCode::from_u16(status).expect("status");
+            return ((status, "upstream unavailable").into_response(), None);
+        }
+        let answer = self.refresh(form);
+        (answer, self.answer_delay.take())
+    }
+
+    fn refresh(&mut self, form: &[u8]) -> Response {
         let pairs: HashMap<String, String> = url_pairs(form);
         let field = |name: &str| pairs.get(name).map(String::as_str).unwrap_or_default();
         if field("grant_type") != "refresh_token" {
