@@ -247,6 +247,26 @@ async fn only_the_token_endpoints_own_refusal_is_for_good() {
 }
 
 #[tokio::test]
+async fn an_access_token_no_header_can_carry_is_refreshed_again_not_kept() {
+    let server = FakeHubSpot::start();
+    server.issue_unsendable_access_token_next();
+    let (client, kept) = oauth_client(&server, app());
+    client
+        .send(&v4::list_labels("contacts", "companies"))
+        .await
+        .unwrap();
+    assert_eq!(server.oauth_refreshes(), (2, 0));
+    let kept = kept.lock().unwrap();
+    assert_eq!(
+        kept.len(),
+        1,
+        "only the token that can be sent is handed on"
+    );
+    let token = kept[0].access_token.token.expose_secret();
+    assert!(!token.contains(' '), "{token}");
+}
+
+#[tokio::test]
 async fn a_revoked_refresh_token_fails_every_request_fast_with_its_cause() {
     let captured = CapturedLogs::start(tracing::Level::DEBUG);
     let server = FakeHubSpot::start();

@@ -401,6 +401,11 @@ impl FakeHubSpot {
         self.with(|s| s.oauth.answer_delay = Some(delay));
     }
 
+    /// The next refresh issues an access token no header can carry (a space in it).
+    pub fn issue_unsendable_access_token_next(&self) {
+        self.with(|s| s.oauth.unsendable_next = true);
+    }
+
     /// Every refresh token stops working, as when the app is uninstalled.
     pub fn revoke_refresh_tokens(&self) {
         self.with(|s| s.oauth.revoke());

@@ -341,7 +341,19 @@ impl RefresherShared {
         let outcome = loop {
             tries += 1;
             match self.refresh(&state.refresh_token).await {
-                Ok(issued) => break Ok(issued),
+                Ok(issued) => match bearer(issued.access_token.token.expose_secret()) {
+                    Ok(_) => break Ok(issued),
+                    Err(error) => {
+                        // HubSpot may have retired the refresh token this used: keep the
+                        // new one, though the access token is of no use.
+                        state.refresh_token = issued.refresh_token;
+                        let reason = format!("the token endpoint issued an access token that cannot be sent: {error}");
+                        if tries >= REFRESH_TRIES {
+                            break Err(Failure::Passing(reason));
+                        }
+                        tracing::warn!(reason = %reason, "could not refresh the OAuth access token; trying again");
+                    }
+                },
                 Err(Failure::Passing(reason)) if tries < REFRESH_TRIES => {
                     tracing::warn!(reason = %reason, retry_in_ms = wait.as_millis() as u64, "could not refresh the OAuth access token; trying again");
                     tokio::time::sleep(wait).await;
@@ -453,11 +465,6 @@ impl RefresherShared {
                 "the token endpoint answered {status} without an access token"
             )));
         };
-        if let Err(error) = bearer(&access) {
-            return Err(Failure::Passing(format!(
-                "the token endpoint answered {status} with an access token that cannot be sent: {error}"
-            )));
-        }
         let expires_in = json
             .as_ref()
             .and_then(|j| j.get("expires_in")?.as_u64())

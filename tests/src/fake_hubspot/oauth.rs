@@ -48,6 +48,8 @@ pub(super) struct OAuthState {
     pub outages: VecDeque<u16>,
     /// How long the next refresh's answer takes on its way, once the refresh is done.
     pub answer_delay: Option<Duration>,
+    /// Whether the next refresh issues an access token with a space in it.
+    pub unsendable_next: bool,
     next: usize,
 }
 
@@ -62,6 +64,7 @@ impl Default for OAuthState {
             refused_refreshes: 0,
             outages: VecDeque::new(),
             answer_delay: None,
+            unsendable_next: false,
             next: 0,
         }
     }
@@ -151,7 +154,10 @@ impl OAuthState {
             return refusal(400, "invalid_grant", "missing or unknown refresh token");
         }
         self.refreshes += 1;
-        let access = self.issue();
+        let mut access = self.issue();
+        if std::mem::take(&mut self.unsendable_next) {
+            access.push_str(" x");
+        }
         let refresh = if self.rotate_refresh_tokens {
             let next = format!("na1-refresh-SECRET-{:04}", self.next + 1000);
             self.refresh_tokens = vec![next.clone()];
