@@ -185,7 +185,7 @@ impl OAuth {
         self
     }
 
-    /// Called with every token set HubSpot issues, before any request uses it, so the
+    /// Called with every usable token set HubSpot issues, before any request uses it, so the
     /// application can keep it (HubSpot may issue a new refresh token, and the old one may
     /// then stop working). It runs while other requests wait for the token: to write it
     /// somewhere slow, hand it to a task of its own. Should it panic, the client logs that
