@@ -8,14 +8,14 @@
 //! `WEBHOOK_PUBLIC_URL` is the scheme and host of the target URL configured in the app, which
 //! HubSpot signs; behind a proxy it differs from the address this server listens on
 //! (`WEBHOOK_LISTEN`, by default 127.0.0.1:3000; port 0 picks a free one). Without it, the
-//! listening address is used.
+//! listening address is used, which HubSpot never calls: fine for a local test only.
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use hubspot_associations::runtime::webhook::{parse_events, WebhookEvent, WebhookVerifier};
@@ -33,7 +33,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     let address = listener.local_addr()?;
     let public_url = std::env::var("WEBHOOK_PUBLIC_URL")
-        .unwrap_or_else(|_| format!("http://{address}"))
+        .unwrap_or_else(|_| {
+            eprintln!(
+                "WEBHOOK_PUBLIC_URL is not set: checking signatures against http://{address}, \
+                 which HubSpot never calls; set it to the app's target URL's scheme and host"
+            );
+            format!("http://{address}")
+        })
         .trim_end_matches('/')
         .to_owned();
     let receiver = Arc::new(Receiver {
@@ -51,7 +57,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn receive(
     State(receiver): State<Arc<Receiver>>,
     method: Method,
-    uri: Uri,
+    // The URI as it arrived: under `Router::nest`, axum's `Uri` would have lost the prefix
+    // HubSpot called and signed.
+    OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, &'static str) {
@@ -75,8 +83,13 @@ async fn receive(
     let events = match parse_events(&body) {
         Ok(events) => events,
         Err(error) => {
-            eprintln!("a verified delivery that is not a list of events: {error}");
-            return (StatusCode::BAD_REQUEST, "not a list of events");
+            // HubSpot sent it: refusing would only make it send the same body again until it
+            // gives up. Keep the raw body (a real receiver stores it) and answer 200.
+            eprintln!(
+                "set aside a verified delivery of {} bytes that is not a list of events: {error}",
+                body.len()
+            );
+            return (StatusCode::OK, "");
         }
     };
     tokio::spawn(handle(events));

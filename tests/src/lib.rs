@@ -33,12 +33,20 @@ pub fn example(name: &str) -> PathBuf {
         .and_then(|deps| deps.parent())
         .expect("target directory");
     let path = dir.join("examples").join(name);
-    assert!(
-        path.exists(),
-        "{} is not built: run `cargo build -p tests --examples`, or `cargo test -p tests` \
-         without `--test`, which builds it",
-        path.display()
-    );
+    let how = "run `cargo build -p tests --examples`, or `cargo test -p tests` without \
+               `--test`, which builds it";
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified());
+    let Ok(built) = modified(&path) else {
+        panic!("{} is not built: {how}", path.display())
+    };
+    let source = workspace_root().join(format!("tests/examples/{name}.rs"));
+    if modified(&source).is_ok_and(|changed| changed > built) {
+        panic!(
+            "{} is older than {}: {how}",
+            path.display(),
+            source.display()
+        );
+    }
     path
 }
 

@@ -4,9 +4,10 @@
 //! HubSpot signs each request it sends to an app's target URL with the app's client secret.
 //! [`WebhookVerifier::verify`] checks the `X-HubSpot-Signature-v3` header (an HMAC over the
 //! method, the URI, the raw body and the `X-HubSpot-Request-Timestamp`) and that the timestamp
-//! is at most five minutes old, so a captured delivery cannot be replayed later. The older v1
-//! and v2 signatures carry no timestamp, so they are refused unless asked for
-//! ([`WebhookVerifier::allow_legacy_signatures`]). Once verified, [`parse_events`] reads the
+//! is at most five minutes old (and at most a minute ahead), so a captured delivery can be
+//! replayed only within that window: a receiver drops an `eventId` it has already handled
+//! (HubSpot itself may send one twice). The older v1 and v2 signatures carry no timestamp,
+//! so they are refused unless asked for ([`WebhookVerifier::allow_legacy_signatures`]). Once verified, [`parse_events`] reads the
 //! body, a JSON array of [`WebhookEvent`]s.
 //!
 //! ```

@@ -202,8 +202,10 @@ impl WebhookVerifier {
 
     /// Also accepts requests signed only with v1 or v2 (`X-HubSpot-Signature`), which some
     /// of HubSpot's older integrations send. Those signatures have no timestamp: a request
-    /// captured once verifies forever. A request that has a v3 signature is always checked
-    /// by it, whatever else it carries.
+    /// captured once verifies forever. HubSpot sends them beside v3 too, so with this on,
+    /// anyone who captured one delivery can replay it without its v3 header; turn it on only
+    /// for an app whose deliveries carry no v3 signature. (A request that has a readable v3
+    /// signature is checked by it alone.)
     pub fn allow_legacy_signatures(mut self, allow: bool) -> Self {
         self.legacy = allow;
         self
@@ -742,8 +744,8 @@ mod tests {
             result,
             Err(WebhookError::LegacyRefused(SignatureVersion::V1))
         );
-        // With v3 there, v3 decides, even when a legacy signature is allowed and would match:
-        // a stale v3 request cannot fall back to its timeless v1 signature.
+        // With v3 there, v3 decides, even when a legacy signature is allowed and would match
+        // (dropping the v3 header would get past this: see `allow_legacy_signatures`).
         let mut both = headers.clone();
         both.extend(v3_headers(SIGNATURE_V3, &SIGNED_AT.to_string()));
         let verifier = WebhookVerifier::new(SECRET).allow_legacy_signatures(true);
