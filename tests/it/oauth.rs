@@ -103,15 +103,12 @@ async fn a_job_outliving_three_tokens_refreshes_three_times_and_loses_nothing() 
 async fn fifty_requests_meeting_one_expiry_wait_for_one_refresh() {
     let server = FakeHubSpot::start();
     let (client, kept) = oauth_client(&server, current_token(&server));
-    client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap();
+    call(&client).await.unwrap();
     // The token expires while the client still believes in it; the next lives 30 minutes.
     server.expire_access_tokens();
     let sends = (0..50).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move { client.send(&v4::list_labels("contacts", "companies")).await })
+        tokio::spawn(async move { call(&client).await })
     });
     for sent in futures_util::future::join_all(sends).await {
         sent.unwrap().unwrap();
@@ -127,10 +124,7 @@ async fn a_token_due_to_expire_is_refreshed_before_hubspot_refuses_it() {
     // Four minutes left: within the five the client keeps in hand.
     let oauth = app().access_token(&*old, SystemTime::now() + Duration::from_secs(240));
     let (client, kept) = oauth_client(&server, oauth);
-    client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap();
+    call(&client).await.unwrap();
     assert_eq!(server.oauth_refreshes(), (1, 0));
     let new = kept.lock().unwrap()[0]
         .access_token
@@ -143,6 +137,14 @@ async fn a_token_due_to_expire_is_refreshed_before_hubspot_refuses_it() {
         [Some(format!("Bearer {new}"))],
         "the old token never went out"
     );
+}
+
+/// Any API call: the labels between contacts and companies.
+async fn call(client: &Client) -> Result<(), Error> {
+    client
+        .send(&v4::list_labels("contacts", "companies"))
+        .await
+        .map(drop)
 }
 
 /// Calls to the fake's token endpoint.
@@ -184,7 +186,7 @@ async fn requests_waiting_on_a_failing_refresh_share_its_outcome() {
         .unwrap();
     let sends = (0..5).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move { client.send(&v4::list_labels("contacts", "companies")).await })
+        tokio::spawn(async move { call(&client).await })
     });
     for sent in futures_util::future::join_all(sends).await {
         let error = sent.unwrap().unwrap_err();
@@ -202,10 +204,7 @@ async fn requests_waiting_on_a_failing_refresh_share_its_outcome() {
     // The four that waited took the failure instead of asking again, one after another.
     assert_eq!(token_calls(&server), 3);
     // It was not for good: once the endpoint answers, so does the client.
-    client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap();
+    call(&client).await.unwrap();
     assert_eq!(server.oauth_refreshes(), (1, 0));
 }
 
@@ -217,18 +216,12 @@ async fn a_token_still_valid_is_used_when_its_early_refresh_fails() {
     let oauth = app().access_token(&*old, SystemTime::now() + Duration::from_secs(240));
     let (client, kept) = oauth_client(&server, oauth);
     server.token_endpoint_outages(&[503, 503, 503]);
-    client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap();
+    call(&client).await.unwrap();
     let sent: Vec<Option<String>> = api_calls(&server).map(|s| s.authorization).collect();
     assert_eq!(sent, [Some(format!("Bearer {old}"))]);
     assert!(kept.lock().unwrap().is_empty());
     // The next request tries again, and gets one.
-    client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap();
+    call(&client).await.unwrap();
     assert_eq!(server.oauth_refreshes(), (1, 0));
 }
 
@@ -238,10 +231,7 @@ async fn only_the_token_endpoints_own_refusal_is_for_good() {
     // A proxy's timeout in front of the endpoint says nothing of the refresh token.
     server.token_endpoint_outages(&[408, 403]);
     let (client, kept) = oauth_client(&server, app());
-    client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap();
+    call(&client).await.unwrap();
     assert_eq!(server.oauth_refreshes(), (1, 0));
     assert_eq!(kept.lock().unwrap().len(), 1);
 }
@@ -251,10 +241,7 @@ async fn an_access_token_no_header_can_carry_is_refreshed_again_not_kept() {
     let server = FakeHubSpot::start();
     server.issue_unsendable_access_token_next();
     let (client, kept) = oauth_client(&server, app());
-    client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap();
+    call(&client).await.unwrap();
     assert_eq!(server.oauth_refreshes(), (2, 0));
     let kept = kept.lock().unwrap();
     assert_eq!(
@@ -274,10 +261,7 @@ async fn a_revoked_refresh_token_fails_every_request_fast_with_its_cause() {
     let (client, _) = oauth_client(&server, app());
     let started = std::time::Instant::now();
     for _ in 0..3 {
-        let error = client
-            .send(&v4::list_labels("contacts", "companies"))
-            .await
-            .unwrap_err();
+        let error = call(&client).await.unwrap_err();
         let Error::TokenRefresh { permanent, .. } = &error else {
             panic!("{error:?}")
         };
@@ -306,17 +290,11 @@ async fn no_token_or_secret_shows_in_debug_logs_or_errors() {
     server.oauth_expiry(Expiry::AfterRequests(1));
     let (client, kept) = oauth_client(&server, app());
     for _ in 0..3 {
-        client
-            .send(&v4::list_labels("contacts", "companies"))
-            .await
-            .unwrap();
+        call(&client).await.unwrap();
     }
     // An error answer to a request with a refreshed token.
     server.queue(Fault::errors_null(400));
-    let error = client
-        .send(&v4::list_labels("contacts", "companies"))
-        .await
-        .unwrap_err();
+    let error = call(&client).await.unwrap_err();
     assert_eq!(error.status(), Some(400));
     let shown = [
         format!("{client:?}"),
@@ -368,10 +346,7 @@ async fn a_token_source_of_the_applications_own_is_asked_again_past_an_expired_t
         .build()
         .unwrap();
     for _ in 0..2 {
-        client
-            .send(&v4::list_labels("contacts", "companies"))
-            .await
-            .unwrap();
+        call(&client).await.unwrap();
     }
     // The first send used the first token; the second met its expiry and asked again.
     assert_eq!(
